@@ -1,0 +1,42 @@
+"""The click group and the shared error handling and options."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from elc.errors import ElcError
+
+
+class ElcGroup(click.Group):
+    """Turns ElcError into one line on stderr and a non-zero exit; tracebacks only for bugs."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ElcError as exc:
+            click.echo(f"elc: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("elc: interrupted (everything committed so far is saved)", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=ElcGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="elc")
+def main():
+    """elc: Experience-Led Commissioning research for the NHS.
+
+    Code telephone interviews against touchpoints, find themes by stakeholder group, and trace
+    every high-impact change to the evidence behind it. Projects are single SQLite files.
+    """
+
+
+project_argument = click.argument("project", type=click.Path(dir_okay=False))
+
+
+def open_or_fail(path: str):
+    from elc import open_project
+
+    return open_project(path)

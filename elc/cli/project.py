@@ -1,0 +1,190 @@
+"""Project verbs: new, import, status, demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from elc.cli._app import main, open_or_fail, project_argument
+from elc.errors import ElcError
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@main.command("new")
+@project_argument
+@click.option("--guide", required=True, type=click.Path(dir_okay=False), help="Interview guide YAML (programme, communities, touchpoints).")
+@click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook YAML with theme codes.")
+@click.option("--force", is_flag=True, help="Replace an existing project file.")
+def new(project, guide, codebook, force):
+    """Create PROJECT (a .elc file) from an interview guide and optional codebook."""
+    from elc import new_project
+
+    p = new_project(project, guide, codebook, overwrite=force)
+    prog = p.programme
+    click.echo(f"created {project}: {prog.name} ({len(prog.communities)} communities, "
+               f"{len(prog.touchpoints)} touchpoints, {len(p.codes())} codes)")
+
+
+def _progress_import(project, files, options, deidentify, metadata_for=None):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from elc.ingest import import_files
+
+    with Progress(TextColumn("[bold]importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  TextColumn("{task.description}"), transient=True) as bar:
+        task = bar.add_task("", total=len(files))
+
+        def tick(path, done, total):
+            bar.update(task, completed=done, description=Path(path).name)
+
+        return import_files(project, files, options, deidentify=deidentify, metadata_for=metadata_for,
+                            progress=tick)
+
+
+def _print_report(report) -> None:
+    words = sum(r["words"] for r in report.imported)
+    segs = sum(r["segments"] for r in report.imported)
+    dets = sum(r["detections"] for r in report.imported)
+    click.echo(f"imported {len(report.imported)} file(s): {sum(r['sources'] for r in report.imported)} source(s), "
+               f"{segs} sentences, {words} words, {dets} identifiers replaced")
+    for _, msg in report.skipped:
+        click.echo(f"skipped: {msg}", err=True)
+    for _, msg in report.failed:
+        click.echo(f"elc: {msg}", err=True)
+
+
+@main.command("import")
+@project_argument
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--community", help="Community of interest of these interviews (key or name).")
+@click.option("--participant", help="Participant id (pseudonym) when importing one interview.")
+@click.option("--encoding", help="Text encoding if not UTF-8 (e.g. cp1252).")
+@click.option("--text-column", help="CSV/XLSX: column holding the response text.")
+@click.option("--participant-column", help="CSV/XLSX: column holding the participant id.")
+@click.option("--community-column", help="CSV/XLSX: column holding the community.")
+@click.option("--question-column", help="CSV/XLSX: column holding the question.")
+@click.option("--max-mb", type=int, default=50, show_default=True, help="Refuse files larger than this.")
+@click.option("--no-deidentify", is_flag=True, help="Store raw text (only for already de-identified data).")
+def import_(project, files, community, participant, encoding, text_column, participant_column,
+            community_column, question_column, max_mb, no_deidentify):
+    """Import transcripts (txt, docx, vtt, srt, csv, xlsx) into PROJECT, one transaction per file."""
+    from elc.ingest import ImportOptions
+
+    p = open_or_fail(project)
+    columns = {k: v for k, v in {"text": text_column, "participant": participant_column,
+                                 "community": community_column, "question": question_column}.items() if v}
+    options = ImportOptions(community=community, participant=participant, encoding=encoding,
+                            columns=columns, max_bytes=max_mb * 1024 * 1024)
+    report = _progress_import(p, list(files), options, not no_deidentify)
+    _print_report(report)
+    if report.failed:
+        raise SystemExit(1)
+
+
+def _print_status(st: dict) -> None:
+    click.echo(f"{st['programme']}  ({st['project']})")
+    click.echo(f"focus: {st['focus_question']}")
+    click.echo("")
+    click.echo(f"{'community':<44}{'n / target':>12}{'interviews':>12}{'segments':>10}{'coded':>8}")
+    for c in st["communities"]:
+        target = f"{c['participants']} / {c['target_n'] if c['target_n'] is not None else '-'}"
+        click.echo(f"{c['name'][:43]:<44}{target:>12}{c['interviews']:>12}{c['segments']:>10}"
+                   f"{c['coded_share'] * 100:>7.0f}%")
+    keys = [c["key"] for c in st["communities"]]
+    click.echo("")
+    click.echo("coded share of participant segments per touchpoint and community:")
+    click.echo(f"{'touchpoint':<46}" + "".join(f"{k[:10]:>11}" for k in keys))
+    for tp in st["touchpoints"]:
+        click.echo(f"{tp['name'][:45]:<46}" + "".join(
+            f"{tp['by_community'][k]['share'] * 100:>10.1f}%" for k in keys))
+    t = st["totals"]
+    click.echo("")
+    click.echo(f"{t['sources']} interviews, {t['participant_segments']} participant segments, "
+               f"{t['coded_share'] * 100:.0f}% coded, {t['codes']} codes, coders: {', '.join(t['coders']) or 'none yet'}")
+
+
+@main.command("status")
+@project_argument
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def status(project, as_json):
+    """Participants and interviews per community against target n, and coding progress."""
+    from elc.insights.status import status as compute
+
+    st = compute(open_or_fail(project))
+    if as_json:
+        click.echo(json.dumps(st, indent=2))
+    else:
+        _print_status(st)
+
+
+def build_demo(target: Path, corpus: Path, quiet: bool = False):
+    """Create the sample project from the bundled corpus (guide, codebook, manifest, changes)."""
+    from elc import new_project
+    from elc.ingest import ImportOptions
+    from elc.ingest.manifest import read_manifests
+
+    slug = corpus.name
+    guide = REPO / "interview_guides" / f"{slug}.yaml"
+    codebook = REPO / "codebooks" / f"{slug}.yaml"
+    if not guide.exists():
+        raise ElcError(f"{guide}: no interview guide for the corpus '{slug}'")
+    manifest = read_manifests(corpus)
+    if not manifest:
+        raise ElcError(f"{corpus}: no manifest*.csv listing the transcripts")
+    tmp = target.with_name(target.name + ".building")
+    project = new_project(tmp, guide, codebook if codebook.exists() else None, overwrite=True)
+    files = [corpus / name for name in sorted(manifest)]
+    if quiet:
+        from elc.ingest import import_files
+
+        report = import_files(project, files, ImportOptions(), metadata_for=lambda p: manifest[p.name])
+    else:
+        report = _progress_import(project, files, ImportOptions(), True, metadata_for=lambda p: manifest[p.name])
+    if report.failed:
+        project.close()
+        raise ElcError(f"the sample corpus did not import cleanly: {report.failed[0][1]}")
+    try:
+        from elc.insights.changes import load_changes_file
+    except ImportError:
+        load_changes_file = None
+    changes = corpus / "changes.yaml"
+    if load_changes_file and changes.exists():
+        load_changes_file(project, changes)
+    project.close()
+    from elc.store.project import Project
+
+    Project.create  # noqa: B018 - keep import for type checkers
+    tmp.replace(target)
+    for extra in ("-wal", "-shm"):
+        (tmp.parent / (tmp.name + extra)).unlink(missing_ok=True)
+    return report
+
+
+@main.command("demo")
+@click.option("--project", "target", type=click.Path(dir_okay=False), default="demo/llr-nepts.elc",
+              show_default=True, help="Where to build the sample project.")
+@click.option("--corpus", type=click.Path(file_okay=False), default=str(REPO / "corpora" / "llr-nepts"),
+              show_default=False, help="Sample corpus folder (default: the bundled LLR NEPTS programme).")
+@click.option("--rebuild", is_flag=True, help="Rebuild the sample project even if it exists.")
+@click.option("--coder", default="demo", show_default=True, help="Your coder name in the coding UI.")
+@click.option("--no-ui", is_flag=True, help="Build the project and print its status instead of opening the UI.")
+def demo(target, corpus, rebuild, coder, no_ui):
+    """Build the bundled sample programme (LLR non-emergency transport) and open the coding UI."""
+    target = Path(target)
+    if rebuild or not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        report = build_demo(target, Path(corpus))
+        _print_report(report)
+    try:
+        from elc.tui.app import run_app
+    except ImportError:
+        run_app = None
+    if no_ui or run_app is None:
+        from elc.insights.status import status as compute
+
+        _print_status(compute(open_or_fail(str(target))))
+        return
+    run_app(str(target), coder=coder)

@@ -1,0 +1,156 @@
+"""Coding as a log of actions: apply, remove, change valence, memo, undo, redo.
+
+Every call commits one transaction that updates the current ``codings`` row and appends to
+``coding_actions``; nothing is held in memory, so a killed process loses nothing. Undo and redo
+are themselves logged actions, scoped to one coder, so they work across restarts.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import and_, select
+
+from elc.domain import VALENCES
+from elc.errors import CodingError
+from elc.store import database, schema as s
+
+UNDOABLE = ("apply", "remove", "valence", "memo", "move")
+
+
+def _state(row) -> dict:
+    return {"active": row["active"], "valence": row["valence"], "memo": row["memo"],
+            "start": row["start"], "end": row["end"]}
+
+
+class CodingSession:
+    """One coder's coding actions on a project."""
+
+    def __init__(self, project, coder: str):
+        if not coder or not coder.strip():
+            raise CodingError("a coder name is needed (e.g. --coder alice)")
+        self.project = project
+        self.coder = coder.strip()
+
+    # ---------------------------------------------------------------- helpers
+    def _log(self, conn, action: str, coding_id: int | None, before: dict, after: dict,
+             target: int | None = None) -> int:
+        return conn.execute(s.coding_actions.insert().values(
+            ts=database.now(), coder=self.coder, action=action, coding_id=coding_id,
+            before=json.dumps(before), after=json.dumps(after), target_action=target)).inserted_primary_key[0]
+
+    def _coding(self, conn, coding_id: int):
+        row = conn.execute(select(s.codings).where(s.codings.c.id == coding_id)).mappings().first()
+        if row is None:
+            raise CodingError(f"no coding with id {coding_id}")
+        return row
+
+    @staticmethod
+    def _check_valence(valence: str) -> str:
+        if valence not in VALENCES:
+            raise CodingError(f"unknown valence '{valence}' (expected one of: {', '.join(VALENCES)})")
+        return valence
+
+    # ---------------------------------------------------------------- actions
+    def apply(self, source_id: int, start: int, end: int, code_id: int, valence: str = "neutral",
+              memo: str = "", origin: str = "manual") -> int:
+        """Code the span [start, end) of a source. Returns the coding id."""
+        self._check_valence(valence)
+        text = self.project.source_text(source_id)
+        if not (0 <= start < end <= len(text)):
+            raise CodingError(f"span {start}-{end} is outside source {source_id} (length {len(text)})")
+        with self.project.engine.begin() as conn:
+            code = conn.execute(select(s.codes.c.id, s.codes.c.archived).where(s.codes.c.id == code_id)).first()
+            if code is None or code.archived:
+                raise CodingError(f"no code with id {code_id}")
+            dup = conn.execute(select(s.codings.c.id).where(and_(
+                s.codings.c.source_id == source_id, s.codings.c.start == start, s.codings.c.end == end,
+                s.codings.c.code_id == code_id, s.codings.c.coder == self.coder, s.codings.c.active == 1))).first()
+            if dup:
+                return int(dup[0])
+            ts = database.now()
+            cid = conn.execute(s.codings.insert().values(
+                source_id=source_id, start=start, end=end, code_id=code_id, valence=valence, coder=self.coder,
+                memo=memo, origin=origin, created_at=ts, updated_at=ts, active=1)).inserted_primary_key[0]
+            self._log(conn, "apply", cid, {"active": 0}, {"active": 1, "valence": valence, "memo": memo,
+                                                          "code_id": code_id, "origin": origin})
+        return int(cid)
+
+    def _update(self, action: str, coding_id: int, **values) -> None:
+        with self.project.engine.begin() as conn:
+            row = self._coding(conn, coding_id)
+            if row["coder"] != self.coder:
+                raise CodingError(f"coding {coding_id} belongs to {row['coder']}; only they can change it")
+            before = {k: row[k] for k in values}
+            if before == values:
+                return
+            conn.execute(s.codings.update().where(s.codings.c.id == coding_id)
+                         .values(updated_at=database.now(), **values))
+            self._log(conn, action, coding_id, before, values)
+
+    def remove(self, coding_id: int) -> None:
+        self._update("remove", coding_id, active=0)
+
+    def set_valence(self, coding_id: int, valence: str) -> None:
+        self._update("valence", coding_id, valence=self._check_valence(valence))
+
+    def set_memo(self, coding_id: int, memo: str) -> None:
+        self._update("memo", coding_id, memo=memo)
+
+    def resize(self, coding_id: int, start: int, end: int) -> None:
+        with self.project.engine.connect() as conn:
+            row = self._coding(conn, coding_id)
+        text = self.project.source_text(row["source_id"])
+        if not (0 <= start < end <= len(text)):
+            raise CodingError(f"span {start}-{end} is outside the source")
+        self._update("move", coding_id, start=start, end=end)
+
+    # ---------------------------------------------------------------- undo / redo
+    def _stack(self, conn):
+        """(undoable, redoable) action rows for this coder, derived from the log."""
+        rows = conn.execute(select(s.coding_actions).where(s.coding_actions.c.coder == self.coder)
+                            .order_by(s.coding_actions.c.id)).mappings().all()
+        done: list = []
+        undone: list = []
+        for r in rows:
+            if r["action"] in UNDOABLE:
+                done.append(r)
+                undone.clear()
+            elif r["action"] == "undo" and done:
+                undone.append(done.pop())
+            elif r["action"] == "redo" and undone:
+                done.append(undone.pop())
+        return done, undone
+
+    def _restore(self, conn, action_row, which: str) -> None:
+        values = json.loads(action_row[which])
+        values = {k: v for k, v in values.items() if k in ("active", "valence", "memo", "start", "end")}
+        conn.execute(s.codings.update().where(s.codings.c.id == action_row["coding_id"])
+                     .values(updated_at=database.now(), **values))
+
+    def undo(self) -> dict | None:
+        """Undo this coder's last action; returns what was undone, or None if nothing is left."""
+        with self.project.engine.begin() as conn:
+            done, _ = self._stack(conn)
+            if not done:
+                return None
+            target = done[-1]
+            self._restore(conn, target, "before")
+            self._log(conn, "undo", target["coding_id"], json.loads(target["after"]),
+                      json.loads(target["before"]), target["id"])
+            return {"action": target["action"], "coding_id": target["coding_id"]}
+
+    def redo(self) -> dict | None:
+        with self.project.engine.begin() as conn:
+            _, undone = self._stack(conn)
+            if not undone:
+                return None
+            target = undone[-1]
+            self._restore(conn, target, "after")
+            self._log(conn, "redo", target["coding_id"], json.loads(target["before"]),
+                      json.loads(target["after"]), target["id"])
+            return {"action": target["action"], "coding_id": target["coding_id"]}
+
+    def history(self):
+        return self.project._frame(select(s.coding_actions).where(s.coding_actions.c.coder == self.coder)
+                                   .order_by(s.coding_actions.c.id))

@@ -1,0 +1,116 @@
+"""Codebook edits: add, rename, move, merge, recolour, redefine, archive.
+
+Codings point at code ids, so renaming or moving never touches them; merging re-points the
+merged code's codings at the target (logged, so the history says which codings moved).
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from elc.domain import CODE_KINDS, PALETTE
+from elc.errors import CodingError
+from elc.store import database, schema as s
+
+
+class Codebook:
+    def __init__(self, project, coder: str = "elc"):
+        self.project = project
+        self.coder = coder
+
+    def _log(self, conn, action: str, code_id: int, payload: dict) -> None:
+        conn.execute(s.codebook_log.insert().values(ts=database.now(), coder=self.coder, action=action,
+                                                    code_id=code_id, payload=json.dumps(payload)))
+
+    def _get(self, conn, code_id: int):
+        row = conn.execute(select(s.codes).where(s.codes.c.id == code_id)).mappings().first()
+        if row is None or row["archived"]:
+            raise CodingError(f"no code with id {code_id}")
+        return row
+
+    def _name_free(self, conn, name: str, except_id: int | None = None) -> str:
+        name = name.strip()
+        if not name:
+            raise CodingError("a code needs a name")
+        clash = conn.execute(select(s.codes.c.id).where(
+            (func.lower(s.codes.c.name) == name.lower()) & (s.codes.c.archived == 0))).first()
+        if clash and clash[0] != except_id:
+            raise CodingError(f"a code named '{name}' already exists")
+        return name
+
+    def add(self, name: str, kind: str = "theme", definition: str = "", colour: str | None = None,
+            parent_id: int | None = None, keywords: tuple[str, ...] = ()) -> int:
+        if kind not in CODE_KINDS:
+            raise CodingError(f"unknown code kind '{kind}' (expected one of: {', '.join(CODE_KINDS)})")
+        with self.project.engine.begin() as conn:
+            name = self._name_free(conn, name)
+            if parent_id is not None:
+                self._get(conn, parent_id)
+            position = (conn.execute(select(func.max(s.codes.c.position))).scalar() or 0) + 1
+            cid = conn.execute(s.codes.insert().values(
+                name=name, kind=kind, parent_id=parent_id, position=position,
+                colour=colour or PALETTE[position % len(PALETTE)], definition=definition,
+                keywords=json.dumps(list(keywords)), created_at=database.now())).inserted_primary_key[0]
+            self._log(conn, "add", cid, {"name": name, "kind": kind})
+        return int(cid)
+
+    def _set(self, action: str, code_id: int, **values) -> None:
+        with self.project.engine.begin() as conn:
+            row = self._get(conn, code_id)
+            if "name" in values:
+                values["name"] = self._name_free(conn, values["name"], code_id)
+            conn.execute(s.codes.update().where(s.codes.c.id == code_id).values(**values))
+            self._log(conn, action, code_id, {"before": {k: row[k] for k in values}, "after": values})
+
+    def rename(self, code_id: int, name: str) -> None:
+        self._set("rename", code_id, name=name)
+
+    def recolour(self, code_id: int, colour: str) -> None:
+        if not (colour.startswith("#") and len(colour) == 7):
+            raise CodingError(f"colour '{colour}' should look like #RRGGBB")
+        self._set("colour", code_id, colour=colour)
+
+    def define(self, code_id: int, definition: str) -> None:
+        self._set("define", code_id, definition=definition)
+
+    def move(self, code_id: int, parent_id: int | None = None, position: int | None = None) -> None:
+        values: dict = {"parent_id": parent_id}
+        if parent_id is not None:
+            if parent_id == code_id:
+                raise CodingError("a code cannot be its own parent")
+            with self.project.engine.connect() as conn:
+                ancestor = parent_id
+                while ancestor is not None:
+                    if ancestor == code_id:
+                        raise CodingError("that move would put a code inside itself")
+                    ancestor = conn.execute(select(s.codes.c.parent_id).where(s.codes.c.id == ancestor)).scalar()
+        if position is not None:
+            values["position"] = position
+        self._set("move", code_id, **values)
+
+    def merge(self, source_id: int, target_id: int) -> int:
+        """Merge code ``source_id`` into ``target_id``; returns how many codings moved."""
+        if source_id == target_id:
+            raise CodingError("cannot merge a code into itself")
+        with self.project.engine.begin() as conn:
+            self._get(conn, source_id)
+            self._get(conn, target_id)
+            moved = [r[0] for r in conn.execute(select(s.codings.c.id).where(s.codings.c.code_id == source_id))]
+            conn.execute(s.codings.update().where(s.codings.c.code_id == source_id).values(code_id=target_id))
+            conn.execute(s.codes.update().where(s.codes.c.parent_id == source_id).values(parent_id=target_id))
+            conn.execute(s.codes.update().where(s.codes.c.id == source_id)
+                         .values(archived=1, merged_into=target_id))
+            self._log(conn, "merge", source_id, {"into": target_id, "codings": moved})
+        return len(moved)
+
+    def archive(self, code_id: int) -> None:
+        with self.project.engine.begin() as conn:
+            self._get(conn, code_id)
+            n = conn.execute(select(func.count()).select_from(s.codings).where(
+                (s.codings.c.code_id == code_id) & (s.codings.c.active == 1))).scalar()
+            if n:
+                raise CodingError(f"code {code_id} still has {n} codings; merge it into another code instead")
+            conn.execute(s.codes.update().where(s.codes.c.id == code_id).values(archived=1))
+            self._log(conn, "archive", code_id, {})

@@ -1,0 +1,105 @@
+"""The importer protocol, the suffix registry and checks shared by every format."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from elc.domain import RawTranscript
+from elc.errors import ImportFileError
+
+MAX_BYTES = 50 * 1024 * 1024  # a one-hour transcript is ~60 kB; 50 MB is far beyond any real one
+
+# "[00:03:12]", "00:03:12", "(03:12)" before a speaker label
+TIMESTAMP = re.compile(r"^\s*[\[(]?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)[\])]?\s*[-–]?\s*")
+# A speaker label: up to four words (letters, digits, spaces, dots, apostrophes, hyphens) then ':'.
+SPEAKER = re.compile(r"^(?P<label>[A-Za-z][\w .'’/-]{0,30}?)\s*:\s+(?=\S)|^(?P<label2>[A-Za-z][\w .'’/-]{0,30}?)\s*:\s*$")
+
+
+@dataclass
+class ImportOptions:
+    community: str | None = None
+    participant: str | None = None
+    encoding: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # role -> column name for CSV/XLSX
+    max_bytes: int = MAX_BYTES
+
+
+class Importer(Protocol):
+    """Reads one file into transcripts. Raises ImportFileError on anything it cannot read."""
+
+    suffixes: tuple[str, ...]
+
+    def read(self, path: Path, options: ImportOptions) -> list[RawTranscript]: ...
+
+
+def parse_timestamp(value: str) -> float:
+    parts = value.replace(",", ".").split(":")
+    seconds = 0.0
+    for part in parts:
+        seconds = seconds * 60 + float(part)
+    return seconds
+
+
+def split_label(line: str) -> tuple[str | None, str, float | None]:
+    """``"[00:01:02] P07: Well..."`` -> ("P07", "Well...", 62.0)."""
+    ts = None
+    m = TIMESTAMP.match(line)
+    if m and (m.group(0).strip().startswith(("[", "(")) or SPEAKER.match(line[m.end():])):
+        ts = parse_timestamp(m.group("ts"))
+        line = line[m.end():]
+    m = SPEAKER.match(line)
+    if m:
+        label = (m.group("label") or m.group("label2")).strip()
+        if len(label.split()) <= 4 and not label.lower().startswith(("http", "www")):
+            return label, line[m.end():].strip(), ts
+    return None, line.strip(), ts
+
+
+def decode(path: Path, data: bytes, encoding: str | None) -> str:
+    """Decode text strictly: UTF-8 (with or without BOM) or UTF-16 with a BOM, else refuse."""
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportFileError(path, "looks like a binary file, not a text transcript")
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise ImportFileError(path, f"cannot be read as {encoding} ({exc.__class__.__name__})") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportFileError(path, "has a UTF-16 marker but is not valid UTF-16") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        hint = ""
+        try:
+            data.decode("cp1252")
+            hint = " (it looks like Windows-1252: re-save it as UTF-8, or pass --encoding cp1252)"
+        except UnicodeDecodeError:
+            pass
+        raise ImportFileError(path, f"is not UTF-8 text: bad byte at position {exc.start}{hint}") from None
+
+
+def turns_from_lines(lines: list[str]):
+    """Group lines into speaker turns: a labelled line starts a turn, others continue it."""
+    from elc.domain import Turn
+
+    turns: list[Turn] = []
+    speaker, parts, ts = None, [], None
+    for raw in lines:
+        if not raw.strip():
+            continue
+        label, rest, stamp = split_label(raw)
+        if label is not None:
+            if parts or speaker is not None:
+                turns.append(Turn(speaker, " ".join(parts).strip(), ts))
+            speaker, parts, ts = label, [rest] if rest else [], stamp
+        else:
+            parts.append(rest)
+    if parts or speaker is not None:
+        turns.append(Turn(speaker, " ".join(parts).strip(), ts))
+    return [t for t in turns if t.text]

@@ -1,0 +1,47 @@
+"""Word transcripts: one paragraph per turn (or per line), labels as in plain text."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from elc.domain import RawTranscript
+from elc.errors import ImportFileError
+from elc.ingest.base import ImportOptions, turns_from_lines
+
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+
+
+class DocxImporter:
+    suffixes = (".docx",)
+
+    def read(self, path: Path, options: ImportOptions) -> list[RawTranscript]:
+        import docx  # python-docx
+
+        if not zipfile.is_zipfile(path):
+            raise ImportFileError(path, "is not a valid .docx file (not a zip archive; is it an old .doc?)")
+        try:
+            with zipfile.ZipFile(path) as zf:
+                if sum(i.file_size for i in zf.infolist()) > MAX_UNCOMPRESSED:
+                    raise ImportFileError(path, "unpacks to more than 200 MB; refusing it")
+                if "word/document.xml" not in zf.namelist():
+                    raise ImportFileError(path, "is not a Word document (no word/document.xml)")
+            document = docx.Document(str(path))
+        except ImportFileError:
+            raise
+        except Exception as exc:  # python-docx raises many kinds on corrupt files
+            raise ImportFileError(path, f"is a corrupt .docx file ({exc.__class__.__name__})") from None
+        lines: list[str] = []
+        for para in document.paragraphs:
+            lines.extend(para.text.splitlines() or [""])
+        for table in document.tables:  # some transcribers put speaker | text in a table
+            for row in table.rows:
+                cells = [c.text.strip() for c in row.cells]
+                if len(cells) >= 2 and cells[0] and len(cells[0]) <= 30:
+                    lines.append(f"{cells[0].rstrip(':')}: {' '.join(cells[1:])}")
+                else:
+                    lines.append(" ".join(cells))
+        turns = turns_from_lines(lines)
+        if not turns:
+            raise ImportFileError(path, "contains no transcript text")
+        return [RawTranscript(name=path.name, turns=turns)]

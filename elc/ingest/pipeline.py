@@ -1,0 +1,360 @@
+"""The ingest pipeline: read -> de-identify -> segment -> store, one transaction per file.
+
+spaCy runs once over every speaker turn (``nlp.pipe``, batched); the same Doc feeds
+de-identification (entities + rules) and segmentation (sentences, lemmas), so de-identification
+costs little beyond the spaCy pass. Sentence offsets found on the original text are mapped through
+the replacements into the stored, de-identified text. Text is immutable once stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from elc.domain import RawTranscript, Turn
+from elc.errors import DuplicateSourceError, ElcError, ImportFileError
+from elc.ingest.base import ImportOptions
+from elc.ingest.docx import DocxImporter
+from elc.ingest.subtitles import SrtImporter, VttImporter
+from elc.ingest.tabular import TabularImporter
+from elc.ingest.text import TextImporter
+from elc.store import database, schema as s
+
+IMPORTERS = (TextImporter(), DocxImporter(), VttImporter(), SrtImporter(), TabularImporter())
+
+INTERVIEWER = re.compile(r"^(interviewer|int|i|q|question|researcher|facilitator|moderator|r\d{0,2}|res)\.?$", re.I)
+PARTICIPANT_ID = re.compile(r"^[A-Z]{1,3}\d{1,4}$")
+PARTICIPANT_WORDS = {"participant", "p", "respondent", "interviewee", "a", "answer", "patient", "carer", "driver",
+                     "nurse", "crew", "staff", "escort", "controller", "planner", "manager"}
+ROLE_WORDS = {"wife", "husband", "daughter", "son", "mum", "mother", "dad", "father", "partner", "friend",
+              "carer", "nurse", "driver", "sister", "brother", "neighbour", "escort", "colleague", "staff",
+              "interpreter", "grandson", "granddaughter", "crew", "speaker", "unknown", "other", "background"}
+FILE_ID = re.compile(r"^([A-Za-z]{1,3}\d{1,4})(?=[-_ .]|$)")
+
+
+def importer_for(path: Path):
+    suffix = path.suffix.lower()
+    for imp in IMPORTERS:
+        if suffix in imp.suffixes:
+            return imp
+    known = sorted({x for imp in IMPORTERS for x in imp.suffixes})
+    raise ImportFileError(path, f"has an unsupported file type '{suffix or '(none)'}' (elc reads {', '.join(known)})")
+
+
+@dataclass
+class ImportReport:
+    imported: list[dict] = field(default_factory=list)  # file, sources, segments, words, detections
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # duplicates
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_file(path: Path, options: ImportOptions) -> bytes:
+    if not path.exists():
+        raise ImportFileError(path, "no such file")
+    if path.is_dir():
+        raise ImportFileError(path, "is a folder, not a file")
+    size = path.stat().st_size
+    if size == 0:
+        raise ImportFileError(path, "is empty")
+    if size > options.max_bytes:
+        raise ImportFileError(path, f"is {size / 1e6:.0f} MB, over the {options.max_bytes / 1e6:.0f} MB limit "
+                                    f"for one transcript (split it, or raise --max-mb)")
+    return path.read_bytes()
+
+
+# --------------------------------------------------------------------------- roles and labels
+def classify_roles(turns: list[Turn], interviewer_hint: str | None = None) -> dict[str | None, str]:
+    """Map each speaker label to interviewer / participant / other."""
+    words: dict[str | None, int] = {}
+    for t in turns:
+        words[t.speaker] = words.get(t.speaker, 0) + len(t.text.split())
+    roles: dict[str | None, str] = {}
+    for label in words:
+        low = (label or "").strip().lower()
+        if label and (INTERVIEWER.match(low) or (interviewer_hint and low == interviewer_hint.lower())):
+            roles[label] = "interviewer"
+    candidates = [lb for lb in words if lb not in roles]
+    if candidates:
+        def score(lb):
+            text = (lb or "").strip()
+            strong = PARTICIPANT_ID.match(text) or text.lower() in PARTICIPANT_WORDS
+            return (1 if strong else 0, words[lb])
+        main = max(candidates, key=score)
+        for lb in candidates:
+            roles[lb] = "participant" if lb == main else "other"
+    return roles
+
+
+def display_label(label: str | None, role: str, participant: str | None, others: dict[str, str]) -> str:
+    """Speaker label as stored: interviewer/participant normalised, names never kept."""
+    if role == "interviewer":
+        return "Interviewer"
+    if role == "participant":
+        return participant or "Participant"
+    text = (label or "").strip()
+    if text.lower() in ROLE_WORDS or PARTICIPANT_ID.match(text):
+        return text.capitalize() if text.islower() else text
+    return others.setdefault(text, f"Speaker {len(others) + 2}")
+
+
+# --------------------------------------------------------------------------- de-identification hook
+class _NoDeid:
+    """Used only when the caller turns de-identification off explicitly."""
+
+    def detect_doc(self, doc):
+        return []
+
+
+def _deid_tools(project, nlp, enabled: bool):
+    if not enabled:
+        return _NoDeid(), None
+    from elc.deid import Detector, Pseudonymiser
+
+    names = project.meta_get("deid_extra_names", []) or []
+    allow = project.meta_get("deid_allow_list", []) or []
+    from elc.deid import DEFAULT_ALLOW_LIST
+
+    detector = Detector(nlp=nlp, extra_names=tuple(names), allow_list=tuple(DEFAULT_ALLOW_LIST) + tuple(allow))
+    pseudonymiser = Pseudonymiser.from_dict(project.meta_get("deid_pseudonyms", {}) or {})
+    return detector, pseudonymiser
+
+
+def _apply(text, detections, pseudonymiser):
+    if pseudonymiser is None or not detections:
+        return text, []
+    from elc.deid import apply
+
+    return apply(text, detections, pseudonymiser)
+
+
+def _map(replacements, offset: int) -> int:
+    """Map an offset in the original utterance into the de-identified one."""
+    shift = 0
+    for r in replacements:
+        if offset <= r.start:
+            break
+        if offset < r.end:  # inside a replaced span: snap to its end
+            return r.new_end
+        shift = r.new_end - r.end
+    return offset + shift
+
+
+# --------------------------------------------------------------------------- processing
+@dataclass
+class _Built:
+    text: str
+    segments: list[dict]
+    detections: list[dict]
+    words: int
+
+
+def _lemmas(span, blocked: list[tuple[int, int]]) -> str:
+    out = []
+    for tok in span:
+        if tok.is_stop or tok.is_punct or tok.is_space or tok.like_num:
+            continue
+        if any(a <= tok.idx < b for a, b in blocked):
+            continue
+        lemma = (tok.lemma_ or tok.text).lower().strip()
+        if lemma and lemma.isascii() and any(ch.isalpha() for ch in lemma):
+            out.append(lemma)
+    return " ".join(out)
+
+
+def build_source(transcript: RawTranscript, docs: list, participant: str | None, detector, pseudonymiser,
+                 interviewer_hint: str | None = None) -> _Built:
+    roles = classify_roles(transcript.turns, interviewer_hint)
+    others: dict[str, str] = {}
+    parts: list[str] = []
+    segments: list[dict] = []
+    detections: list[dict] = []
+    pos = 0
+    offset = 0
+    last_question = ""
+    words = 0
+    for turn_index, (turn, doc) in enumerate(zip(transcript.turns, docs)):
+        role = roles.get(turn.speaker, "other")
+        label = display_label(turn.speaker, role, participant, others)
+        dets = detector.detect_doc(doc)
+        new_text, repl = _apply(doc.text, dets, pseudonymiser)
+        prefix = f"{label}: "
+        turn_start = offset
+        body_start = offset + len(prefix)
+        line = prefix + new_text
+        parts.append(line)
+        turn_seg = {"kind": "turn", "position": pos, "start": turn_start, "end": turn_start + len(line),
+                    "speaker": label, "role": role, "ts_start": turn.ts_start, "ts_end": turn.ts_end,
+                    "question": last_question if role != "interviewer" else "", "lemmas": "", "_turn": turn_index}
+        segments.append(turn_seg)
+        pos += 1
+        blocked = [(d.start, d.end) for d in dets]
+        for sent in doc.sents:
+            a = _map(repl, sent.start_char)
+            b = _map(repl, sent.end_char)
+            while a < b and new_text[a].isspace():
+                a += 1
+            while b > a and new_text[b - 1].isspace():
+                b -= 1
+            if b <= a:
+                continue
+            segments.append({"kind": "sentence", "position": pos, "start": body_start + a, "end": body_start + b,
+                             "speaker": label, "role": role, "ts_start": turn.ts_start, "ts_end": turn.ts_end,
+                             "question": turn_seg["question"], "lemmas": _lemmas(sent, blocked),
+                             "_turn": turn_index})
+            pos += 1
+        for r in repl:
+            detections.append({"start": body_start + r.new_start, "end": body_start + r.new_end,
+                               "label": r.label, "replacement": r.replacement,
+                               "entity_key": getattr(r, "entity_key", "") or r.replacement,
+                               "detector": getattr(r, "source", "") or "rule"})
+        if role == "interviewer":
+            last_question = new_text[:300]
+        words += len(doc)
+        offset += len(line) + 2
+    return _Built("\n\n".join(parts), segments, detections, words)
+
+
+def _participant_for(transcript: RawTranscript, path: Path, options: ImportOptions) -> str | None:
+    if options.participant:
+        return options.participant.strip()
+    if transcript.participant:
+        return transcript.participant.strip()
+    m = FILE_ID.match(path.stem)
+    if m:
+        return m.group(1).upper()
+    for t in transcript.turns:
+        if t.speaker and PARTICIPANT_ID.match(t.speaker.strip()):
+            return t.speaker.strip()
+    return None
+
+
+def _store(project, conn, path: Path, digest: str, fmt: str, items: list[tuple], pseudonymiser,
+           community_hint: str | None, metadata: dict) -> None:
+    ts = database.now()
+    imp_id = conn.execute(s.imports.insert().values(
+        file_name=path.name, file_hash=digest, format=fmt, imported_at=ts, n_sources=len(items))
+    ).inserted_primary_key[0]
+    communities = {r.key.lower(): int(r.id) for r in project.communities().itertuples()}
+    communities.update({r.name.lower(): int(r.id) for r in project.communities().itertuples()})
+    for transcript, participant, built in items:
+        community = community_hint or transcript.community
+        community_id = None
+        if community:
+            community_id = communities.get(community.strip().lower())
+            if community_id is None:
+                known = ", ".join(sorted(r.key for r in project.communities().itertuples()))
+                raise ImportFileError(path, f"names an unknown community '{community}' (known: {known})")
+        if participant:
+            existing = conn.execute(select(s.participants.c.community_id)
+                                    .where(s.participants.c.id == participant)).first()
+            if existing is None:
+                conn.execute(s.participants.insert().values(
+                    id=participant, community_id=community_id,
+                    attributes=json.dumps(metadata.get("attributes", {})), created_at=ts))
+            elif community_id is not None and existing[0] is None:
+                conn.execute(s.participants.update().where(s.participants.c.id == participant)
+                             .values(community_id=community_id))
+        content_hash = hashlib.sha256(built.text.encode("utf-8")).hexdigest()
+        if conn.execute(select(s.sources.c.id).where(s.sources.c.content_hash == content_hash)).first():
+            raise DuplicateSourceError(path, f"has the same text as a source already in the project ({transcript.name})")
+        meta = {**transcript.metadata, **{k: v for k, v in metadata.items() if k != "attributes"}}
+        source_id = conn.execute(s.sources.insert().values(
+            import_id=imp_id, name=transcript.name, participant_id=participant, content_hash=content_hash,
+            text=built.text, format=fmt, interview_date=meta.pop("interview_date", None),
+            method=meta.pop("method", None) or "telephone", interviewer=meta.pop("interviewer", None),
+            imported_at=ts, metadata=json.dumps(meta, default=str),
+            deidentified=1 if pseudonymiser is not None else 0)).inserted_primary_key[0]
+        turn_ids: dict[int, int] = {}
+        for seg in built.segments:
+            if seg["kind"] == "turn":
+                row = {k: v for k, v in seg.items() if not k.startswith("_")}
+                turn_ids[seg["_turn"]] = conn.execute(
+                    s.segments.insert().values(source_id=source_id, **row)).inserted_primary_key[0]
+        sentences = [{**{k: v for k, v in seg.items() if not k.startswith("_")},
+                      "source_id": source_id, "parent_id": turn_ids[seg["_turn"]]}
+                     for seg in built.segments if seg["kind"] == "sentence"]
+        if sentences:
+            conn.execute(s.segments.insert(), sentences)
+        if built.detections:
+            conn.execute(s.deid_detections.insert(), [{**d, "source_id": source_id} for d in built.detections])
+    if pseudonymiser is not None:
+        project.meta_set("deid_pseudonyms", pseudonymiser.to_dict(), conn)
+
+
+def import_files(project, paths: Iterable[str | Path], options: ImportOptions | None = None,
+                 deidentify: bool = True, metadata_for: Callable[[Path], dict] | None = None,
+                 progress: Callable[[Path, int, int], None] | None = None, nlp=None) -> ImportReport:
+    """Import each file in its own transaction; a bad file is reported and leaves the project unchanged."""
+    from elc.nlp import load_nlp
+
+    options = options or ImportOptions()
+    paths = [Path(p) for p in paths]
+    report = ImportReport()
+    if options.community and project.community_id(options.community) is None:
+        known = ", ".join(project.communities().key)
+        raise ElcError(f"unknown community '{options.community}' (known: {known})")
+    nlp = nlp or load_nlp()
+    detector, pseudonymiser = _deid_tools(project, nlp, deidentify)
+    for i, path in enumerate(paths):
+        state = pseudonymiser.to_dict() if pseudonymiser is not None else None
+        try:
+            summary = _import_one(project, path, options, nlp, detector, pseudonymiser,
+                                  metadata_for(path) if metadata_for else {})
+            report.imported.append(summary)
+            state = None
+        except DuplicateSourceError as exc:
+            report.skipped.append((str(path), str(exc)))
+        except ElcError as exc:
+            report.failed.append((str(path), str(exc)))
+        except (OSError, MemoryError, ValueError) as exc:
+            reason = f"could not be read ({exc.__class__.__name__}: {exc})"
+            report.failed.append((str(path), str(ImportFileError(path, reason))))
+        if state is not None:  # the file was refused: forget the pseudonyms it minted
+            pseudonymiser = type(pseudonymiser).from_dict(state)
+        if progress:
+            progress(path, i + 1, len(paths))
+    return report
+
+
+def _import_one(project, path: Path, options: ImportOptions, nlp, detector, pseudonymiser, metadata: dict) -> dict:
+    data = check_file(path, options)
+    importer = importer_for(path)
+    digest = file_hash(data)
+    with project.engine.connect() as conn:
+        prior = conn.execute(select(s.imports.c.imported_at).where(s.imports.c.file_hash == digest)).first()
+    if prior:
+        raise DuplicateSourceError(path, f"was already imported on {prior[0][:10]} (same content)")
+    transcripts = importer.read(path, options)
+    items = []
+    words = 0
+    all_turns = [t.text for tr in transcripts for t in tr.turns]
+    docs = iter(nlp.pipe(all_turns, batch_size=256))
+    for tr in transcripts:
+        participant = _participant_for(tr, path, options)
+        tr_docs = [next(docs) for _ in tr.turns]
+        built = build_source(tr, tr_docs, participant, detector, pseudonymiser,
+                             interviewer_hint=metadata.get("interviewer"))
+        words += built.words
+        items.append((tr, participant, built))
+    fmt = path.suffix.lower().lstrip(".")
+    with project.engine.begin() as conn:
+        _store(project, conn, path, digest, fmt, items, pseudonymiser, options.community or metadata.get("community"),
+               metadata)
+    project._texts.clear()
+    return {"file": str(path), "sources": len(items), "words": words,
+            "segments": sum(sum(1 for g in b.segments if g["kind"] == "sentence") for _, _, b in items),
+            "detections": sum(len(b.detections) for _, _, b in items)}

@@ -1,0 +1,322 @@
+"""The project: one database holding a programme, its sources, segments and codings.
+
+Queries return pandas DataFrames (the analysis boundary). Writers live in the layer that owns
+them (ingest, coding, deid, themes, insights); this module holds the shared reads and the
+programme/codebook set-up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from elc.domain import PALETTE, CodeSpec, Community, OpenQuestion, Programme, Touchpoint, ChangeSpec
+from elc.errors import ProjectError
+from elc.store import database, schema as s
+
+PROJECT_SUFFIX = ".elc"
+
+
+class Project:
+    """An open elc project. Use :func:`elc.open_project` or :meth:`Project.create`."""
+
+    def __init__(self, engine: Engine, location: str):
+        self.engine = engine
+        self.location = location
+        self._texts: dict[int, str] = {}
+
+    # ------------------------------------------------------------------ lifecycle
+    @classmethod
+    def open(cls, target: str | Path) -> "Project":
+        where = str(target)
+        if not database.is_url(target):
+            path = Path(target)
+            if not path.exists():
+                raise ProjectError(f"{where}: no such project (create one with 'elc new {where} --guide FILE')")
+            if path.is_dir():
+                raise ProjectError(f"{where}: is a folder, not an elc project file")
+            with open(path, "rb") as fh:
+                if fh.read(16) != b"SQLite format 3\x00":
+                    raise ProjectError(f"{where}: not an elc project database")
+        engine = database.make_engine(target)
+        database.check_and_migrate(engine, where)
+        return cls(engine, where)
+
+    @classmethod
+    def create(cls, target: str | Path, programme: Programme, codebook: list[CodeSpec] | None = None,
+               overwrite: bool = False) -> "Project":
+        """Create a project; a SQLite file is built aside and moved into place whole."""
+        if database.is_url(target):
+            engine = database.make_engine(target)
+            database.initialise(engine)
+            project = cls(engine, str(target))
+            project._seed(programme, codebook or [])
+            return project
+        path = Path(target)
+        if path.exists() and not overwrite:
+            raise ProjectError(f"{path}: already exists (choose another name or pass --force)")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".elc-new-", suffix=PROJECT_SUFFIX, dir=path.parent)
+        os.close(fd)
+        os.unlink(tmp)
+        try:
+            engine = database.make_engine(tmp)
+            database.initialise(engine)
+            cls(engine, tmp)._seed(programme, codebook or [])
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            engine.dispose()
+            for extra in ("-wal", "-shm"):
+                Path(tmp + extra).unlink(missing_ok=True)
+            if overwrite:
+                for extra in ("-wal", "-shm"):
+                    Path(str(path) + extra).unlink(missing_ok=True)
+            os.replace(tmp, path)
+        finally:
+            for extra in ("", "-wal", "-shm"):
+                Path(tmp + extra).unlink(missing_ok=True)
+        return cls.open(path)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @contextmanager
+    def transaction(self):
+        with self.engine.begin() as conn:
+            yield conn
+
+    # ------------------------------------------------------------------ meta
+    def meta_get(self, key: str, default=None):
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.meta.c.value).where(s.meta.c.key == key)).first()
+        return json.loads(row[0]) if row else default
+
+    def meta_set(self, key: str, value, conn=None) -> None:
+        def _do(c):
+            c.execute(s.meta.delete().where(s.meta.c.key == key))
+            c.execute(s.meta.insert().values(key=key, value=json.dumps(value)))
+        if conn is not None:
+            _do(conn)
+        else:
+            with self.engine.begin() as c:
+                _do(c)
+
+    # ------------------------------------------------------------------ programme
+    def _seed(self, programme: Programme, codebook: list[CodeSpec]) -> None:
+        ts = database.now()
+        with self.engine.begin() as conn:
+            self.meta_set("programme", {
+                "name": programme.name, "focus_question": programme.focus_question,
+                "phases": programme.phases, "source_path": programme.source_path,
+            }, conn)
+            for i, c in enumerate(programme.communities):
+                conn.execute(s.communities.insert().values(
+                    key=c.key, name=c.name, family=c.family, target_n=c.target_n,
+                    description=c.description, position=i))
+            for i, q in enumerate(programme.questions):
+                conn.execute(s.questions.insert().values(family=q.family, position=i, text=q.text))
+            position = 0
+            for tp in programme.touchpoints:
+                conn.execute(s.codes.insert().values(
+                    name=tp.name, kind="touchpoint", family=tp.family, position=position,
+                    colour=PALETTE[position % len(PALETTE)], definition=tp.description,
+                    keywords=json.dumps(list(tp.keywords)), created_at=ts))
+                position += 1
+            ids: dict[str, int] = {}
+            for spec in sorted(codebook, key=lambda c: c.parent is not None):
+                if spec.kind == "touchpoint" and spec.name in {t.name for t in programme.touchpoints}:
+                    conn.execute(s.codes.update().where(s.codes.c.name == spec.name).values(
+                        definition=spec.definition or s.codes.c.definition,
+                        keywords=json.dumps(list(spec.keywords))))
+                    continue
+                res = conn.execute(s.codes.insert().values(
+                    name=spec.name, kind=spec.kind, family=spec.family, position=position,
+                    parent_id=ids.get(spec.parent) if spec.parent else None,
+                    colour=spec.colour or PALETTE[position % len(PALETTE)],
+                    definition=spec.definition, keywords=json.dumps(list(spec.keywords)),
+                    created_at=ts))
+                ids[spec.name] = res.inserted_primary_key[0]
+                position += 1
+            for i, ch in enumerate(programme.changes):
+                res = conn.execute(s.changes.insert().values(
+                    position=i, title=ch.title, rationale=ch.rationale, owner=ch.owner,
+                    measures=json.dumps(list(ch.measures)), created_at=ts))
+                cid = res.inserted_primary_key[0]
+                for name in ch.codes:
+                    code_id = conn.execute(select(s.codes.c.id).where(s.codes.c.name == name)).scalar()
+                    if code_id is not None:
+                        conn.execute(s.change_links.insert().values(change_id=cid, kind="code", ref=str(code_id)))
+
+    @property
+    def programme(self) -> Programme:
+        info = self.meta_get("programme", {})
+        comms = self.communities()
+        codes = self.codes()
+        tps = codes[codes.kind == "touchpoint"]
+        with self.engine.connect() as conn:
+            qs = conn.execute(select(s.questions).order_by(s.questions.c.position)).mappings().all()
+            chs = conn.execute(select(s.changes).order_by(s.changes.c.position)).mappings().all()
+        return Programme(
+            name=info.get("name", ""), focus_question=info.get("focus_question", ""),
+            communities=[Community(r.key, r.name, r.family, r.target_n, r.description) for r in comms.itertuples()],
+            touchpoints=[Touchpoint(r.name, r.family, r.definition, tuple(r.keywords)) for r in tps.itertuples()],
+            questions=[OpenQuestion(q["text"], q["family"]) for q in qs],
+            phases=info.get("phases", []),
+            changes=[ChangeSpec(c["title"], c["rationale"], c["owner"], tuple(json.loads(c["measures"]))) for c in chs],
+            source_path=info.get("source_path", ""),
+        )
+
+    def community_id(self, key_or_name: str, conn=None) -> int | None:
+        low = key_or_name.strip().lower()
+        df = self.communities()
+        hit = df[(df.key.str.lower() == low) | (df.name.str.lower() == low)]
+        return int(hit.id.iloc[0]) if len(hit) else None
+
+    # ------------------------------------------------------------------ reads
+    def _frame(self, stmt) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            res = conn.execute(stmt)
+            return pd.DataFrame(res.fetchall(), columns=list(res.keys()))
+
+    def communities(self) -> pd.DataFrame:
+        c, p, src = s.communities, s.participants, s.sources
+        n_part = (select(func.count()).select_from(p).where(p.c.community_id == c.c.id)
+                  .correlate(c).scalar_subquery())
+        n_src = (select(func.count()).select_from(src.join(p, src.c.participant_id == p.c.id))
+                 .where(p.c.community_id == c.c.id).correlate(c).scalar_subquery())
+        return self._frame(select(c.c.id, c.c.key, c.c.name, c.c.family, c.c.target_n, c.c.description,
+                                  n_part.label("participants"), n_src.label("interviews"))
+                           .order_by(c.c.position))
+
+    def codes(self, include_archived: bool = False) -> pd.DataFrame:
+        c, k = s.codes, s.codings
+        n = (select(func.count()).select_from(k).where((k.c.code_id == c.c.id) & (k.c.active == 1))
+             .correlate(c).scalar_subquery())
+        stmt = select(c, n.label("n_codings")).order_by(
+            (c.c.kind != "touchpoint"), c.c.position)
+        if not include_archived:
+            stmt = stmt.where(c.c.archived == 0)
+        df = self._frame(stmt)
+        df["keywords"] = df["keywords"].map(json.loads) if len(df) else df["keywords"]
+        return df
+
+    def code_id(self, name_or_id) -> int | None:
+        df = self.codes()
+        if isinstance(name_or_id, int) or str(name_or_id).isdigit():
+            hit = df[df.id == int(name_or_id)]
+        else:
+            hit = df[df.name.str.lower() == str(name_or_id).strip().lower()]
+        return int(hit.id.iloc[0]) if len(hit) else None
+
+    def participants(self) -> pd.DataFrame:
+        p, c, src = s.participants, s.communities, s.sources
+        n_src = (select(func.count()).select_from(src).where(src.c.participant_id == p.c.id)
+                 .correlate(p).scalar_subquery())
+        df = self._frame(select(p.c.id, c.c.key.label("community"), c.c.name.label("community_name"),
+                                c.c.family, p.c.attributes, n_src.label("interviews"))
+                         .select_from(p.outerjoin(c, p.c.community_id == c.c.id)).order_by(p.c.id))
+        df["attributes"] = df["attributes"].map(json.loads) if len(df) else df["attributes"]
+        return df
+
+    def sources(self) -> pd.DataFrame:
+        src, p, c = s.sources, s.participants, s.communities
+        df = self._frame(
+            select(src.c.id, src.c.name, src.c.participant_id, c.c.key.label("community"), src.c.format,
+                   src.c.interview_date, src.c.interviewer, src.c.method, src.c.imported_at,
+                   func.length(src.c.text).label("n_chars"), src.c.deidentified)
+            .select_from(src.outerjoin(p, src.c.participant_id == p.c.id).outerjoin(c, p.c.community_id == c.c.id))
+            .order_by(src.c.id))
+        return df
+
+    def source_text(self, source_id: int) -> str:
+        if source_id not in self._texts:
+            with self.engine.connect() as conn:
+                text = conn.execute(select(s.sources.c.text).where(s.sources.c.id == source_id)).scalar()
+            if text is None:
+                raise ProjectError(f"{self.location}: no source with id {source_id}")
+            self._texts[source_id] = text
+        return self._texts[source_id]
+
+    def _attach_text(self, df: pd.DataFrame) -> pd.DataFrame:
+        if not len(df):
+            df["text"] = pd.Series(dtype=str)
+            return df
+        needed = [int(x) for x in df.source_id.unique() if int(x) not in self._texts]
+        if needed:
+            with self.engine.connect() as conn:
+                for sid, text in conn.execute(select(s.sources.c.id, s.sources.c.text)
+                                              .where(s.sources.c.id.in_(needed))):
+                    self._texts[sid] = text
+        texts = self._texts
+        df["text"] = [texts[sid][a:b] for sid, a, b in zip(df.source_id, df.start, df.end)]
+        return df
+
+    def segments(self, source_id: int | None = None, kind: str | None = "sentence",
+                 role: str | None = None, with_text: bool = True) -> pd.DataFrame:
+        g, src, p, c = s.segments, s.sources, s.participants, s.communities
+        stmt = (select(g, src.c.participant_id, c.c.key.label("community"))
+                .select_from(g.join(src, g.c.source_id == src.c.id)
+                             .outerjoin(p, src.c.participant_id == p.c.id)
+                             .outerjoin(c, p.c.community_id == c.c.id))
+                .order_by(g.c.source_id, g.c.start, g.c.kind.desc()))
+        if source_id is not None:
+            stmt = stmt.where(g.c.source_id == source_id)
+        if kind is not None:
+            stmt = stmt.where(g.c.kind == kind)
+        if role is not None:
+            stmt = stmt.where(g.c.role == role)
+        df = self._frame(stmt)
+        return self._attach_text(df) if with_text else df
+
+    def codings(self, coder: str | None = None, source_id: int | None = None,
+                code_id: int | None = None, with_text: bool = True) -> pd.DataFrame:
+        k, cd, src, p, c = s.codings, s.codes, s.sources, s.participants, s.communities
+        stmt = (select(k.c.id, k.c.source_id, src.c.participant_id, c.c.key.label("community"),
+                       k.c.start, k.c.end, k.c.code_id, cd.c.name.label("code"), cd.c.kind.label("code_kind"),
+                       k.c.valence, k.c.coder, k.c.memo, k.c.origin, k.c.created_at, k.c.updated_at)
+                .select_from(k.join(cd, k.c.code_id == cd.c.id).join(src, k.c.source_id == src.c.id)
+                             .outerjoin(p, src.c.participant_id == p.c.id)
+                             .outerjoin(c, p.c.community_id == c.c.id))
+                .where(k.c.active == 1).order_by(k.c.source_id, k.c.start, k.c.id))
+        if coder is not None:
+            stmt = stmt.where(k.c.coder == coder)
+        if source_id is not None:
+            stmt = stmt.where(k.c.source_id == source_id)
+        if code_id is not None:
+            stmt = stmt.where(k.c.code_id == code_id)
+        df = self._frame(stmt)
+        return self._attach_text(df) if with_text else df
+
+    def coders(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(select(s.codings.c.coder).distinct().order_by(s.codings.c.coder))]
+
+    def coded_segments(self, coder: str | None = None) -> pd.DataFrame:
+        """Participant sentences with the codes overlapping them: the unit of analysis.
+
+        One row per (segment, code); a coding over several sentences counts for each.
+        """
+        segs = self.segments(role="participant", with_text=False)
+        cods = self.codings(coder=coder, with_text=False)
+        if not len(segs) or not len(cods):
+            return pd.DataFrame(columns=["segment_id", "source_id", "participant_id", "community",
+                                         "code_id", "code", "code_kind", "valence", "coder"])
+        merged = segs[["id", "source_id", "start", "end", "participant_id", "community"]].merge(
+            cods[["source_id", "start", "end", "code_id", "code", "code_kind", "valence", "coder"]],
+            on="source_id", suffixes=("", "_c"))
+        overlap = (merged.start < merged.end_c) & (merged.start_c < merged.end)
+        out = merged[overlap].rename(columns={"id": "segment_id"})
+        return out[["segment_id", "source_id", "participant_id", "community", "code_id", "code",
+                    "code_kind", "valence", "coder"]].drop_duplicates().reset_index(drop=True)
