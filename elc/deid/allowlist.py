@@ -25,7 +25,13 @@ DEFAULT_ALLOW_LIST: tuple[str, ...] = (
     "East Midlands Ambulance Service", "PTS", "NEPTS", "Patient Transport Service",
     "Patient Transport", "Non-Emergency Patient Transport", "PALS", "111", "NHS 111", "999",
     "GP", "A&E", "A and E", "ED", "Emergency Department", "Healthwatch", "DVLA", "Blue Badge",
-    "Age UK",
+    "Age UK", "Arriva", "Arriva Transport Solutions", "TASL", "Thames Ambulance Service",
+    "Thames Ambulance", "Royal Voluntary Service", "Red Cross", "British Red Cross",
+    # acronyms and national brands that carry no identifying value
+    "DOB", "D.O.B", "ICU", "ITU", "HDU", "CCU", "MRI", "CT", "ECG", "OT", "A and E", "DNA",
+    "Covid", "Covid-19", "Uber", "Tesco", "Asda", "Sainsbury's", "Morrisons", "Aldi", "Lidl",
+    "Boots", "Specsavers", "Amazon", "Google", "Facebook", "WhatsApp", "BT", "Post Office",
+    "Motability", "Zimmer", "Zimmer frame", "Parkinson's", "Alzheimer's", "Crohn's",
     # roles
     "driver", "drivers", "nurse", "nurses", "carer", "carers", "escort", "escorts", "patient",
     "patients", "crew", "crews", "controller", "controllers", "doctor", "consultant",

@@ -39,60 +39,63 @@ _PHONE_CONTEXT = re.compile(
     r"|on|line|contact)\b[^.?!\n]{0,20}$",
     re.IGNORECASE,
 )
-_LOCAL7 = re.compile(r"(?<![\w+/.:])\d{3}[ -]?\d{4}(?![\w/:]|[ -]?\d)")
-
-
-def _national(digits: str, international: bool) -> str:
-    return "0" + digits[2:] if international else digits
+_LOCAL7 = re.compile(r"(?<![\w+/.:])(?<!\d[ -])\d{3}[ -]?\d{4}(?![\w/:]|[ -]?\d)")
 
 
 def _valid_national(nat: str) -> bool:
-    if not nat.startswith("0") or nat.startswith("00"):
+    """A UK national number: 0 + 9 or 10 digits with a plausible second digit."""
+    if len(nat) not in (10, 11) or not nat.startswith("0") or nat[1] not in "1235789":
         return False
-    if nat[1] not in "1235789":
-        return False
-    return len(nat) == 11 or (len(nat) == 10 and nat[1] in "18")
+    return len(nat) == 11 or nat[1] in "18"
+
+
+def _phone_end(raw: str) -> int | None:
+    """Offset in ``raw`` where the longest valid UK number ends (at a digit-group boundary)."""
+    compact = raw.replace(" ", "")
+    international = compact.startswith(("+44", "0044"))
+    digits = ""
+    best = None
+    i = 0
+    while i < len(raw):
+        if international and raw.startswith("(", i):
+            close = raw.find(")", i)
+            if close != -1 and raw[i + 1:close].strip() == "0":
+                i = close + 1
+                continue
+        ch = raw[i]
+        if ch.isdigit():
+            digits += ch
+            if i + 1 == len(raw) or not raw[i + 1].isdigit():
+                if international:
+                    body = digits[4:] if digits.startswith("0044") else digits[2:]
+                    nat = "0" + body
+                else:
+                    nat = digits
+                if _valid_national(nat):
+                    best = i + 1
+                elif len(nat) > 11:
+                    break
+        i += 1
+    return best
 
 
 def find_phones(text: str) -> Iterator[Detection]:
     """UK landlines (01/02/03), mobiles (07), 08 numbers, +44/0044 and (0) forms, read-out digits."""
     for m in _PHONE_RUN.finditer(text):
         raw = m.group()
-        international = raw.lstrip("(").lstrip().startswith(("+", "00")) and "44" in raw[:6]
-        # walk digit by digit, remembering the end offset of each digit-group boundary
-        best_end = None
-        digits = ""
-        skip_zero = False
-        i = 0
-        while i < len(raw):
-            ch = raw[i]
-            if ch == "(" and raw[i:].replace(" ", "").startswith("(0)") and international:
-                skip_zero = True
-            if ch.isdigit():
-                if skip_zero and ch == "0":
-                    skip_zero = False
-                else:
-                    digits += ch
-                group_end = i + 1 == len(raw) or not raw[i + 1].isdigit()
-                if group_end:
-                    nat = _national(digits, international) if international else digits
-                    if international and not digits.startswith(("44", "0044")):
-                        pass
-                    if _valid_national(nat):
-                        best_end = i + 1
-                    elif len(nat) > 11:
-                        break
-            i += 1
-        if best_end is None:
+        end = _phone_end(raw)
+        if end is None:
             continue
-        span = raw[:best_end].rstrip(" )-–.")
-        start = m.start() + (len(raw) - len(raw.lstrip("( ")) if not international else 0)
-        end = m.start() + len(span)
-        yield Detection(start, end, "PHONE", text[start:end], "rule", 0.95)
+        lead = len(raw) - len(raw.lstrip())
+        start = m.start() + lead
+        stop = m.start() + len(raw[:end].rstrip(" -–."))
+        if raw.lstrip().startswith("(") and ")" not in text[start:stop]:
+            start += 1  # unbalanced "(" belongs to the prose
+        yield Detection(start, stop, "PHONE", text[start:stop], "rule", 0.95)
     for s, e, digits in spoken_digit_runs(text):
         nat = "0" + digits[3:] if digits.startswith("+44") else digits
-        if _valid_national(nat) or (len(nat) >= 10 and nat.startswith("0")):
-            yield Detection(s, e, "PHONE", text[s:e], "rule", 0.9)
+        if nat.startswith("0") and len(nat) >= 10:
+            yield Detection(s, e, "PHONE", text[s:e], "rule", 0.9 if _valid_national(nat) else 0.8)
         elif len(nat) == 10 and is_valid_nhs_number(nat):
             yield Detection(s, e, "NHS_NUMBER", text[s:e], "rule", 0.9)
     for m in _LOCAL7.finditer(text):
@@ -137,8 +140,7 @@ def find_emails(text: str) -> Iterator[Detection]:
         yield Detection(m.start(), m.end(), "EMAIL", m.group(), "rule", 0.99)
     for m in _SPOKEN_EMAIL.finditer(text):
         start = m.start()
-        first = m.group().split()[0].lower()
-        if first in COMMON_WORDS or first in FILLERS:  # "is jo at ..." never starts the address
+        if m.group().split()[0].lower() in FILLERS:
             continue
         yield Detection(start, m.end(), "EMAIL", m.group(), "rule", 0.9)
 
@@ -146,7 +148,7 @@ def find_emails(text: str) -> Iterator[Detection]:
 # --------------------------------------------------------------------------- dates of birth
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _ORD_WORDS = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
@@ -158,9 +160,197 @@ _NUM_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
 _YEAR = rf"(?:(?:19|20)\d\d|'\d\d|\d\d(?![\d:])|nineteen(?:[\s-]{_NUM_WORDS}){{1,2}}|two thousand(?:\s+and)?(?:[\s-]{_NUM_WORDS}){{0,2}})"
 _DAY = rf"(?:[0-3]?\d(?:st|nd|rd|th)?|{_ORD_WORDS})"
 _DATE = re.compile(
-    rf"(?<![\w/.-])(?:"
-    rf"[0-3]?\d[/.-][01]?\d[/.-](?:\d{{4}}|\d{{2}})(?![\w/.-]|\.\d)"
-    rf"|{_DAY}\s+(?:of\s+)?{_MONTH_PLACEHOLDER}(?:,?\s+{_YEAR})?"
-    rf"|{_MONTH_PLACEHOLDER}\s+(?:the\s+)?{_DAY}(?:,?\s+{_YEAR})?"
-    rf")(?!\w)".replace("{_MONTH_PLACEHOLDER}", _MONTHS) if False else "",
+    r"(?<![\w/.-])(?:"
+    r"[0-3]?\d[/.-][01]?\d[/.-](?:\d{4}|\d{2})(?![\w/-]|\.\d)"
+    rf"|{_DAY}\s+(?:of\s+)?{_MONTHS}(?:,?\s+{_YEAR})?"
+    rf"|{_MONTHS}\s+(?:the\s+)?{_DAY}(?:,?\s+{_YEAR})?"
+    r")(?![\w])",
+    re.IGNORECASE,
 )
+_DOB_TRIGGER = re.compile(
+    r"\b(?:born|d\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s*date|birthday|b'?day"
+    r"|birth)\b",
+    re.IGNORECASE,
+)
+_BOUNDARY = re.compile(r"[.?!\n]\s|;")
+
+
+def _dates(text: str) -> Iterator[re.Match]:
+    for m in _DATE.finditer(text):
+        g = m.group()
+        # "may" alone after a number ("2 may be") is a verb, not a month
+        if re.fullmatch(r"\d{1,2}\s+may", g, re.IGNORECASE) and not g[-3:].istitle():
+            continue
+        yield m
+
+
+def find_dobs(text: str) -> Iterator[Detection]:
+    """Dates within a short window of "born", "DOB", "date of birth" or "birthday"."""
+    triggers = [(t.start(), t.end()) for t in _DOB_TRIGGER.finditer(text)]
+    if not triggers:
+        return
+    for m in _dates(text):
+        for ts, te in triggers:
+            if te <= m.start() and m.start() - te <= 60:
+                gap = text[te:m.start()]
+            elif m.end() <= ts and ts - m.end() <= 35:
+                gap = text[m.end():ts]
+            else:
+                continue
+            if _BOUNDARY.search(gap):
+                continue
+            yield Detection(m.start(), m.end(), "DOB", m.group(), "rule", 0.9)
+            break
+
+
+# --------------------------------------------------------------------------- addresses
+_SUFFIX = "|".join(sorted(STREET_SUFFIXES, key=len, reverse=True))
+_ADDRESS = re.compile(
+    r"(?<![\w/:.])"
+    r"(?:(?:flat|apartment|apt|unit|room)\s+\d{1,4}[a-z]?\s*,?\s+(?:(?:number|no\.?)\s+)?)?"
+    r"\d{1,4}[a-z]?(?:\s?[-–]\s?\d{1,4}[a-z]?)?,?\s+"
+    r"((?:[A-Za-z][\w'’.-]*\s+){1,3}?)"
+    rf"(?:{_SUFFIX})\b\.?",
+    re.IGNORECASE,
+)
+_ADDRESS_STOP = COMMON_WORDS | FILLERS | frozenset(ROLE_WORDS) | frozenset(
+    """bus buses number route minutes mins hours hrs days weeks times miles yards pounds quid
+    percent people year years old o'clock am pm and or of to in on at by up down off out over
+    round past from through along across behind near""".split()
+)
+_ADDRESS_OK = frozenset({"the", "st", "st.", "saint", "de", "la", "le", "upon", "on", "under"})
+
+
+def find_addresses(text: str) -> Iterator[Detection]:
+    """House number (optionally with a flat number) + street name + a street-type word."""
+    for m in _ADDRESS.finditer(text):
+        words = m.group(1).split()
+        if not words:
+            continue
+        bad = False
+        for k, w in enumerate(words):
+            low = w.lower().strip(".,")
+            if low in _ADDRESS_OK and (k > 0 or low in ("the", "st", "st.", "saint")):
+                continue
+            if low in _ADDRESS_STOP or low.isdigit():
+                bad = True
+                break
+        if bad:
+            continue
+        end = m.end()
+        if text[end - 1] == "." and text[m.start():end].rsplit(None, 1)[-1].lower() not in (
+            "rd.", "st.", "ave.", "cl.", "dr.", "ln.", "ct.", "pl.", "cres.", "gdns.", "sq."
+        ):
+            end -= 1
+        yield Detection(m.start(), end, "ADDRESS", text[m.start():end], "rule", 0.9)
+
+
+# --------------------------------------------------------------------------- organisations
+_CAP = r"[A-Z][\w'’&-]*"
+_ORG_SUFFIX = (
+    r"(?:Care\s+Home|Nursing\s+Home|Residential\s+Home|Retirement\s+Home|Rest\s+Home"
+    r"|Care\s+Centre|Care\s+Services|Home\s+Care|Homecare|Medical\s+Centre|Health\s+Centre"
+    r"|Medical\s+Practice|Medical\s+Group|Surgery|Practice|Taxis?|Cabs|Cars|Private\s+Hire"
+    r"|Minibuses|Coaches|Travel|Transport|Ambulances|Ambulance\s+Service|Community\s+Transport"
+    r"|Lodge|Manor|Court|House|Hall)"
+)
+_ORG_CAP = re.compile(rf"\b((?:{_CAP}\s+){{1,3}}){_ORG_SUFFIX}\b")
+_ORG_LOWER_SUFFIX = re.compile(
+    r"\b(?:care\s+home|nursing\s+home|residential\s+home|medical\s+centre|health\s+centre"
+    r"|private\s+hire|taxis|cabs|surgery)\b"
+)
+_WORD_BEFORE = re.compile(r"([a-z][\w'’&-]*)\s+$")
+_WARD = re.compile(rf"\b((?:{_CAP}\s+){{1,2}})(?:Ward|Unit|Suite|Wing|Building|Centre)\b")
+_WARD_LOWER = re.compile(r"\b([a-z][a-z'’-]{3,})\s+(?:ward|unit)\b")
+_GENERIC_FIRST = frozenset(
+    """the a an my our his her their your this that these those local private same other usual
+    normal regular nearest own different new old big small main general city county community
+    council nhs hospital children's childrens maternity renal cardiac surgical medical acute
+    assessment discharge day elderly stroke heart eye fracture cancer oncology dialysis
+    intensive high critical respiratory orthopaedic women's womens men's mens emergency
+    outpatient outpatients rehab rehabilitation diabetes diabetic mental minor major royal
+    national one two three four five black yellow white blue red green some another every any
+    which what whose that's it's there's good nice lovely posh bigger smaller residential
+    nursing care transport ambulance taxi observation admissions admission recovery isolation
+    covid frailty neuro neurology burns spinal trauma short-stay stay haematology chemo
+    infusion endoscopy coronary postnatal antenatal labour neonatal paediatric psychiatric
+    rehab ambulatory decisions decision same another different next previous first second
+    third last accessible adapted wheelchair hackney minicab expensive cheap proper ordinary
+    two-man specialist stroke kidney liver lung breast plastics ent ward wards unit""".split()
+)
+
+
+def _org_words_ok(words: list[str], lower: bool) -> bool:
+    lows = [w.lower().strip("'’") for w in words]
+    if not lows or lows[0] in _GENERIC_FIRST:
+        return False
+    for w in lows:
+        if w in FILLERS or w in ROLE_WORDS or (lower and (w in COMMON_WORDS or w in _GENERIC_FIRST)):
+            return False
+        if w.endswith(("'s", "’s")) and w[:-2] in ROLE_WORDS:
+            return False
+    return True
+
+
+def find_orgs(text: str) -> Iterator[Detection]:
+    """Named care homes, GP surgeries, taxi/transport firms (ORG) and named wards (LOCATION)."""
+    for m in _ORG_CAP.finditer(text):
+        words = m.group(1).split()
+        # drop leading sentence-initial function words ("The Rosewood Care Home")
+        start = m.start()
+        while words and words[0].lower() in _GENERIC_FIRST:
+            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end()
+            words = words[1:]
+        if not words or not _org_words_ok(words, False):
+            continue
+        yield Detection(start, m.end(), "ORG", text[start:m.end()], "rule", 0.85)
+    for m in _ORG_LOWER_SUFFIX.finditer(text):
+        # walk back over at most two name words that are not function/common words
+        start = m.start()
+        words = 0
+        while words < 2:
+            w = _WORD_BEFORE.search(text, max(0, start - 30), start)
+            if not w or not _org_words_ok([w.group(1)], True):
+                break
+            start = w.start(1)
+            words += 1
+        if words:
+            yield Detection(start, m.end(), "ORG", text[start:m.end()], "rule", 0.75)
+    for m in _WARD.finditer(text):
+        words = m.group(1).split()
+        if _org_words_ok(words, False) and words[0].lower() not in COMMON_WORDS:
+            yield Detection(m.start(), m.end(), "LOCATION", m.group(), "rule", 0.8)
+    for m in _WARD_LOWER.finditer(text):
+        if _org_words_ok([m.group(1)], True) and not m.group(1).endswith("s"):
+            yield Detection(m.start(), m.end(), "LOCATION", m.group(), "rule", 0.7)
+
+
+# --------------------------------------------------------------------------- places
+_PLACE_PHRASE = re.compile(
+    r"(?<![\w'-])(?:" + "|".join(re.escape(p).replace(r"\ ", r"[\s-]+") for p in
+                                 sorted(PLACE_PHRASES, key=len, reverse=True)) + r")(?![\w'-])",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def find_places(text: str) -> Iterator[Detection]:
+    """Towns, villages and districts of LLR (below county level) from a gazetteer, any case."""
+    taken: list[tuple[int, int]] = []
+    for m in _PLACE_PHRASE.finditer(text):
+        taken.append((m.start(), m.end()))
+        yield Detection(m.start(), m.end(), "LOCATION", m.group(), "rule", 0.8)
+    for m in _WORD.finditer(text):
+        w = m.group()
+        if w.lower() in PLACES and not any(s <= m.start() < e for s, e in taken):
+            score = 0.8 if w[0].isupper() else 0.7
+            yield Detection(m.start(), m.end(), "LOCATION", w, "rule", score)
+
+
+def rule_detections(text: str) -> list[Detection]:
+    """Every pattern rule above, unmerged."""
+    out: list[Detection] = []
+    for finder in (find_emails, find_nhs_numbers, find_phones, find_postcodes, find_dobs,
+                   find_addresses, find_orgs, find_places):
+        out.extend(finder(text))
+    return out

@@ -71,7 +71,7 @@ def check_file(path: Path, options: ImportOptions) -> bytes:
     if size == 0:
         raise ImportFileError(path, "is empty")
     if size > options.max_bytes:
-        raise ImportFileError(path, f"is {size / 1e6:.0f} MB, over the {options.max_bytes / 1e6:.0f} MB limit "
+        raise ImportFileError(path, f"is {size / 2**20:.0f} MB, over the {options.max_bytes / 2**20:.0f} MB limit "
                                     f"for one transcript (split it, or raise --max-mb)")
     return path.read_bytes()
 
@@ -141,16 +141,19 @@ def _apply(text, detections, pseudonymiser):
     return apply(text, detections, pseudonymiser)
 
 
-def _map(replacements, offset: int) -> int:
-    """Map an offset in the original utterance into the de-identified one."""
-    shift = 0
-    for r in replacements:
-        if offset <= r.start:
-            break
-        if offset < r.end:  # inside a replaced span: snap to its end
-            return r.new_end
-        shift = r.new_end - r.end
-    return offset + shift
+def _offset_map(replacements):
+    if not replacements:
+        return None
+    from elc.deid import OffsetMap
+
+    return OffsetMap(replacements)
+
+
+def _detector_of(detections, replacement) -> str:
+    for d in detections:
+        if d.start < replacement.end and replacement.start < d.end:
+            return d.source
+    return "rule"
 
 
 # --------------------------------------------------------------------------- processing
@@ -173,6 +176,32 @@ def _lemmas(span, blocked: list[tuple[int, int]]) -> str:
         if lemma and lemma.isascii() and any(ch.isalpha() for ch in lemma):
             out.append(lemma)
     return " ".join(out)
+
+
+def _sentence_spans(doc, new_text: str, offsets):
+    """Sentence spans in the de-identified text, stripped; fragments without a letter or digit
+    (e.g. a lone "[" before "laughs]") are joined to the following sentence."""
+    spans = []
+    carry = None
+    for sent in doc.sents:
+        a, b = offsets.span(sent.start_char, sent.end_char) if offsets else (sent.start_char, sent.end_char)
+        if carry is not None:
+            a, carry = carry, None
+        while a < b and new_text[a].isspace():
+            a += 1
+        while b > a and new_text[b - 1].isspace():
+            b -= 1
+        if b <= a:
+            continue
+        if not any(ch.isalnum() for ch in new_text[a:b]):
+            if spans and not any(ch.isalnum() for ch in new_text[b:]):
+                prev_sent, pa, _ = spans[-1]
+                spans[-1] = (prev_sent, pa, b)
+            else:
+                carry = a
+            continue
+        spans.append((sent, a, b))
+    return spans
 
 
 def build_source(transcript: RawTranscript, docs: list, participant: str | None, detector, pseudonymiser,
@@ -202,15 +231,8 @@ def build_source(transcript: RawTranscript, docs: list, participant: str | None,
         segments.append(turn_seg)
         pos += 1
         blocked = [(d.start, d.end) for d in dets]
-        for sent in doc.sents:
-            a = _map(repl, sent.start_char)
-            b = _map(repl, sent.end_char)
-            while a < b and new_text[a].isspace():
-                a += 1
-            while b > a and new_text[b - 1].isspace():
-                b -= 1
-            if b <= a:
-                continue
+        offsets = _offset_map(repl)
+        for sent, a, b in _sentence_spans(doc, new_text, offsets):
             segments.append({"kind": "sentence", "position": pos, "start": body_start + a, "end": body_start + b,
                              "speaker": label, "role": role, "ts_start": turn.ts_start, "ts_end": turn.ts_end,
                              "question": turn_seg["question"], "lemmas": _lemmas(sent, blocked),
@@ -219,8 +241,7 @@ def build_source(transcript: RawTranscript, docs: list, participant: str | None,
         for r in repl:
             detections.append({"start": body_start + r.new_start, "end": body_start + r.new_end,
                                "label": r.label, "replacement": r.replacement,
-                               "entity_key": getattr(r, "entity_key", "") or r.replacement,
-                               "detector": getattr(r, "source", "") or "rule"})
+                               "entity_key": r.replacement, "detector": _detector_of(dets, r)})
         if role == "interviewer":
             last_question = new_text[:300]
         words += len(doc)

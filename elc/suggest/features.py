@@ -2,11 +2,12 @@
 
 :func:`lemmatize` turns texts into the ``lemmas`` column (spaCy lemmas, lowercase, no stop
 words or punctuation; negations such as "not", "no", "nothing" are kept because they carry
-meaning for codes like "Couldn't be improved" and for valence). :class:`SegmentFeaturizer`
+meaning for codes like "Couldn't be improved" and for valence; so do a few content words that
+generic stop lists drop, see ``CONTENT_WORDS``). :class:`SegmentFeaturizer`
 builds one sparse matrix from four blocks, each L2-normalised then weighted:
 
 * word 1-2 grams of the lemmas (TF-IDF, sublinear tf),
-* character 2-4 grams within word boundaries of the raw text (robust to spelling, tense and
+* character 4-grams within word boundaries of the raw text (robust to spelling, tense and
   transcription noise, and to stop words the lemmas dropped),
 * the interviewer's question (TF-IDF of its words), as context,
 * the community (one-hot), as context.
@@ -30,7 +31,22 @@ NEGATIONS = frozenset(
     {"no", "not", "never", "nothing", "none", "nobody", "nowhere", "neither", "nor", "cannot",
      "without", "n't"}
 )
-_FALLBACK_STOP = frozenset(ENGLISH_STOP_WORDS) - NEGATIONS
+#: Stop-word-list entries that carry meaning in transport and care interviews ("call back",
+#: "six in the morning", "too long", "on my own"); kept in the lemmas.
+CONTENT_WORDS = frozenset(
+    {"alone", "always", "again", "back", "bottom", "call", "down", "empty", "enough", "find",
+     "fire", "first", "front", "full", "give", "last", "less", "least", "more", "most", "move",
+     "off", "once", "out", "over", "put", "show", "side", "system", "take", "too", "top", "up",
+     "well", "detail", "describe", "bill", "found", "fill", "cry", "interest", "thick", "thin",
+     "one", "two", "three", "four", "five", "six", "eight", "nine", "ten", "eleven", "twelve",
+     "fifteen", "twenty", "forty", "fifty", "sixty", "hundred", "own", "without", "against"}
+)
+#: One stop list for both the spaCy and the regex path, so their lemmas stay comparable.
+STOP_WORDS = (
+    frozenset(ENGLISH_STOP_WORDS)
+    | {"just", "really", "quite", "did", "does", "doing", "ca", "various", "regarding", "unless"}
+) - NEGATIONS - CONTENT_WORDS
+_NEGATION_FREE_STOP = STOP_WORDS | (NEGATIONS & frozenset(ENGLISH_STOP_WORDS))
 _TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _NT_RE = re.compile(r"n['’]t\b")
 #: Pipeline components the lemmas need; every other component is disabled while lemmatising.
@@ -42,7 +58,7 @@ def simple_lemmatize(texts: Iterable[str], keep_negations: bool = True) -> list[
 
     No real lemmatisation happens ("chatted" stays "chatted"); "n't" becomes "not".
     """
-    stop = _FALLBACK_STOP if keep_negations else frozenset(ENGLISH_STOP_WORDS)
+    stop = STOP_WORDS if keep_negations else _NEGATION_FREE_STOP
     out = []
     for text in texts:
         low = _NT_RE.sub(" not", (text or "").lower())
@@ -90,7 +106,8 @@ def _token_lemma(tok, keep_negations: bool) -> str | None:
         lemma = "not"
     if keep_negations and (lemma in NEGATIONS or tok.lower_ in NEGATIONS):
         return lemma
-    if tok.is_stop or lemma in _FALLBACK_STOP:
+    stop = STOP_WORDS if keep_negations else _NEGATION_FREE_STOP
+    if lemma in stop or tok.lower_ in stop or lemma.startswith("'"):
         return None
     return lemma.replace(" ", "_")
 
@@ -128,10 +145,10 @@ def lemmatize(
     return out
 
 
-def _fit_vectorizer(vectorizer: TfidfVectorizer, docs: Sequence[str]):
-    """Fit ``vectorizer``; ``None`` when the documents have no usable vocabulary."""
+def _fit_vectorizer(vectorizer: TfidfVectorizer, docs: Sequence[str], fitted: dict, key: str):
+    """Fit ``vectorizer`` (its matrix goes to ``fitted[key]``); ``None`` if no vocabulary."""
     try:
-        vectorizer.fit(docs)
+        fitted[key] = vectorizer.fit_transform(docs)
     except ValueError:  # empty vocabulary (all documents empty, or min_df too high)
         return None
     return vectorizer
@@ -144,7 +161,7 @@ class SegmentFeaturizer(TransformerMixin, BaseEstimator):
     ----------
     word_ngram_range : tuple, default=(1, 2)
         n-grams of lemmas.
-    char_ngram_range : tuple or None, default=(2, 4)
+    char_ngram_range : tuple or None, default=(4, 4)
         ``char_wb`` n-grams of the lowercased text; ``None`` disables the block.
     char_min_df : int, default=2
         Minimum document frequency of a character n-gram (keeps the matrix small).
@@ -166,7 +183,7 @@ class SegmentFeaturizer(TransformerMixin, BaseEstimator):
     def __init__(
         self,
         word_ngram_range=(1, 2),
-        char_ngram_range=(2, 4),
+        char_ngram_range=(4, 4),
         char_min_df=2,
         char_weight=1.0,
         question_weight=0.5,
@@ -182,42 +199,62 @@ class SegmentFeaturizer(TransformerMixin, BaseEstimator):
         self.sublinear_tf = sublinear_tf
 
     def fit(self, X, y=None):
-        segs = as_segments(X)
+        self._fit(as_segments(X))
+        return self
+
+    def fit_transform(self, X, y=None):
+        """Fit and return the features of ``X`` (one tokenisation pass per block)."""
+        return self._fit(as_segments(X), keep=True)
+
+    def _fit(self, segs, keep=False):
+        fitted = {}
         self.word_vectorizer_ = _fit_vectorizer(
             TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=tuple(self.word_ngram_range),
-                            sublinear_tf=self.sublinear_tf, dtype=np.float32),
-            segs["lemmas"].tolist(),
+                            sublinear_tf=self.sublinear_tf, dtype=np.float64),
+            segs["lemmas"].tolist(), fitted, "word",
         )
         self.char_vectorizer_ = None
         if self.char_ngram_range and self.char_weight:
             min_df = self.char_min_df if len(segs) >= 4 * max(self.char_min_df, 1) else 1
             self.char_vectorizer_ = _fit_vectorizer(
                 TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngram_range),
-                                min_df=min_df, sublinear_tf=self.sublinear_tf, dtype=np.float32),
-                segs["text"].tolist(),
+                                min_df=min_df, sublinear_tf=self.sublinear_tf, dtype=np.float64),
+                segs["text"].tolist(), fitted, "char",
             )
         self.question_vectorizer_ = None
         if self.question_weight:
             self.question_vectorizer_ = _fit_vectorizer(
-                TfidfVectorizer(sublinear_tf=self.sublinear_tf, dtype=np.float32),
-                segs["question"].tolist(),
+                TfidfVectorizer(sublinear_tf=self.sublinear_tf, dtype=np.float64),
+                segs["question"].tolist(), fitted, "question",
             )
         communities = sorted({c for c in segs["community"] if c})
         self.communities_ = np.asarray(communities if self.community_weight else [], dtype=object)
-        self.n_features_out_ = self._transform(segs.iloc[:0]).shape[1]
-        return self
+        self.n_features_out_ = sum(
+            len(v.vocabulary_) for v in (self.word_vectorizer_, self.char_vectorizer_, self.question_vectorizer_)
+            if v is not None
+        ) + len(self.communities_)
+        if keep:
+            return self._transform(segs, fitted)
+        return None
 
-    def _transform(self, segs):
+    def _transform(self, segs, fitted=None):
         import scipy.sparse as sp
 
+        fitted = fitted or {}
+
+        def block(key, vec, column):
+            return fitted[key] if key in fitted else vec.transform(segs[column].tolist())
+
         n = len(segs)
+        if n == 0:
+            return sp.csr_matrix((0, self.n_features_out_), dtype=np.float64)
         blocks = []
         if self.word_vectorizer_ is not None:
-            blocks.append(self.word_vectorizer_.transform(segs["lemmas"].tolist()))
+            blocks.append(block("word", self.word_vectorizer_, "lemmas"))
         if self.char_vectorizer_ is not None:
-            blocks.append(self.char_weight * self.char_vectorizer_.transform(segs["text"].tolist()))
+            blocks.append(self.char_weight * block("char", self.char_vectorizer_, "text"))
         if self.question_vectorizer_ is not None:
-            blocks.append(self.question_weight * self.question_vectorizer_.transform(segs["question"].tolist()))
+            blocks.append(self.question_weight * block("question", self.question_vectorizer_, "question"))
         if len(self.communities_):
             index = {c: i for i, c in enumerate(self.communities_)}
             rows, cols = [], []
@@ -225,11 +262,11 @@ class SegmentFeaturizer(TransformerMixin, BaseEstimator):
                 if c in index:
                     rows.append(i)
                     cols.append(index[c])
-            data = np.full(len(rows), self.community_weight, dtype=np.float32)
+            data = np.full(len(rows), self.community_weight, dtype=np.float64)
             blocks.append(sp.csr_matrix((data, (rows, cols)), shape=(n, len(self.communities_))))
         if not blocks:
-            return sp.csr_matrix((n, 0), dtype=np.float32)
-        return sp.hstack(blocks, format="csr", dtype=np.float32)
+            return sp.csr_matrix((n, 0), dtype=np.float64)
+        return sp.hstack(blocks, format="csr", dtype=np.float64)
 
     def transform(self, X):
         """Return a CSR matrix of shape ``(n_segments, n_features_out_)``."""

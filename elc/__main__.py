@@ -1,0 +1,3 @@
+from elc.cli import main
+
+main()

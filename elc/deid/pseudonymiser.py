@@ -1,0 +1,170 @@
+"""Consistent replacement tags for a project: the same person always gets the same tag."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from .lexicon import TITLES
+from .roles import infer_role
+from .types import Detection
+
+TYPED_TAGS = {
+    "NHS_NUMBER": "[NHS number]",
+    "PHONE": "[phone]",
+    "POSTCODE": "[postcode]",
+    "EMAIL": "[email]",
+    "DOB": "[date of birth]",
+    "ADDRESS": "[address]",
+    "LOCATION": "[place]",
+    "ORG": "[organisation]",
+}
+PERSON_LABELS = frozenset({"PERSON", "CUSTOM"})
+_STATE_VERSION = 1
+_PUNCT = re.compile(r"[^\w\s'-]")
+_TITLE_WORDS = frozenset(TITLES) | {"the"}
+
+
+def normalise_name(surface: str) -> tuple[str, bool]:
+    """Case-folded key without titles or possessive 's, and whether a title was present."""
+    s = surface.casefold().replace("’", "'")
+    s = _PUNCT.sub(" ", s)
+    words = s.split()
+    if words and words[-1].endswith("'s"):
+        words[-1] = words[-1][:-2]
+    titled = False
+    while len(words) > 1 and words[0].strip(".") in _TITLE_WORDS:
+        titled = titled or words[0] != "the"
+        words = words[1:]
+    return " ".join(w.strip("'-") for w in words if w.strip("'-")), titled
+
+
+class Pseudonymiser:
+    """Maps identifiers to replacement tags, consistently across calls and transcripts.
+
+    People (``PERSON`` and ``CUSTOM``) get numbered tags, by role when the context gives one
+    (``[Daughter 1]``, ``[Driver 2]``, ``[Doctor 1]``) and ``[Person N]`` otherwise. A person
+    keeps the tag of their first mention. Surname-only ("Mrs Hughes") and first-name-only
+    mentions are linked to a full name when exactly one known person fits. Other labels get
+    typed tags (``[phone]``, ``[postcode]`` ...). ``to_dict``/``from_dict`` round-trip the state.
+    """
+
+    def __init__(self) -> None:
+        self._people: list[dict[str, Any]] = []
+        self._index: dict[str, int] = {}
+        self._counters: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ state
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy of the mapping."""
+        return {
+            "version": _STATE_VERSION,
+            "counters": dict(self._counters),
+            "people": [
+                {"tag": p["tag"], "role": p["role"], "names": list(p["names"]),
+                 "titled": sorted(p["titled"])}
+                for p in self._people
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, state: dict[str, Any] | None) -> "Pseudonymiser":
+        """Rebuild a pseudonymiser saved with ``to_dict``."""
+        self = cls()
+        if not state:
+            return self
+        if state.get("version", _STATE_VERSION) > _STATE_VERSION:
+            raise ValueError("pseudonym state was written by a newer elc")
+        self._counters = {str(k): int(v) for k, v in state.get("counters", {}).items()}
+        for p in state.get("people", []):
+            rec = {"tag": p["tag"], "role": p.get("role", "Person"), "names": list(p["names"]),
+                   "titled": set(p.get("titled", ()))}
+            self._people.append(rec)
+            for n in rec["names"]:
+                self._index.setdefault(n, len(self._people) - 1)
+        return self
+
+    def __len__(self) -> int:
+        return len(self._people)
+
+    @property
+    def people(self) -> list[dict[str, Any]]:
+        """Read-only view: one dict per person (tag, role, names)."""
+        return [dict(p, names=list(p["names"]), titled=sorted(p["titled"])) for p in self._people]
+
+    # ------------------------------------------------------------------ tags
+    def person_tag(self, surface: str, role: str | None = None) -> str:
+        """The tag for a person mention, creating one (with ``role`` if given) when new."""
+        key, titled = normalise_name(surface)
+        if not key:
+            key = surface.casefold().strip() or "?"
+        idx = self._find(key, titled)
+        if idx is None:
+            stem = role or "Person"
+            self._counters[stem] = self._counters.get(stem, 0) + 1
+            rec = {"tag": f"[{stem} {self._counters[stem]}]", "role": stem, "names": [],
+                   "titled": set()}
+            self._people.append(rec)
+            idx = len(self._people) - 1
+        rec = self._people[idx]
+        if key not in rec["names"]:
+            rec["names"].append(key)
+        if titled:
+            rec["titled"].add(key)
+        self._index.setdefault(key, idx)
+        return rec["tag"]
+
+    def tag(self, detection: Detection, text: str | None = None) -> str:
+        """The replacement for one detection; ``text`` (the full original) lets roles be read."""
+        if detection.label in PERSON_LABELS:
+            role = infer_role(text, detection.start, detection.end) if text is not None else None
+            return self.person_tag(detection.text, role)
+        return TYPED_TAGS.get(detection.label, "[redacted]")
+
+    def tags(self, text: str, detections: Sequence[Detection]) -> list[str]:
+        """Tags for all detections of one text, in order; role-bearing and full-name mentions
+        are registered first so later short mentions link to them."""
+        order = sorted(
+            range(len(detections)),
+            key=lambda i: (
+                detections[i].label not in PERSON_LABELS
+                or infer_role(text, detections[i].start, detections[i].end) is None,
+                -len(normalise_name(detections[i].text)[0].split()),
+                detections[i].start,
+            ),
+        )
+        out: list[str] = [""] * len(detections)
+        for i in order:
+            out[i] = self.tag(detections[i], text)
+        return out
+
+    # ------------------------------------------------------------------ linking
+    def _find(self, key: str, titled: bool) -> int | None:
+        if key in self._index:
+            return self._index[key]
+        tokens = key.split()
+        if len(tokens) == 1:
+            t = tokens[0]
+            surname = [i for i, p in enumerate(self._people)
+                       if any(len(n.split()) > 1 and n.split()[-1] == t for n in p["names"])]
+            first = [i for i, p in enumerate(self._people)
+                     if any(len(n.split()) > 1 and n.split()[0] == t for n in p["names"])]
+            for group in ((surname, first) if titled else (first, surname)):
+                if len(set(group)) == 1:
+                    return group[0]
+            return None
+        first_tok, last_tok = tokens[0], tokens[-1]
+
+        def compatible(p: dict[str, Any]) -> bool:
+            return all(len(n.split()) == 1 or n == key for n in p["names"])
+
+        by_surname = [i for i, p in enumerate(self._people)
+                      if last_tok in p["titled"] and compatible(p)]
+        if len(by_surname) == 1:
+            return by_surname[0]
+        by_first = [i for i, p in enumerate(self._people)
+                    if first_tok in p["names"] and first_tok not in p["titled"] and compatible(p)]
+        if len(by_first) == 1:
+            return by_first[0]
+        return None

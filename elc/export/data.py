@@ -1,0 +1,213 @@
+"""Everything a workshop pack shows, read once from a project: :func:`collect`.
+
+The workbook, the HTML report and the specification draft all render the same
+:class:`ReportData`, so they cannot disagree. Only stored (de-identified) text is read; source
+file names and participant attributes are left out because they were never de-identified.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from elc.insights.evidence import all_evidence, evidence_context, latest_theme_run
+from elc.insights.matrix import insight_matrix, touchpoint_totals
+from elc.insights.units import coded_units, interviewed
+
+VALENCE_ORDER = {"to-improve": 0, "working-well": 1, "neutral": 2}
+
+
+@dataclass
+class ReportData:
+    programme: str
+    focus_question: str
+    phases: list[dict]
+    project: str
+    generated: str
+    coder: str | None
+    communities: pd.DataFrame          # key name family target_n participants interviewed interviews segments coded_segments coded_share
+    totals: dict
+    methods: list[dict]                # method, interviews, first, last
+    deidentification: dict             # sources, deidentified, statement
+    matrix: pd.DataFrame               # insight_matrix()
+    touchpoints: pd.DataFrame          # touchpoint_totals()
+    quotes: pd.DataFrame               # one row per coding: participant community touchpoint valence code ...
+    changes: list[dict]                # all_evidence()
+    codebook: pd.DataFrame
+    theme_run: dict | None
+    community_names: dict = field(default_factory=dict)
+
+
+def _coded_share(project, units: pd.DataFrame) -> pd.DataFrame:
+    """Participant sentences per community and how many overlap at least one coding."""
+    segs = project.segments(role="participant", with_text=False)
+    if not len(segs):
+        return pd.DataFrame(columns=["community", "segments", "coded_segments"])
+    segs = segs[["source_id", "start", "end", "community"]].copy()
+    segs["coded"] = False
+    if len(units):
+        spans = units[["source_id", "start", "end"]].drop_duplicates().sort_values(["source_id", "start"])
+        by_source = {sid: (g.start.to_numpy(), np.maximum.accumulate(g.end.to_numpy()))
+                     for sid, g in spans.groupby("source_id")}
+        coded = np.zeros(len(segs), dtype=bool)
+        for sid, idx in segs.groupby("source_id").indices.items():
+            if sid not in by_source:
+                continue
+            starts, max_end = by_source[sid]
+            s_start = segs.start.to_numpy()[idx]
+            s_end = segs.end.to_numpy()[idx]
+            # codings starting before the sentence ends; the furthest any of them reaches
+            k = np.searchsorted(starts, s_end, side="left")
+            reach = np.where(k > 0, max_end[np.maximum(k - 1, 0)], -1)
+            coded[idx] = reach > s_start
+        segs["coded"] = coded
+    out = segs.groupby("community", dropna=False).agg(segments=("coded", "size"), coded_segments=("coded", "sum"))
+    return out.reset_index()
+
+
+def _quotes_table(units: pd.DataFrame, codes: pd.DataFrame, comms: pd.DataFrame) -> pd.DataFrame:
+    cols = ["participant", "community", "community_name", "touchpoint", "valence", "code", "code_kind",
+            "words", "quote", "coder", "source_id", "coding_id"]
+    if not len(units):
+        return pd.DataFrame(columns=cols)
+    tp_order = {n: i for i, n in enumerate(codes[codes.kind == "touchpoint"].name)}
+    comm_order = {k: i for i, k in enumerate(comms.key)}
+    names = dict(zip(comms.key, comms.name))
+    q = pd.DataFrame({
+        "participant": units.participant_id.values, "community": units.community.values,
+        "community_name": units.community.map(names).values, "touchpoint": units.touchpoint.values,
+        "valence": units.valence.values, "code": units.code.values, "code_kind": units.code_kind.values,
+        "words": units.words.values, "quote": units.quote.values, "coder": units.coder.values,
+        "source_id": units.source_id.values, "coding_id": units.id.values,
+    })
+    q = q[q.words > 0]
+    order = pd.DataFrame({
+        "t": q.touchpoint.map(tp_order).fillna(len(tp_order)), "c": q.community.map(comm_order).fillna(99),
+        "v": q.valence.map(VALENCE_ORDER).fillna(3), "s": q.source_id, "i": q.coding_id})
+    q = q.loc[order.sort_values(["t", "c", "v", "s", "i"], kind="stable").index]
+    return q.reset_index(drop=True)
+
+
+def _codebook(codes: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    parents = dict(zip(codes.id, codes.name))
+    df = codes[["id", "name", "kind", "family", "parent_id", "colour", "definition", "keywords", "n_codings"]].copy()
+    df["parent"] = df.parent_id.map(lambda x: parents.get(int(x)) if pd.notna(x) else None)
+    if len(units):
+        g = units.groupby("code_id")
+        part = g.participant_id.nunique()
+        comm = g.community.nunique()
+        ww = units[units.valence == "working-well"].groupby("code_id").participant_id.nunique()
+        ti = units[units.valence == "to-improve"].groupby("code_id").participant_id.nunique()
+    else:
+        part = comm = ww = ti = pd.Series(dtype=int)
+    df["participants"] = df.id.map(part).fillna(0).astype(int)
+    df["communities"] = df.id.map(comm).fillna(0).astype(int)
+    df["working_well"] = df.id.map(ww).fillna(0).astype(int)
+    df["to_improve"] = df.id.map(ti).fillna(0).astype(int)
+    return df.reset_index(drop=True)
+
+
+def _methods(sources: pd.DataFrame) -> list[dict]:
+    if not len(sources):
+        return []
+    out = []
+    src = sources.assign(method=sources.method.fillna("not recorded").replace("", "not recorded"))
+    for method, g in src.groupby("method", sort=False):
+        dates = sorted(d for d in g.interview_date.dropna().astype(str) if d)
+        out.append({"method": method, "interviews": int(len(g)),
+                    "first": dates[0][:10] if dates else None, "last": dates[-1][:10] if dates else None,
+                    "communities": sorted(set(g.community.dropna()))})
+    return out
+
+
+def deidentification_statement(n_sources: int, n_deid: int) -> str:
+    base = ("Quotes are the stored, de-identified interview text: names, telephone and NHS numbers, "
+            "addresses and other identifiers were replaced on import with consistent pseudonyms such as "
+            "[Driver 1] or [phone], and participants appear only under pseudonymous ids (e.g. P07). "
+            "Source file names and participant attributes are not exported.")
+    if n_sources == 0:
+        return "No interviews have been imported yet. " + base
+    if n_deid == n_sources:
+        return f"All {n_sources} interviews were de-identified on import. " + base
+    return (f"WARNING: {n_sources - n_deid} of {n_sources} interviews were imported WITHOUT automatic "
+            "de-identification (already de-identified at source, or --no-deidentify): check them "
+            "before this pack is shared. " + base)
+
+
+def collect(project, coder: str | None = None, quotes_per_cell: int = 3, quotes_per_change: int = 3,
+            now: _dt.datetime | None = None) -> ReportData:
+    """Read everything the workshop pack shows (one pass over the codings)."""
+    prog = project.programme
+    comms = interviewed(project)
+    units = coded_units(project, coder)
+    codes = project.codes()
+    sources = project.sources()
+    share = _coded_share(project, units)
+    share_by = share.set_index("community") if len(share) else None
+    comms["segments"] = [int(share_by.segments.get(k, 0)) if share_by is not None else 0 for k in comms.key]
+    comms["coded_segments"] = [int(share_by.coded_segments.get(k, 0)) if share_by is not None else 0
+                               for k in comms.key]
+    comms["coded_share"] = [round(c / s, 3) if s else 0.0 for c, s in zip(comms.coded_segments, comms.segments)]
+    comms["achieved_share"] = [round(i / t, 3) if t and not pd.isna(t) else None
+                               for i, t in zip(comms.interviewed, comms.target_n)]
+    matrix = insight_matrix(project, units=units, communities=comms, quotes_per_cell=quotes_per_cell)
+    ctx = evidence_context(project, coder, units=units, communities=comms)
+    evidence = all_evidence(project, quotes_per_change, context=ctx)
+    n_deid = int(sources.deidentified.sum()) if len(sources) else 0
+    total_segments = int(share.segments.sum()) if len(share) else 0
+    coded_segments = int(share.coded_segments.sum()) if len(share) else 0
+    now = now or _dt.datetime.now().astimezone()
+    return ReportData(
+        programme=prog.name, focus_question=prog.focus_question, phases=list(prog.phases),
+        project=Path(str(project.location)).name if "://" not in str(project.location) else "database",
+        generated=now.strftime("%Y-%m-%d %H:%M"), coder=coder, communities=comms,
+        totals={"participants": int(comms.interviewed.sum()) if len(comms) else 0,
+                "target": int(comms.target_n.fillna(0).sum()) if len(comms) else 0,
+                "interviews": int(len(sources)), "segments": total_segments, "coded_segments": coded_segments,
+                "coded_share": round(coded_segments / total_segments, 3) if total_segments else 0.0,
+                "codings": int(len(units)), "coders": sorted(set(units.coder.dropna())) if len(units) else [],
+                "changes": len(evidence)},
+        methods=_methods(sources),
+        deidentification={"sources": int(len(sources)), "deidentified": n_deid,
+                          "statement": deidentification_statement(int(len(sources)), n_deid)},
+        matrix=matrix, touchpoints=touchpoint_totals(matrix),
+        quotes=_quotes_table(units, codes, comms), changes=evidence,
+        codebook=_codebook(codes, units), theme_run=latest_theme_run(project),
+        community_names=dict(zip(comms.key, comms.name)),
+    )
+
+
+def theme_rows(run: dict | None) -> tuple[list[str], list[list]]:
+    """The latest theme run's themes table as header + rows of plain values (lists joined)."""
+    if not run or not len(run["themes"]):
+        return [], []
+    df = run["themes"]
+    cols = list(df.columns)
+    front = [c for c in ("community", "theme_id", "label", "share", "participants", "keywords", "quotes") if c in cols]
+    cols = front + [c for c in cols if c not in front]
+    rows = []
+    for rec in df[cols].itertuples(index=False):
+        rows.append([plain(v) for v in rec])
+    return cols, rows
+
+
+def plain(value):
+    """A cell-friendly value: lists joined, dicts as ``k: v``, NaN as None."""
+    if isinstance(value, (list, tuple)):
+        return "\n".join(str(plain(v)) for v in value)
+    if isinstance(value, dict):
+        if "text" in value:
+            who = value.get("participant") or value.get("participant_id")
+            return f"{value['text']} ({who})" if who else str(value["text"])
+        return "; ".join(f"{k}: {plain(v)}" for k, v in value.items())
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return None if np.isnan(value) else float(value)
+    if value is None or value is pd.NA:
+        return None
+    return value

@@ -1,0 +1,409 @@
+"""The challenge-workshop workbook (xlsx), written with openpyxl in write-only (streaming) mode.
+
+    write_workbook(project, "nepts-workshop.xlsx")
+
+Sheets: Summary, Insight matrix, Matrix detail, Themes by community, Quotes, High-impact changes,
+Codebook. Every tabular sheet has a one-line description in row 1, its header in row 2 (frozen,
+with an autofilter), sensible widths and wrapping. The insight matrix is a conditional-format
+heat map on the balance; Summary and Insight matrix carry native Excel charts. Every cell value
+goes through :func:`elc.export.safety.safe_xlsx_cell`, so no participant's words can become a
+formula. Streaming keeps 50,000 coded segments well within seconds.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from elc.errors import ExportError
+from elc.export.data import ReportData, collect, plain, theme_rows
+from elc.export.safety import safe_xlsx_cell
+from elc.insights.quotes import attribution
+
+SHEETS = ("Summary", "Insight matrix", "Matrix detail", "Themes by community", "Quotes",
+          "High-impact changes", "Codebook")
+
+NHS_BLUE = "005EB8"
+RED, WHITE, GREEN = "F8696B", "FFFFFF", "63BE7B"
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor=NHS_BLUE)
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+TITLE_FONT = Font(bold=True, size=14, color=NHS_BLUE)
+NOTE_FONT = Font(italic=True, color="425563")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+THIN = Side(style="thin", color="D8DDE0")
+BOX = Border(bottom=THIN)
+
+
+def _value(v):
+    v = plain(v)
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return None
+    return safe_xlsx_cell(v)
+
+
+class _Sheet:
+    """A write-only sheet with widths, a frozen header and an autofilter set up front."""
+
+    def __init__(self, wb: Workbook, title: str, widths: list[float], wrap_cols=(), freeze: str | None = "A3"):
+        self.ws = wb.create_sheet(title)
+        self.row = 0
+        for i, w in enumerate(widths, 1):
+            self.ws.column_dimensions[get_column_letter(i)].width = w
+        if freeze:
+            self.ws.freeze_panes = freeze
+        self.wrap_cols = set(wrap_cols)
+        self.n_cols = len(widths)
+
+    def cell(self, value, font=None, fill=None, align=None, fmt=None, border=None):
+        c = WriteOnlyCell(self.ws, value=_value(value))
+        if font is not None:
+            c.font = font
+        if fill is not None:
+            c.fill = fill
+        if align is not None:
+            c.alignment = align
+        if fmt is not None:
+            c.number_format = fmt
+        if border is not None:
+            c.border = border
+        return c
+
+    def append(self, values, styled=None) -> int:
+        """Append a row; ``styled`` maps 0-based column -> dict of cell styles. Returns its row number."""
+        row = []
+        styled = styled or {}
+        for i, v in enumerate(values):
+            if i in styled:
+                row.append(self.cell(v, **styled[i]))
+            elif i in self.wrap_cols:
+                row.append(self.cell(v, align=WRAP))
+            else:
+                row.append(_value(v))
+        self.ws.append(row)
+        self.row += 1
+        return self.row
+
+    def title(self, text: str, note: str = "") -> None:
+        self.append([text] + ([note] if note else []), {0: {"font": TITLE_FONT}, 1: {"font": NOTE_FONT}})
+
+    def note(self, text: str) -> None:
+        self.append([text], {0: {"font": NOTE_FONT}})
+
+    def header(self, names: list[str]) -> int:
+        self.append(names, {i: {"font": HEADER_FONT, "fill": HEADER_FILL, "align": HEADER_ALIGN}
+                            for i in range(len(names))})
+        return self.row
+
+    def autofilter(self, header_row: int, n_cols: int, last_row: int) -> None:
+        self.ws.auto_filter.ref = f"A{header_row}:{get_column_letter(n_cols)}{max(last_row, header_row)}"
+
+
+def _pct(x):
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
+
+
+# ---------------------------------------------------------------------------- sheets
+def _summary(wb: Workbook, d: ReportData) -> None:
+    widths = [40, 12, 11, 11, 11, 11, 13, 13, 11]
+    sh = _Sheet(wb, "Summary", widths, freeze="A2")
+    span = f"B{{r}}:{get_column_letter(len(widths))}{{r}}"
+    sh.title(f"{d.programme}: ELC workshop pack")
+    facts = [
+        ("Focus question", d.focus_question),
+        ("Programme", d.programme),
+        ("Programme phases", "; ".join(f"{p.get('phase', '')}: {p.get('method', '')}" for p in d.phases) or "-"),
+        ("Interviews", f"{d.totals['interviews']} interviews with {d.totals['participants']} participants "
+                       f"(target {d.totals['target']}); {d.totals['coded_share'] * 100:.0f}% of participant "
+                       f"sentences coded; {d.totals['codings']} codings by "
+                       f"{', '.join(d.totals['coders']) or 'nobody yet'}"),
+        ("Methods", "; ".join(f"{m['method']}: {m['interviews']} interview(s)"
+                              + (f", {m['first']} to {m['last']}" if m["first"] else "") for m in d.methods) or "-"),
+        ("High-impact changes", f"{d.totals['changes']} (see 'High-impact changes')"),
+        ("Generated", f"{d.generated} from {d.project}" + (f" (codings by {d.coder} only)" if d.coder else "")),
+        ("De-identification", d.deidentification["statement"]),
+    ]
+    for label, text in facts:
+        lines = max(1, math.ceil(len(str(text)) / 95))
+        if lines > 1:  # rows stream out as they are appended: size them first
+            sh.ws.row_dimensions[sh.row + 1].height = 15 * lines
+        r = sh.append([label, text], {0: {"font": BOLD, "align": TOP}, 1: {"align": WRAP}})
+        sh.ws.merged_cells.add(span.format(r=r))
+    sh.append([])
+    head = sh.header(["Community", "Family", "Target n", "Achieved n", "% of target", "Interviews",
+                      "Participant sentences", "Coded sentences", "Coded share"])
+    first = head + 1
+    for c in d.communities.itertuples():
+        sh.append([c.name, c.family, None if c.target_n is None or c.target_n != c.target_n else int(c.target_n),
+                   int(c.interviewed), _pct(c.achieved_share), int(c.interviews), int(c.segments),
+                   int(c.coded_segments), c.coded_share],
+                  {4: {"fmt": "0%"}, 8: {"fmt": "0%"}})
+    last = sh.row
+    t = d.communities
+    target = int(t.target_n.fillna(0).sum()) if len(t) else 0
+    achieved = int(t.interviewed.sum()) if len(t) else 0
+    sh.append(["All communities", "", target, achieved, (achieved / target) if target else None,
+               int(t.interviews.sum()) if len(t) else 0, d.totals["segments"], d.totals["coded_segments"],
+               d.totals["coded_share"]],
+              {0: {"font": BOLD}, 4: {"fmt": "0%"}, 8: {"fmt": "0%"}})
+    sh.autofilter(head, len(widths), last)
+    sh.ws.conditional_formatting.add(f"E{first}:E{max(first, last)}", ColorScaleRule(
+        start_type="num", start_value=0, start_color=RED, mid_type="num", mid_value=0.5, mid_color="FFEB84",
+        end_type="num", end_value=1, end_color=GREEN))
+    if d.methods:
+        sh.append([])
+        sh.header(["Method", "Interviews", "First", "Last", "Communities"])
+        for m in d.methods:
+            sh.append([m["method"], m["interviews"], m["first"], m["last"],
+                       ", ".join(d.community_names.get(k, k) for k in m["communities"])])
+    if len(t):
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = "Participants interviewed against target n"
+        chart.y_axis.title = "participants"
+        chart.add_data(Reference(sh.ws, min_col=3, max_col=4, min_row=head, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(sh.ws, min_col=1, min_row=first, max_row=last))
+        chart.height, chart.width = 8, 16
+        sh.ws.add_chart(chart, f"K{head}")
+
+
+def _matrix(wb: Workbook, d: ReportData) -> None:
+    m = d.matrix
+    comms = list(d.communities.itertuples())
+    widths = [44, 9] + [12, 9, 9] * len(comms) + [9, 9, 10]
+    sh = _Sheet(wb, "Insight matrix", widths, freeze="C3")
+    sh.ws.row_dimensions[2].height = 60
+    sh.title("Insight matrix: touchpoint × community (the emotional map)",
+             "balance = (working well − to improve) / (working well + to improve), from −1 (all to improve, red) "
+             "to +1 (all working well, green); counts are participants, not sentences")
+    names = ["Touchpoint", "Family"]
+    for c in comms:
+        names += [f"{c.name} (n={c.interviewed}): balance", f"{c.name}: working well", f"{c.name}: to improve"]
+    names += ["All: working well", "All: to improve", "All: balance"]
+    head = sh.header(names)
+    cells = {(r.touchpoint, r.community): r for r in m.itertuples()} if len(m) else {}
+    totals = {r.touchpoint: r for r in d.touchpoints.itertuples()} if len(d.touchpoints) else {}
+    tps = list(dict.fromkeys(m.touchpoint)) if len(m) else []
+    for tp in tps:
+        fam = next((cells[(tp, c.key)].touchpoint_family for c in comms if (tp, c.key) in cells), None)
+        row = [tp, fam]
+        for c in comms:
+            r = cells.get((tp, c.key))
+            if r is None or (not r.asked and not r.raised):
+                row += [None, None, None]
+            else:
+                row += [None if r.balance is None or r.balance != r.balance else r.balance, r.working_well, r.to_improve]
+        tot = totals.get(tp)
+        row += [tot.working_well, tot.to_improve, None if tot.balance is None or tot.balance != tot.balance
+                else tot.balance] if tot is not None else [None, None, None]
+        sh.append(row, {i: {"fmt": "+0.00;-0.00;0.00"} for i in [2 + 3 * k for k in range(len(comms))]
+                        + [len(names) - 1]})
+    last = max(sh.row, head + 1)
+    sh.autofilter(head, len(names), last)
+    first = head + 1
+    bal_cols = [get_column_letter(3 + 3 * k) for k in range(len(comms))] + [get_column_letter(len(names))]
+    heat = ColorScaleRule(start_type="num", start_value=-1, start_color=RED, mid_type="num", mid_value=0,
+                          mid_color=WHITE, end_type="num", end_value=1, end_color=GREEN)
+    sh.ws.conditional_formatting.add(" ".join(f"{c}{first}:{c}{last}" for c in bal_cols), heat)
+    ww_cols = [get_column_letter(4 + 3 * k) for k in range(len(comms))] + [get_column_letter(len(names) - 2)]
+    ti_cols = [get_column_letter(5 + 3 * k) for k in range(len(comms))] + [get_column_letter(len(names) - 1)]
+    sh.ws.conditional_formatting.add(" ".join(f"{c}{first}:{c}{last}" for c in ww_cols), ColorScaleRule(
+        start_type="num", start_value=0, start_color=WHITE, end_type="max", end_color="B7E1CD"))
+    sh.ws.conditional_formatting.add(" ".join(f"{c}{first}:{c}{last}" for c in ti_cols), ColorScaleRule(
+        start_type="num", start_value=0, start_color=WHITE, end_type="max", end_color="F4C7C3"))
+    if tps:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.grouping = "clustered"
+        chart.title = "Participants per touchpoint: to improve vs working well"
+        chart.x_axis.scaling.orientation = "maxMin"
+        ww_col, ti_col = len(names) - 2, len(names) - 1
+        chart.add_data(Reference(sh.ws, min_col=ti_col, min_row=head, max_row=last), titles_from_data=True)
+        chart.add_data(Reference(sh.ws, min_col=ww_col, min_row=head, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(sh.ws, min_col=1, min_row=first, max_row=last))
+        chart.series[0].graphicalProperties.solidFill = "C0392B"
+        chart.series[1].graphicalProperties.solidFill = "1A9850"
+        chart.height, chart.width = max(8, 0.6 * len(tps)), 18
+        sh.ws.add_chart(chart, f"A{last + 3}")
+
+
+def _quote_cell(q: dict, names: dict) -> str:
+    return f"“{q['text']}” ({attribution(q, names)}; {q['valence']})"
+
+
+def _matrix_detail(wb: Workbook, d: ReportData) -> None:
+    widths = [40, 9, 30, 8, 11, 9, 11, 11, 11, 11, 9, 10, 60, 60, 60]
+    sh = _Sheet(wb, "Matrix detail", widths, wrap_cols={12, 13, 14}, freeze="B3")
+    sh.title("Matrix detail: one row per touchpoint × community, with the strongest quotes",
+             "shares are of the community's interviewed participants")
+    names = ["Touchpoint", "Family", "Community", "Asked", "Interviewed", "Raised", "Working well",
+             "Working well share", "To improve", "To improve share", "Neutral", "Balance",
+             "Quote 1", "Quote 2", "Quote 3"]
+    head = sh.header(names)
+    for r in d.matrix.itertuples():
+        quotes = [_quote_cell(q, d.community_names) for q in r.quotes[:3]]
+        quotes += [None] * (3 - len(quotes))
+        sh.append([r.touchpoint, r.touchpoint_family, r.community_name, "yes" if r.asked else "no", r.interviewed,
+                   r.raised, r.working_well, _pct(r.working_well_share), r.to_improve, _pct(r.to_improve_share),
+                   r.neutral, None if r.balance is None or r.balance != r.balance else r.balance] + quotes,
+                  {7: {"fmt": "0%"}, 9: {"fmt": "0%"}, 11: {"fmt": "+0.00;-0.00;0.00"}})
+    last = max(sh.row, head + 1)
+    sh.autofilter(head, len(names), last)
+    sh.ws.conditional_formatting.add(f"L{head + 1}:L{last}", ColorScaleRule(
+        start_type="num", start_value=-1, start_color=RED, mid_type="num", mid_value=0, mid_color=WHITE,
+        end_type="num", end_value=1, end_color=GREEN))
+
+
+def _themes(wb: Workbook, d: ReportData) -> None:
+    cols, rows = theme_rows(d.theme_run)
+    if not cols:
+        sh = _Sheet(wb, "Themes by community", [100], freeze="A2")
+        sh.title("Themes by community")
+        sh.note("No theme run is stored in this project yet: run the themes step (elc themes PROJECT) "
+                "and export again to see the themes found in each community's interviews.")
+        return
+    wide = {"label": 36, "keywords": 40, "quotes": 80}
+    widths = [wide.get(c, 14) for c in cols]
+    wrap = {i for i, c in enumerate(cols) if c in ("label", "keywords", "quotes")}
+    sh = _Sheet(wb, "Themes by community", widths, wrap_cols=wrap, freeze="A3")
+    run = d.theme_run
+    sh.title("Themes by community", f"latest theme run #{run['id']} ({run['method']}, {str(run['ts'])[:16]})")
+    head = sh.header([c.replace("_", " ").capitalize() for c in cols])
+    share_col = cols.index("share") if "share" in cols else None
+    for row in rows:
+        if "community" in cols:
+            k = cols.index("community")
+            row[k] = d.community_names.get(row[k], row[k])
+        sh.append(row, {share_col: {"fmt": "0%"}} if share_col is not None else None)
+    sh.autofilter(head, len(cols), max(sh.row, head + 1))
+
+
+def _quotes(wb: Workbook, d: ReportData) -> None:
+    widths = [12, 30, 34, 13, 30, 11, 8, 90, 12, 9, 9]
+    sh = _Sheet(wb, "Quotes", widths, wrap_cols={7}, freeze="B3")
+    sh.title("Quotes: every coded passage, de-identified, by touchpoint and community",
+             "participants appear under pseudonymous ids; the text is as stored after de-identification")
+    names = ["Participant", "Community", "Touchpoint", "Valence", "Code", "Code kind", "Words", "Quote",
+             "Coder", "Source", "Coding"]
+    head = sh.header(names)
+    q = d.quotes
+    ws = sh.ws
+    # the hot loop: plain values and one shared wrap style, no per-row dict building
+    for rec in zip(q.participant, q.community_name, q.touchpoint, q.valence, q.code, q.code_kind,
+                   q.words, q.quote, q.coder, q.source_id, q.coding_id):
+        row = [_value(v) for v in rec]
+        cell = WriteOnlyCell(ws, value=row[7])
+        cell.alignment = WRAP
+        row[7] = cell
+        ws.append(row)
+    sh.row += len(q)
+    last = max(sh.row, head + 1)
+    sh.autofilter(head, len(names), last)
+    rng = f"D{head + 1}:D{last}"
+    ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=['"to-improve"'],
+                                                  fill=PatternFill("solid", fgColor="F4C7C3")))
+    ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=['"working-well"'],
+                                                  fill=PatternFill("solid", fgColor="B7E1CD")))
+
+
+def _changes(wb: Workbook, d: ReportData) -> None:
+    comms = list(d.communities.itertuples())
+    widths = [5, 36, 24, 50, 10, 7, 12] + [13] * len(comms) + [10, 10, 50, 36, 24, 36, 50, 90]
+    n_fixed = 7
+    wrap = {1, 2, 3} | set(range(n_fixed + len(comms) + 2, n_fixed + len(comms) + 8))
+    sh = _Sheet(wb, "High-impact changes", widths, wrap_cols=wrap, freeze="C3")
+    sh.title("High-impact changes and the evidence behind them",
+             "participants per community who raised it (of those interviewed); strength from breadth, "
+             "number of participants and consistency; flags name thin evidence and missing voices")
+    names = ["#", "Change", "Owner", "Rationale", "Strength", "Score", "Participants"]
+    names += [f"{c.name} (of {c.interviewed})" for c in comms]
+    names += ["To improve", "Working well", "Flags", "Linked codes", "Linked themes", "Touchpoints",
+              "Success measures", "Top quotes"]
+    head = sh.header(names)
+    for i, ev in enumerate(d.changes, 1):
+        by = {b["community"]: b for b in ev["by_community"]}
+        row = [i, ev["title"], ev["owner"], ev["rationale"], ev["strength"], ev["score"], ev["participants"]]
+        row += [by[c.key]["participants"] if c.key in by else None for c in comms]
+        row += [ev["stance"]["to-improve"], ev["stance"]["working-well"],
+                "\n".join(f["message"] for f in ev["flags"]) or "none",
+                "\n".join(ev["codes"]) or None, "\n".join(ev["themes"]) or None,
+                "\n".join(f"{t['touchpoint']} ({t['participants']})" for t in ev["touchpoints"]) or None,
+                "\n".join(f"• {m}" for m in ev["measures"]) or None,
+                "\n\n".join(_quote_cell(q, d.community_names) for q in ev["quotes"]) or None]
+        sh.append(row, {5: {"fmt": "0.00"}})
+    last = max(sh.row, head + 1)
+    sh.autofilter(head, len(names), last)
+    rng = f"E{head + 1}:E{last}"
+    for word, colour in (("strong", "B7E1CD"), ("moderate", "FCE8B2"), ("thin", "F9CB9C"), ("none", "F4C7C3")):
+        sh.ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{word}"'],
+                                                         fill=PatternFill("solid", fgColor=colour)))
+    first_comm = get_column_letter(n_fixed + 1)
+    last_comm = get_column_letter(n_fixed + len(comms))
+    if comms:
+        sh.ws.conditional_formatting.add(f"{first_comm}{head + 1}:{last_comm}{last}", CellIsRule(
+            operator="equal", formula=["0"], fill=PatternFill("solid", fgColor="F4C7C3")))
+
+
+def _codebook(wb: Workbook, d: ReportData) -> None:
+    widths = [40, 11, 9, 32, 60, 40, 10, 9, 12, 12, 12, 12]
+    sh = _Sheet(wb, "Codebook", widths, wrap_cols={4, 5}, freeze="B3")
+    sh.title("Codebook: touchpoints from the interview guide, cross-cutting themes from the codebook")
+    names = ["Code", "Kind", "Family", "Parent", "Definition", "Keywords", "Colour", "Codings", "Participants",
+             "Communities", "Working well", "To improve"]
+    head = sh.header(names)
+    for c in d.codebook.itertuples():
+        colour = str(c.colour or "").lstrip("#")
+        fill = PatternFill("solid", fgColor=colour.upper()) if len(colour) == 6 else None
+        sh.append([c.name, c.kind, c.family, c.parent, c.definition, ", ".join(c.keywords or []),
+                   f"#{colour}" if colour else None, int(c.n_codings), c.participants, c.communities,
+                   c.working_well, c.to_improve], {6: {"fill": fill}} if fill else None)
+    sh.autofilter(head, len(names), max(sh.row, head + 1))
+
+
+# ---------------------------------------------------------------------------- entry point
+def render_workbook(d: ReportData, path: str | Path) -> Path:
+    """Write ``d`` to ``path`` (xlsx). The file appears whole or not at all."""
+    path = Path(path)
+    if path.exists() and path.is_dir():
+        raise ExportError(f"{path}: is a folder; give a file name ending .xlsx")
+    if path.suffix.lower() != ".xlsx":
+        raise ExportError(f"{path}: the workbook must be an .xlsx file")
+    if not path.parent.exists():
+        raise ExportError(f"{path.parent}: no such folder")
+    wb = Workbook(write_only=True)
+    _summary(wb, d)
+    _matrix(wb, d)
+    _matrix_detail(wb, d)
+    _themes(wb, d)
+    _quotes(wb, d)
+    _changes(wb, d)
+    _codebook(wb, d)
+    fd, tmp = tempfile.mkstemp(prefix=".elc-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ExportError(f"{path}: could not be written ({exc.strerror or exc})") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path
+
+
+def write_workbook(project, path: str | Path, coder: str | None = None, data: ReportData | None = None) -> Path:
+    """Write the workshop workbook for ``project`` to ``path``; returns the path."""
+    return render_workbook(data or collect(project, coder=coder), path)
+
+
+__all__ = ["SHEETS", "write_workbook", "render_workbook"]

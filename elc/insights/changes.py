@@ -1,0 +1,349 @@
+"""High-impact changes: what the programme proposes, linked to the codes and themes evidencing it.
+
+A change has a title (imperative: "Avoid early morning pick-ups for passengers"), a rationale,
+an owner, success measures and, optionally, requirements (shall-statements for the service
+specification). Links point at codes (touchpoints or themes of the codebook) and at theme labels
+of a theme run; :mod:`elc.insights.evidence` turns those links into the people who said it.
+
+    cid = add_change(project, "Avoid early morning pick-ups", codes=["Early morning pick-ups"])
+    link_change(project, cid, codes=["Getting ready for pick up"])
+    load_changes_file(project, "corpora/llr-nepts/changes.yaml")
+
+A changes file is YAML with a top-level ``changes:`` list; each item has ``title`` and optionally
+``rationale``, ``owner``, ``measures``, ``requirements``, ``codes`` (code names) and ``themes``
+(theme labels). Loading it is all-or-nothing and matches existing changes by title, so loading
+the same file twice updates rather than duplicates.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from elc.errors import ElcError, GuideError
+from elc.store import database, schema as s
+
+REQUIREMENTS_META = "change_requirements"  # meta key: {change_id: [shall-statements]}
+FIELDS = ("title", "rationale", "owner", "measures", "requirements")
+
+
+class ChangeError(ElcError):
+    """A change or a code/theme it names does not exist, or a field is invalid."""
+
+
+class ChangesFileError(GuideError):
+    """A changes YAML file is invalid (the message names the file and line)."""
+
+
+# ---------------------------------------------------------------------------- reads
+def _requirements(project) -> dict[str, list[str]]:
+    return project.meta_get(REQUIREMENTS_META, {}) or {}
+
+
+def changes(project) -> pd.DataFrame:
+    """The changes in order: id, position, title, rationale, owner, measures, requirements,
+    code_ids, codes (names), themes (labels)."""
+    with project.engine.connect() as conn:
+        rows = conn.execute(select(s.changes).order_by(s.changes.c.position, s.changes.c.id)).mappings().all()
+        links = conn.execute(select(s.change_links).order_by(s.change_links.c.id)).mappings().all()
+    codes = project.codes(include_archived=True)
+    names = dict(zip(codes.id.astype(str), codes.name))
+    reqs = _requirements(project)
+    out = []
+    for r in rows:
+        mine = [link for link in links if link["change_id"] == r["id"]]
+        code_ids = [int(link["ref"]) for link in mine if link["kind"] == "code" and link["ref"] in names]
+        out.append({
+            "id": int(r["id"]), "position": int(r["position"]), "title": r["title"],
+            "rationale": r["rationale"] or "", "owner": r["owner"] or "",
+            "measures": list(json.loads(r["measures"] or "[]")),
+            "requirements": list(reqs.get(str(r["id"]), [])),
+            "code_ids": code_ids, "codes": [names[str(c)] for c in code_ids],
+            "themes": [link["ref"] for link in mine if link["kind"] == "theme"],
+        })
+    return pd.DataFrame(out, columns=["id", "position", "title", "rationale", "owner", "measures",
+                                      "requirements", "code_ids", "codes", "themes"])
+
+
+def get_change(project, change) -> dict:
+    """One change as a dict (see :func:`changes`), by id or title."""
+    cid = resolve_change(project, change)
+    df = changes(project)
+    return df[df.id == cid].iloc[0].to_dict()
+
+
+def resolve_change(project, change) -> int:
+    """A change id from an id (int or digits) or a title (exact, then unique prefix, any case)."""
+    df = changes(project)
+    if isinstance(change, int) or (isinstance(change, str) and change.strip().isdigit()):
+        cid = int(change)
+        if cid in set(df.id):
+            return cid
+        raise ChangeError(f"no change with id {cid} (see 'elc changes PROJECT')")
+    want = str(change).strip().lower()
+    titles = df.title.str.lower()
+    hit = df[titles == want]
+    if not len(hit):
+        hit = df[titles.str.startswith(want)] if want else hit
+    if len(hit) == 1:
+        return int(hit.id.iloc[0])
+    if len(hit) > 1:
+        raise ChangeError(f"'{change}' matches {len(hit)} changes; use its id: "
+                          + ", ".join(f"{i} ({t})" for i, t in zip(hit.id, hit.title)))
+    raise ChangeError(f"no change titled '{change}'{_hint(change, list(df.title))}")
+
+
+def _hint(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _code_ids(project, names) -> list[int]:
+    codes = project.codes()
+    by_name = {n.lower(): int(i) for n, i in zip(codes.name, codes.id)}
+    ids = []
+    for name in names:
+        key = str(name).strip()
+        if key.isdigit() and int(key) in set(codes.id):
+            ids.append(int(key))
+        elif key.lower() in by_name:
+            ids.append(by_name[key.lower()])
+        else:
+            raise ChangeError(f"unknown code '{name}'{_hint(key, list(codes.name))}")
+    return list(dict.fromkeys(ids))
+
+
+# ---------------------------------------------------------------------------- writes
+def _clean_list(values, what: str) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    out = []
+    for v in values:
+        if not isinstance(v, (str, int, float)) or isinstance(v, bool):
+            raise ChangeError(f"{what} should be text, not {v!r}")
+        if str(v).strip():
+            out.append(str(v).strip())
+    return out
+
+
+def _set_requirements(project, cid: int, requirements: list[str] | None, conn) -> None:
+    reqs = _requirements(project)
+    if requirements:
+        reqs[str(cid)] = list(requirements)
+    else:
+        reqs.pop(str(cid), None)
+    project.meta_set(REQUIREMENTS_META, reqs, conn)
+
+
+def add_change(project, title: str, rationale: str = "", owner: str = "", measures=(), codes=(),
+               themes=(), requirements=()) -> int:
+    """Add a change at the end of the list (linked to ``codes`` and ``themes``); returns its id."""
+    title = (title or "").strip()
+    if not title:
+        raise ChangeError("a change needs a title")
+    if title.lower() in set(changes(project).title.str.lower()):
+        raise ChangeError(f"a change titled '{title}' already exists (edit or link it instead)")
+    code_ids = _code_ids(project, _clean_list(codes, "codes"))
+    themes = _clean_list(themes, "themes")
+    with project.engine.begin() as conn:
+        position = conn.execute(select(func.coalesce(func.max(s.changes.c.position), -1))).scalar() + 1
+        cid = conn.execute(s.changes.insert().values(
+            position=position, title=title, rationale=(rationale or "").strip(), owner=(owner or "").strip(),
+            measures=json.dumps(_clean_list(measures, "measures")),
+            created_at=database.now())).inserted_primary_key[0]
+        _link(conn, cid, code_ids, themes)
+        if requirements:
+            _set_requirements(project, cid, _clean_list(requirements, "requirements"), conn)
+    return int(cid)
+
+
+def update_change(project, change, **fields) -> None:
+    """Edit a change's ``title``, ``rationale``, ``owner``, ``measures`` or ``requirements``."""
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise ChangeError(f"cannot edit {', '.join(sorted(unknown))} (editable: {', '.join(FIELDS)})")
+    cid = resolve_change(project, change)
+    values = {}
+    for key in ("title", "rationale", "owner"):
+        if key in fields and fields[key] is not None:
+            values[key] = str(fields[key]).strip()
+    if "title" in values:
+        if not values["title"]:
+            raise ChangeError("a change needs a title")
+        others = changes(project)
+        others = others[others.id != cid]
+        if values["title"].lower() in set(others.title.str.lower()):
+            raise ChangeError(f"a change titled '{values['title']}' already exists")
+    if fields.get("measures") is not None:
+        values["measures"] = json.dumps(_clean_list(fields["measures"], "measures"))
+    with project.engine.begin() as conn:
+        if values:
+            conn.execute(s.changes.update().where(s.changes.c.id == cid).values(**values))
+        if fields.get("requirements") is not None:
+            _set_requirements(project, cid, _clean_list(fields["requirements"], "requirements"), conn)
+
+
+def remove_change(project, change) -> None:
+    """Delete a change and its links."""
+    cid = resolve_change(project, change)
+    with project.engine.begin() as conn:
+        conn.execute(s.change_links.delete().where(s.change_links.c.change_id == cid))
+        conn.execute(s.changes.delete().where(s.changes.c.id == cid))
+        _set_requirements(project, cid, None, conn)
+
+
+def _link(conn, cid: int, code_ids, themes) -> int:
+    existing = {(r.kind, r.ref) for r in conn.execute(
+        select(s.change_links.c.kind, s.change_links.c.ref).where(s.change_links.c.change_id == cid))}
+    new = [("code", str(c)) for c in code_ids] + [("theme", t) for t in themes]
+    added = 0
+    for kind, ref in new:
+        if (kind, ref) not in existing:
+            conn.execute(s.change_links.insert().values(change_id=cid, kind=kind, ref=ref))
+            existing.add((kind, ref))
+            added += 1
+    return added
+
+
+def link_change(project, change, codes=(), themes=()) -> int:
+    """Link a change to codes (names or ids) and theme labels; returns how many links were new."""
+    cid = resolve_change(project, change)
+    code_ids = _code_ids(project, _clean_list(codes, "codes"))
+    themes = _clean_list(themes, "themes")
+    if not code_ids and not themes:
+        raise ChangeError("name at least one code (--code) or theme (--theme) to link")
+    with project.engine.begin() as conn:
+        return _link(conn, cid, code_ids, themes)
+
+
+def unlink_change(project, change, codes=(), themes=()) -> int:
+    """Remove links from a change; returns how many were removed."""
+    cid = resolve_change(project, change)
+    refs = [("code", str(c)) for c in _code_ids(project, _clean_list(codes, "codes"))]
+    refs += [("theme", t) for t in _clean_list(themes, "themes")]
+    removed = 0
+    with project.engine.begin() as conn:
+        for kind, ref in refs:
+            removed += conn.execute(s.change_links.delete().where(
+                (s.change_links.c.change_id == cid) & (s.change_links.c.kind == kind)
+                & (s.change_links.c.ref == ref))).rowcount
+    return removed
+
+
+# ---------------------------------------------------------------------------- changes files
+def read_changes_file(path: str | Path) -> list[dict]:
+    """Parse and check a changes YAML file (without a project): a list of change dicts, each with
+    its ``line``. Raises :class:`ChangesFileError` naming the file and line."""
+    from elc.guides.loader import _read_yaml
+
+    path = Path(path)
+    try:
+        data = _read_yaml(path)
+    except GuideError as exc:
+        raise ChangesFileError(path, exc.message, exc.line) from None
+    items = data.get("changes")
+    if not isinstance(items, list) or not items:
+        raise ChangesFileError(path, "expected a non-empty 'changes:' list at the top level",
+                               getattr(data, "line", 1))
+    out, seen = [], {}
+    for i, item in enumerate(items, 1):
+        line = getattr(item, "line", None)
+        if not isinstance(item, dict):
+            raise ChangesFileError(path, f"change {i} should be a mapping with a 'title'", line)
+        unknown = set(item) - {"title", "rationale", "owner", "measures", "requirements", "codes", "themes"}
+        if unknown:
+            raise ChangesFileError(path, f"change {i} has unknown field(s) {', '.join(sorted(map(str, unknown)))} "
+                                         "(expected title, rationale, owner, measures, requirements, codes, themes)", line)
+        change = {"line": line}
+        for key in ("title", "rationale", "owner"):
+            value = item.get(key)
+            if value is None:
+                value = ""
+            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                raise ChangesFileError(path, f"change {i}: '{key}' should be text", line)
+            change[key] = " ".join(str(value).split()) if key == "title" else str(value).strip()
+        if not change["title"]:
+            raise ChangesFileError(path, f"change {i} is missing 'title'", line)
+        low = change["title"].lower()
+        if low in seen:
+            raise ChangesFileError(path, f"change {i} repeats the title '{change['title']}' (first at line {seen[low]})", line)
+        seen[low] = line
+        for key in ("measures", "requirements", "codes", "themes"):
+            value = item.get(key)
+            if value is None:
+                value = []
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or any(not isinstance(v, (str, int, float)) or isinstance(v, bool)
+                                                  for v in value):
+                raise ChangesFileError(path, f"change {i} ('{change['title']}'): '{key}' should be a list of text", line)
+            change[key] = [str(v).strip() for v in value if str(v).strip()]
+        out.append(change)
+    return out
+
+
+def load_changes_file(project, path: str | Path, replace: bool = False) -> list[int]:
+    """Load a changes YAML file into ``project``: all of it or, on any error, none of it.
+
+    Changes are matched to existing ones by title (any case) and updated; new ones are appended.
+    Their code and theme links become exactly those the file names. With ``replace`` every
+    change not in the file is removed. Returns the ids in file order.
+    """
+    path = Path(path)
+    items = read_changes_file(path)
+    codes = project.codes()
+    by_name = {n.lower(): int(i) for n, i in zip(codes.name, codes.id)}
+    for i, ch in enumerate(items, 1):
+        for name in ch["codes"]:
+            if name.lower() not in by_name:
+                raise ChangesFileError(path, f"change {i} ('{ch['title']}') names unknown code '{name}'"
+                                             f"{_hint(name, list(codes.name))}", ch["line"])
+    existing = changes(project)
+    by_title = {t.lower(): int(i) for t, i in zip(existing.title, existing.id)}
+    reqs = _requirements(project)
+    ids = []
+    with project.engine.begin() as conn:
+        position = conn.execute(select(func.coalesce(func.max(s.changes.c.position), -1))).scalar() + 1
+        for ch in items:
+            values = {"title": ch["title"], "rationale": ch["rationale"], "owner": ch["owner"],
+                      "measures": json.dumps(ch["measures"])}
+            cid = by_title.get(ch["title"].lower())
+            if cid is None:
+                cid = int(conn.execute(s.changes.insert().values(
+                    position=position, created_at=database.now(), **values)).inserted_primary_key[0])
+                position += 1
+            else:
+                conn.execute(s.changes.update().where(s.changes.c.id == cid).values(**values))
+                conn.execute(s.change_links.delete().where(s.change_links.c.change_id == cid))
+            _link(conn, cid, [by_name[n.lower()] for n in ch["codes"]], ch["themes"])
+            if ch["requirements"]:
+                reqs[str(cid)] = ch["requirements"]
+            else:
+                reqs.pop(str(cid), None)
+            ids.append(cid)
+        if replace:
+            for cid in set(existing.id) - set(ids):
+                conn.execute(s.change_links.delete().where(s.change_links.c.change_id == int(cid)))
+                conn.execute(s.changes.delete().where(s.changes.c.id == int(cid)))
+                reqs.pop(str(cid), None)
+        project.meta_set(REQUIREMENTS_META, reqs, conn)
+    return ids
+
+
+def shall_statements(change: dict) -> list[str]:
+    """The change's requirements, or one shall-statement made from its title."""
+    if change.get("requirements"):
+        return [r if r.endswith((".", "!", "?")) else r + "." for r in change["requirements"]]
+    title = change["title"].strip().rstrip(".")
+    return [f"The Provider shall {title[:1].lower() + title[1:]}."]
+
+
+__all__ = ["ChangeError", "ChangesFileError", "changes", "get_change", "resolve_change", "add_change",
+           "update_change", "remove_change", "link_change", "unlink_change", "read_changes_file",
+           "load_changes_file", "shall_statements"]

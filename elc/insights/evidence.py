@@ -1,0 +1,284 @@
+"""The evidence behind each high-impact change, and how strong it is.
+
+A change's evidence is every participant whose words are coded with one of its linked codes
+(or, for a linked theme, whose sentences the latest theme run assigned to that theme). From
+them: participants per community ("8 of 11 patients"), the touchpoints they spoke about, the
+strongest quotes, and a strength rating built from three plain ingredients:
+
+* breadth: how many of the interviewed communities raised it;
+* volume: how many participants raised it;
+* consistency: of those who said it was working well or needed to improve, the share agreeing.
+
+The rating is ``none`` (nobody), ``thin`` (fewer than :data:`THIN_PARTICIPANTS` participants, or
+one community when more were interviewed), ``strong`` (at least :data:`STRONG_PARTICIPANTS`
+participants from :data:`STRONG_COMMUNITIES` communities with consistency of at least
+:data:`CONSISTENT`) and ``moderate`` otherwise. Flags say why in words, including every
+community whose voice is missing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import select
+
+from elc.insights.changes import changes as list_changes, resolve_change
+from elc.insights.quotes import add_quote_columns, pick_quotes
+from elc.insights.units import coded_units, interviewed
+from elc.store import schema as s
+
+THIN_PARTICIPANTS = 3
+STRONG_PARTICIPANTS = 8
+STRONG_COMMUNITIES = 3
+CONSISTENT = 0.7
+MIXED = 0.6
+VOLUME_SATURATION = 12
+
+
+# ---------------------------------------------------------------------------- theme runs
+def latest_theme_run(project) -> dict | None:
+    """The latest theme run: id, ts, method, params, ``themes`` (DataFrame), ``assignments`` (dict), or None."""
+    with project.engine.connect() as conn:
+        row = conn.execute(select(s.theme_runs).order_by(s.theme_runs.c.id.desc()).limit(1)).mappings().first()
+    if row is None:
+        return None
+
+    def _load(text, default):
+        try:
+            return json.loads(text) if text else default
+        except (TypeError, ValueError):
+            return default
+
+    records = _load(row["themes"], [])
+    themes = pd.DataFrame(records) if isinstance(records, list) else pd.DataFrame()
+    params = _load(row["params"], {})
+    assignments = _load(row["assignments"], {})
+    return {"id": int(row["id"]), "ts": row["ts"], "method": row["method"], "params": params,
+            "themes": themes, "assignments": assignments if isinstance(assignments, dict) else {}}
+
+
+def _theme_keys(value) -> set[str]:
+    """The identifiers an assignment value can carry (a theme id, a label, or a record of them)."""
+    if isinstance(value, dict):
+        return {str(value[k]).strip().lower() for k in ("theme_id", "theme", "label", "id") if value.get(k) is not None}
+    if isinstance(value, list):
+        return set().union(*(_theme_keys(v) for v in value)) if value else set()
+    return {str(value).strip().lower()} if value is not None else set()
+
+
+# ---------------------------------------------------------------------------- context
+@dataclass
+class EvidenceContext:
+    """Everything evidence needs, read once and shared by every change."""
+
+    communities: pd.DataFrame
+    units: pd.DataFrame
+    theme_run: dict | None
+    changes: pd.DataFrame
+    _segments: pd.DataFrame | None = field(default=None, repr=False)
+
+
+def evidence_context(project, coder: str | None = None, units: pd.DataFrame | None = None,
+                     communities: pd.DataFrame | None = None) -> EvidenceContext:
+    return EvidenceContext(
+        communities=interviewed(project) if communities is None else communities,
+        units=coded_units(project, coder) if units is None else units,
+        theme_run=latest_theme_run(project), changes=list_changes(project))
+
+
+def _theme_units(project, ctx: EvidenceContext, labels: list[str]) -> pd.DataFrame:
+    """Sentences the latest theme run put in one of ``labels``, shaped like coded units."""
+    run = ctx.theme_run
+    if not labels or not run or not run["assignments"]:
+        return ctx.units.iloc[0:0]
+    wanted = {label.strip().lower() for label in labels}
+    themes = run["themes"]
+    if len(themes) and "label" in themes.columns:
+        for col in ("theme_id", "theme", "id"):
+            if col in themes.columns:
+                hit = themes[themes["label"].astype(str).str.strip().str.lower().isin(wanted)]
+                wanted |= {str(v).strip().lower() for v in hit[col]}
+    seg_ids, seg_theme = [], {}
+    for key, value in run["assignments"].items():
+        keys = _theme_keys(value)
+        if keys & wanted:
+            try:
+                seg_ids.append(int(key))
+            except (TypeError, ValueError):
+                continue
+            seg_theme[int(key)] = next(iter(keys & wanted))
+    if not seg_ids:
+        return ctx.units.iloc[0:0]
+    if ctx._segments is None:
+        ctx._segments = project.segments(kind=None, with_text=False)
+    segs = ctx._segments[ctx._segments.id.isin(seg_ids) & ctx._segments.participant_id.notna()]
+    if not len(segs):
+        return ctx.units.iloc[0:0]
+    label_of = {}
+    if len(themes) and "label" in themes.columns:
+        for col in ("theme_id", "theme", "id"):
+            if col in themes.columns:
+                label_of.update({str(k).strip().lower(): str(v) for k, v in zip(themes[col], themes["label"])})
+    df = pd.DataFrame({
+        "id": None, "source_id": segs.source_id.values, "participant_id": segs.participant_id.values,
+        "community": segs.community.values, "start": segs.start.values, "end": segs.end.values,
+        "code_id": None, "code": [f"theme: {label_of.get(seg_theme[i], seg_theme[i])}" for i in segs.id],
+        "code_kind": "theme-run", "valence": "neutral", "coder": run["method"],
+        "text": [project.source_text(int(sid))[a:b] for sid, a, b in zip(segs.source_id, segs.start, segs.end)],
+        "touchpoint_id": None, "touchpoint": None,
+    })
+    return add_quote_columns(df)
+
+
+# ---------------------------------------------------------------------------- evidence
+def _stances(ev: pd.DataFrame) -> dict:
+    """Each participant's stance: the valence most of their valenced codings carry, or ``mixed``."""
+    if not len(ev):
+        return {}
+    v = ev[ev.valence.isin(("to-improve", "working-well"))]
+    if not len(v):
+        return {}
+    counts = v.groupby(["participant_id", "valence"]).size().unstack(fill_value=0)
+    ti = counts.get("to-improve", pd.Series(0, index=counts.index))
+    ww = counts.get("working-well", pd.Series(0, index=counts.index))
+    return {p: ("to-improve" if a > b else "working-well" if b > a else "mixed")
+            for p, a, b in zip(counts.index, ti, ww)}
+
+
+def _rating(n: int, heard: int, interviewed_comms: int, consistency: float | None) -> tuple[str, float]:
+    if n == 0:
+        return "none", 0.0
+    volume = min(1.0, n / VOLUME_SATURATION)
+    breadth = heard / interviewed_comms if interviewed_comms else 0.0
+    cons = consistency if consistency is not None else 0.5
+    score = round(0.4 * volume + 0.35 * breadth + 0.25 * cons, 2)
+    if n < THIN_PARTICIPANTS or (heard <= 1 and interviewed_comms > 1):
+        return "thin", score
+    if n >= STRONG_PARTICIPANTS and heard >= STRONG_COMMUNITIES and (consistency or 0) >= CONSISTENT:
+        return "strong", score
+    return "moderate", score
+
+
+def _evidence(project, ctx: EvidenceContext, change: dict, quotes: int) -> dict:
+    units = ctx.units
+    code_ids = set(change["code_ids"])
+    ev = units[units.code_id.isin(code_ids)] if code_ids and len(units) else units.iloc[0:0]
+    theme_ev = _theme_units(project, ctx, change["themes"])
+    if len(theme_ev):
+        ev = pd.concat([ev, theme_ev], ignore_index=True) if len(ev) else theme_ev
+    ev = ev[ev.community.notna()] if len(ev) else ev
+    comms = ctx.communities
+    names = dict(zip(comms.key, comms.name))
+    by_comm = []
+    for c in comms.itertuples():
+        sub = ev[ev.community == c.key] if len(ev) else ev
+        n = int(sub.participant_id.nunique()) if len(sub) else 0
+        by_comm.append({
+            "community": c.key, "name": c.name, "family": c.family, "target_n": None if pd.isna(c.target_n) else int(c.target_n),
+            "interviewed": int(c.interviewed), "participants": n,
+            "share": round(n / c.interviewed, 3) if c.interviewed else None,
+            "to_improve": int(sub[sub.valence == "to-improve"].participant_id.nunique()) if len(sub) else 0,
+            "working_well": int(sub[sub.valence == "working-well"].participant_id.nunique()) if len(sub) else 0,
+        })
+    n = int(ev.participant_id.nunique()) if len(ev) else 0
+    ti = set(ev.participant_id[ev.valence == "to-improve"]) if len(ev) else set()
+    ww = set(ev.participant_id[ev.valence == "working-well"]) if len(ev) else set()
+    stance = _stances(ev)
+    valenced = len(stance)
+    n_ti = sum(1 for v in stance.values() if v == "to-improve")
+    n_ww = sum(1 for v in stance.values() if v == "working-well")
+    consistency = round(max(n_ti, n_ww) / valenced, 3) if valenced else None
+    direction = None if not (n_ti or n_ww) else ("to-improve" if n_ti >= n_ww else "working-well")
+    heard = [b for b in by_comm if b["participants"]]
+    interviewed_comms = [b for b in by_comm if b["interviewed"]]
+    strength, score = _rating(n, len(heard), len(interviewed_comms), consistency)
+    flags = []
+    if not code_ids and not change["themes"]:
+        flags.append({"flag": "no-links", "message": "not linked to any code or theme yet"})
+    elif n == 0:
+        flags.append({"flag": "no-evidence", "message": "no participant's words are coded with its linked codes yet"})
+    if 0 < n < THIN_PARTICIPANTS:
+        flags.append({"flag": "thin-evidence",
+                      "message": f"thin evidence: only {n} participant{'s' if n != 1 else ''}"})
+    if n and len(heard) == 1 and len(interviewed_comms) > 1:
+        flags.append({"flag": "thin-evidence", "message": f"thin evidence: only one community ({heard[0]['name']})"})
+    if consistency is not None and consistency < MIXED:
+        flags.append({"flag": "mixed-views",
+                      "message": f"mixed views: {n_ti} mostly said to improve, {n_ww} mostly working well, "
+                                 f"{valenced - n_ti - n_ww} both"})
+    for b in by_comm:
+        if b["participants"]:
+            continue
+        if b["interviewed"]:
+            flags.append({"flag": "missing-voice", "community": b["community"],
+                          "message": f"missing voice: {b['name']} (0 of {b['interviewed']} interviewed raised it)"})
+        else:
+            target = f"; target {b['target_n']}" if b["target_n"] else ""
+            flags.append({"flag": "not-interviewed", "community": b["community"],
+                          "message": f"missing voice: {b['name']} (nobody interviewed yet{target})"})
+    tps = []
+    if len(ev):
+        has_tp = ev[ev.touchpoint.notna()]
+        for tp, g in has_tp.groupby("touchpoint", sort=False):
+            tps.append({"touchpoint": tp, "participants": int(g.participant_id.nunique()),
+                        "to_improve": int(g[g.valence == "to-improve"].participant_id.nunique()),
+                        "working_well": int(g[g.valence == "working-well"].participant_id.nunique())})
+        tps.sort(key=lambda t: -t["participants"])
+    picked = pick_quotes(ev, quotes, prefer=direction, spread=("community", "participant_id")) if len(ev) else []
+    for q in picked:
+        q["community_name"] = names.get(q["community"], q["community"])
+    return {
+        "id": int(change["id"]), "position": int(change["position"]), "title": change["title"],
+        "rationale": change["rationale"], "owner": change["owner"], "measures": list(change["measures"]),
+        "requirements": list(change["requirements"]), "codes": list(change["codes"]),
+        "themes": list(change["themes"]), "participants": n,
+        "interviewed": int(sum(b["interviewed"] for b in by_comm)),
+        "communities_heard": [b["community"] for b in heard],
+        "missing_communities": [b["community"] for b in by_comm if not b["participants"]],
+        "by_community": by_comm, "touchpoints": tps,
+        "valence": {"to-improve": len(ti), "working-well": len(ww),
+                    "neutral": int(n - len(ti | ww))},
+        "stance": {"to-improve": n_ti, "working-well": n_ww, "mixed": valenced - n_ti - n_ww},
+        "direction": direction, "consistency": consistency,
+        "strength": strength, "score": score, "flags": flags,
+        "codings": int(len(ev)), "quotes": picked,
+    }
+
+
+def change_evidence(project, change_id, quotes: int = 3, context: EvidenceContext | None = None) -> dict:
+    """The evidence for one change (by id or title): participants per community, touchpoints,
+    quotes (pseudonym + community), strength and flags. See the module docstring."""
+    ctx = context or evidence_context(project)
+    cid = resolve_change(project, change_id)
+    row = ctx.changes[ctx.changes.id == cid]
+    if not len(row):  # changed since the context was read
+        ctx.changes = list_changes(project)
+        row = ctx.changes[ctx.changes.id == cid]
+    return _evidence(project, ctx, row.iloc[0].to_dict(), quotes)
+
+
+def all_evidence(project, quotes: int = 3, context: EvidenceContext | None = None,
+                 coder: str | None = None) -> list[dict]:
+    """Evidence for every change, in order."""
+    ctx = context or evidence_context(project, coder)
+    return [_evidence(project, ctx, ch, quotes) for ch in ctx.changes.to_dict("records")]
+
+
+def n_of_n(b: dict) -> str:
+    """``8 of 11`` for one community entry of ``by_community``."""
+    return f"{b['participants']} of {b['interviewed']}"
+
+
+def evidence_sentence(ev: dict) -> str:
+    """One line: ``9 participants: People who use ... 8 of 11; Family carers ... 1 of 1``."""
+    heard = [f"{b['name']} {n_of_n(b)}" for b in ev["by_community"] if b["participants"]]
+    if not heard:
+        return "no participant evidence yet"
+    return f"{ev['participants']} participant{'s' if ev['participants'] != 1 else ''}: " + "; ".join(heard)
+
+
+__all__ = ["EvidenceContext", "evidence_context", "latest_theme_run", "change_evidence", "all_evidence",
+           "n_of_n", "evidence_sentence", "THIN_PARTICIPANTS", "STRONG_PARTICIPANTS", "STRONG_COMMUNITIES",
+           "CONSISTENT"]

@@ -1,0 +1,132 @@
+"""Cold-start prior: how close a segment is to each code's description.
+
+Each code's name, definition and guide keywords are turned into a small document (keywords
+counted twice, and both as lemmas and as typed, so they match segments lemmatised by spaCy or
+by the regex fallback). Segments and descriptions share one TF-IDF space of lemmas; the prior
+score of a code is the cosine similarity between the segment and its description, plus half
+the similarity between the interviewer's question and the description (interviewers walk
+through the touchpoints, so the question often names the stage).
+
+Similarities are mapped to probabilities by a logistic function of three pooled features
+(similarity, question similarity, similarity relative to the segment's best code). With no
+labels the mapping has fixed, conservative coefficients; once a few codings exist it is fitted
+on all (segment, code) pairs together, which needs only a handful of positives in total.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
+
+from elc.suggest._base import as_segments, normalize_descriptions
+
+# Fixed mapping used before any coding exists: p = sigmoid(w . [sim, qsim, rel] + b).
+# sim=0 gives ~0.03, sim=0.25 relative 1.0 gives ~0.5, sim=0.5 relative 1.0 gives ~0.9.
+_DEFAULT_COEF = np.array([9.0, 3.0, 1.5])
+_DEFAULT_INTERCEPT = -3.5
+_MIN_POOLED = 3  # positives (and negatives) needed, in total, to fit the pooled mapping
+
+
+def _description_docs(descriptions: dict, nlp, keyword_repeat: int) -> list[str]:
+    from elc.suggest.features import lemmatize, simple_lemmatize
+
+    texts = [text for text, _ in descriptions.values()]
+    keywords = [" ; ".join(kws) for _, kws in descriptions.values()]
+    lem_text = lemmatize(texts, nlp=nlp)
+    lem_kw = lemmatize(keywords, nlp=nlp)
+    raw_kw = simple_lemmatize(keywords)
+    docs = []
+    for t, lk, rk in zip(lem_text, lem_kw, raw_kw, strict=True):
+        kw = " ".join(sorted(set(lk.split()) | set(rk.split())))
+        docs.append(" ".join([t] + [kw] * keyword_repeat))
+    return docs
+
+
+class DescriptionPrior(BaseEstimator):
+    """Probability that a code applies to a segment, from the code's description alone.
+
+    Parameters
+    ----------
+    code_descriptions : dict
+        ``code -> description`` (see :func:`elc.suggest._base.describe_code`).
+    keyword_repeat : int, default=2
+        How many times guide keywords are counted in a description document.
+    nlp : spaCy Language, None or False
+        Used to lemmatise the descriptions (``None``: the default pipeline if installed).
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        The codes, in the order of ``code_descriptions``.
+    vectorizer_ : TfidfVectorizer
+    description_matrix_ : sparse matrix (n_codes, n_terms)
+    coef_, intercept_ : the logistic mapping from pooled features to probability.
+    fitted_mapping_ : bool
+        Whether the mapping was fitted on codings (False: the fixed cold-start mapping).
+    """
+
+    def __init__(self, code_descriptions=None, keyword_repeat=2, nlp=None):
+        self.code_descriptions = code_descriptions
+        self.keyword_repeat = keyword_repeat
+        self.nlp = nlp
+
+    def fit(self, X, Y=None):
+        """Fit the TF-IDF space on segments + descriptions; fit the mapping if ``Y`` has labels.
+
+        ``Y`` is an ``(n_segments, n_codes)`` 0/1 array aligned with ``classes_`` (or None).
+        """
+        descriptions = normalize_descriptions(self.code_descriptions)
+        if not descriptions:
+            raise ValueError("DescriptionPrior needs at least one code description")
+        segs = as_segments(X) if X is not None else as_segments([])
+        self.classes_ = np.asarray(list(descriptions), dtype=object)
+        docs = _description_docs(descriptions, self.nlp, self.keyword_repeat)
+        self.vectorizer_ = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True)
+        try:
+            self.vectorizer_.fit(segs["lemmas"].tolist() + docs)
+        except ValueError:  # no words at all: descriptions are empty
+            self.vectorizer_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4)).fit(
+                [" ".join(descriptions[c][0] for c in descriptions) or "empty"]
+            )
+        self.description_matrix_ = self.vectorizer_.transform(docs)
+        self.coef_ = _DEFAULT_COEF.copy()
+        self.intercept_ = float(_DEFAULT_INTERCEPT)
+        self.fitted_mapping_ = False
+        if Y is not None and len(segs):
+            self._fit_mapping(segs, np.asarray(Y))
+        return self
+
+    def features(self, X) -> np.ndarray:
+        """Pooled features, shape ``(n_segments, n_codes, 3)``: sim, question sim, relative sim."""
+        check_is_fitted(self, "description_matrix_")
+        segs = as_segments(X)
+        from elc.suggest.features import simple_lemmatize
+
+        sim = (self.vectorizer_.transform(segs["lemmas"].tolist()) @ self.description_matrix_.T).toarray()
+        q_lemmas = simple_lemmatize(segs["question"].tolist())
+        qsim = (self.vectorizer_.transform(q_lemmas) @ self.description_matrix_.T).toarray()
+        best = sim.max(axis=1, keepdims=True) if sim.shape[1] else np.zeros((len(sim), 1))
+        rel = np.divide(sim, best, out=np.zeros_like(sim), where=best > 0)
+        return np.stack([sim, qsim, rel], axis=-1)
+
+    def _fit_mapping(self, segs, Y: np.ndarray) -> None:
+        if Y.shape != (len(segs), len(self.classes_)):
+            raise ValueError("Y must be aligned with the segments and the described codes")
+        n_pos = int(Y.sum())
+        if n_pos < _MIN_POOLED or Y.size - n_pos < _MIN_POOLED:
+            return
+        from sklearn.linear_model import LogisticRegression
+
+        F = self.features(segs).reshape(-1, 3)
+        lr = LogisticRegression(C=1.0, max_iter=200).fit(F, Y.reshape(-1))
+        self.coef_ = lr.coef_[0].astype(float)
+        self.intercept_ = float(lr.intercept_[0])
+        self.fitted_mapping_ = True
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Probability per code, shape ``(n_segments, n_codes)``."""
+        F = self.features(X)
+        z = F @ self.coef_ + self.intercept_
+        return 1.0 / (1.0 + np.exp(-z))

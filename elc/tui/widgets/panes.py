@@ -1,0 +1,221 @@
+"""The side panes: sources list, codebook, segment detail, and the status line.
+
+Each pane renders records handed to it by the screen (from :mod:`elc.tui.controller`) and posts
+a message when the user picks something; none of them touches the project.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from elc.tui.controller import (
+    OTHER_GLYPH, PROGRESS_GLYPH, VALENCE_GLYPH, VALENCE_LABEL, CodeView, CodingView, Sentence, SourceDoc, SourceRow,
+)
+
+COMMUNITY_SHORT = 9
+
+
+def swatch(colour: str) -> Text:
+    return Text("■", style=colour)
+
+
+class SourcesPane(Vertical):
+    """Sources (one per interview) with participant id, community and share coded."""
+
+    class Open(Message):
+        def __init__(self, source_id: int) -> None:
+            super().__init__()
+            self.source_id = source_id
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="sources-filter", classes="pane-title")
+        yield OptionList(id="sources-list")
+
+    def on_mount(self) -> None:
+        self.border_title = "Sources"
+        self.rows: list[SourceRow] = []
+        self.current: int | None = None
+
+    @staticmethod
+    def prompt(row: SourceRow, current: bool) -> Text:
+        t = Text(no_wrap=True, overflow="ellipsis")
+        t.append(PROGRESS_GLYPH[row.status] + " ", style="bold" if row.status != "uncoded" else "dim")
+        t.append(f"{row.label[:8]:<8}", style="bold underline" if current else "bold")
+        t.append(f" {(row.community or '-')[:COMMUNITY_SHORT]:<{COMMUNITY_SHORT}}", style="dim")
+        t.append(f"{round(row.share * 100):>4}%")
+        return t
+
+    def set_rows(self, rows: list[SourceRow], current: int | None, community: str | None, progress: str) -> None:
+        self.rows = rows
+        self.current = current
+        lst = self.query_one("#sources-list", OptionList)
+        highlighted = lst.highlighted_option.id if lst.highlighted_option else None
+        lst.set_options([Option(self.prompt(r, r.id == current), id=str(r.id)) for r in rows])
+        want = highlighted or (str(current) if current is not None else None)
+        ids = [str(r.id) for r in rows]
+        if want in ids:
+            lst.highlighted = ids.index(want)
+        elif current is not None and str(current) in ids:
+            lst.highlighted = ids.index(str(current))
+        label = Text()
+        label.append("community ", style="dim")
+        label.append(community or "all", style="bold")
+        label.append("  progress ", style="dim")
+        label.append(progress, style="bold")
+        self.query_one("#sources-filter", Static).update(label)
+        self.border_subtitle = f"{len(rows)} shown"
+
+    def update_row(self, row: SourceRow) -> None:
+        lst = self.query_one("#sources-list", OptionList)
+        for i, r in enumerate(self.rows):
+            if r.id == row.id:
+                self.rows[i] = row
+                lst.replace_option_prompt_at_index(i, self.prompt(row, row.id == self.current))
+                return
+
+    def set_current(self, source_id: int) -> None:
+        old = self.current
+        self.current = source_id
+        lst = self.query_one("#sources-list", OptionList)
+        for i, r in enumerate(self.rows):
+            if r.id in (old, source_id):
+                lst.replace_option_prompt_at_index(i, self.prompt(r, r.id == source_id))
+            if r.id == source_id:
+                lst.highlighted = i
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.Open(int(event.option.id)))
+
+
+class CodebookPane(Vertical):
+    """The family's touchpoints in journey order, then the theme codes as a tree, with counts."""
+
+    class Chosen(Message):
+        def __init__(self, code_id: int) -> None:
+            super().__init__()
+            self.code_id = code_id
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(id="codebook-list")
+
+    def on_mount(self) -> None:
+        self.border_title = "Codebook"
+        self._key: tuple | None = None
+
+    def set_codes(self, codes: list[CodeView], family: str | None, on_segment: set[int] | frozenset = frozenset()
+                  ) -> None:
+        key = (tuple(codes), family, frozenset(on_segment))
+        if key == self._key:
+            return
+        self._key = key
+        lst = self.query_one("#codebook-list", OptionList)
+        highlighted = lst.highlighted_option.id if lst.highlighted_option else None
+        options: list = []
+        section = None
+        for c in codes:
+            kind = ("touchpoint" if c.kind == "touchpoint" else "theme") if c.depth == 0 else section
+            if kind != section:
+                title = f"Touchpoints · {family}" if kind == "touchpoint" and family else (
+                    "Touchpoints" if kind == "touchpoint" else "Themes")
+                options.append(Option(Text(title, style="bold"), disabled=True))
+                section = kind
+            t = Text(no_wrap=True, overflow="ellipsis")
+            t.append(f"{c.number} " if c.number else "  ", style="bold")
+            t.append("  " * c.depth)
+            t.append("■ ", style=c.colour)
+            t.append(c.name, style="bold" if c.id in on_segment else "")
+            if c.count:
+                t.append(f" {c.count}", style="dim")
+            if c.id in on_segment:
+                t.append(" ✓")
+            options.append(Option(t, id=str(c.id)))
+        lst.set_options(options)
+        ids = [o.id for o in options]
+        if highlighted in ids:
+            lst.highlighted = ids.index(highlighted)
+        self.border_subtitle = "1-9 · Enter applies"
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.Chosen(int(event.option.id)))
+
+
+class DetailPane(VerticalScroll):
+    """The selected segment: question answered, codings (valence, memo, coder), suggestions."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="detail-body")
+
+    def on_mount(self) -> None:
+        self.border_title = "Segment"
+
+    def show(self, doc: SourceDoc | None, sentence: Sentence | None, span: tuple[int, int] | None,
+             n_selected: int, word_mode: bool, codings: list[CodingView], selected: int | None,
+             names: dict[int, CodeView], suggestions: list[dict], default_valence: str) -> None:
+        t = Text()
+        if doc is None or sentence is None:
+            t.append("No source open.", style="dim")
+            self.query_one("#detail-body", Static).update(t)
+            return
+        turn = doc.turns[sentence.turn]
+        t.append(sentence.speaker or "?", style="bold")
+        t.append(f" · {sentence.role}", style="dim")
+        t.append(f" · sentence {sentence.index + 1}/{len(doc.sentences)}", style="dim")
+        if turn.ts_start is not None:
+            secs = int(turn.ts_start)
+            t.append(f" · {secs // 3600:02d}:{secs % 3600 // 60:02d}:{secs % 60:02d}", style="dim")
+        t.append("\n")
+        if word_mode and span:
+            t.append("words: ", style="dim")
+            t.append(f"“{doc.text[span[0]:span[1]]}”\n", style="italic")
+        elif n_selected > 1:
+            t.append(f"{n_selected} sentences selected\n", style="italic")
+        if sentence.question and sentence.role != "interviewer":
+            t.append("Q ", style="bold")
+            q = sentence.question if len(sentence.question) < 160 else sentence.question[:157] + "…"
+            t.append(q + "\n", style="italic dim")
+        t.append("\nCodings", style="bold underline")
+        if not codings:
+            t.append("  none yet\n", style="dim")
+        else:
+            t.append(f"  {len(codings)}\n", style="dim")
+        for i, c in enumerate(codings):
+            code = names.get(c.code_id)
+            glyph = (VALENCE_GLYPH if c.own else OTHER_GLYPH)[c.valence]
+            t.append("▸ " if i == selected else "  ", style="bold")
+            t.append(glyph + " ", style=code.colour if code else "")
+            t.append(code.name if code else f"code {c.code_id}", style="bold" if i == selected else "")
+            t.append(f"  {VALENCE_LABEL[c.valence]}", style="dim")
+            if not c.own:
+                t.append(f"  [{c.coder}]", style="italic")
+            if c.origin == "suggestion":
+                t.append("  (suggested)", style="dim")
+            t.append("\n")
+            if c.memo:
+                t.append(f"    memo: {c.memo}\n", style="italic")
+        if suggestions:
+            t.append("\nSuggestions", style="bold underline")
+            t.append("  a accept · s choose · d reject\n", style="dim")
+            for j, sg in enumerate(suggestions[:5]):
+                t.append("  ")
+                t.append(f"{sg['probability']:.0%}".rjust(4), style="bold" if j == 0 else "")
+                t.append(" ■ ", style=sg.get("colour") or "")
+                t.append(sg["code"])
+                if sg.get("valence"):
+                    t.append(f"  {VALENCE_GLYPH.get(sg['valence'], '')}", style="dim")
+                t.append("\n")
+        t.append("\nnext code: ", style="dim")
+        t.append(f"{VALENCE_GLYPH[default_valence]} {VALENCE_LABEL[default_valence]}", style="bold")
+        self.query_one("#detail-body", Static).update(t)
+
+
+class StatusBar(Static):
+    """One line: programme, coder, source, mode."""

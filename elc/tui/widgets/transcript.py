@@ -1,0 +1,629 @@
+"""The transcript pane: one Line-API widget for a whole interview.
+
+A 15,000-word transcript is one widget, not thousands: turns are word-wrapped once per width
+into ``(turn, start, end)`` line records, each line is rendered to a :class:`Strip` on demand and
+cached, and a cursor move or a new coding invalidates and refreshes only the lines it touches.
+
+What is drawn:
+
+- speaker labels styled by role (interviewer text is muted), a blank line between turns;
+- coded spans tinted with their code's colour (other coders' codings in a lighter tint);
+- a gutter with a cursor bar and, per coding overlapping the line, its valence glyph
+  (▲ working well, ▼ to improve, ● neutral; hollow △▽○ for other coders) on its code colour;
+- the cursor sentence, a multi-sentence selection, and in word mode the chosen word sub-span;
+- a search match, and, when filtered to one code, everything outside its passages dimmed.
+
+The widget holds view state only (cursor, selection, words); it never writes to the project.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.color import Color
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from elc.tui.controller import OTHER_GLYPH, VALENCE_GLYPH, CodingView, SourceDoc
+
+GUTTER = 5  # cursor bar, three coding markers, a space
+SCROLL_MARGIN = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    turn: int  # -1 for the blank line between turns
+    start: int
+    end: int
+
+
+def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
+    """Greedy word wrap of text[start:end] into (a, b) ranges of at most ``width`` cells."""
+    width = max(8, width)
+    out: list[tuple[int, int]] = []
+    ascii_ = text.isascii()
+    from rich.cells import cell_len
+
+    def cells(a: int, b: int) -> int:
+        return b - a if ascii_ else cell_len(text[a:b])
+
+    for para_start, para_end in _paragraphs(text, start, end):
+        line_start = None
+        last_end = None
+        i = para_start
+        n = para_end
+        while i < n:
+            while i < n and text[i] == " ":
+                i += 1
+            if i >= n:
+                break
+            j = text.find(" ", i, n)
+            j = n if j == -1 else j
+            if line_start is None:
+                line_start = i
+            elif cells(line_start, j) > width:
+                out.append((line_start, last_end))
+                line_start = i
+            while cells(line_start, j) > width:  # a word longer than the line: fold it
+                cut = line_start + width
+                out.append((line_start, cut))
+                line_start = cut
+            last_end = j
+            i = j
+        if line_start is not None:
+            out.append((line_start, last_end))
+    return out or [(start, start)]
+
+
+def _paragraphs(text: str, start: int, end: int):
+    a = start
+    while True:
+        nl = text.find("\n", a, end)
+        if nl == -1:
+            yield a, end
+            return
+        yield a, nl
+        a = nl + 1
+
+
+class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
+    """Renders one :class:`SourceDoc` with its codings and the coding cursor."""
+
+    COMPONENT_CLASSES = {
+        "transcript--interviewer", "transcript--participant", "transcript--other",
+        "transcript--interviewer-text", "transcript--cursor", "transcript--selection", "transcript--word",
+        "transcript--match", "transcript--dim", "transcript--bar", "transcript--empty",
+    }
+
+    DEFAULT_CSS = """
+    TranscriptView { overflow-x: hidden; overflow-y: auto; }
+    """
+
+    class Changed(Message):
+        """The cursor, the selection or the word span changed."""
+
+        def __init__(self, view: "TranscriptView") -> None:
+            super().__init__()
+            self.view = view
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.doc: SourceDoc | None = None
+        self.codings: list[CodingView] = []
+        self.colours: dict[int, str] = {}
+        self.cursor = 0
+        self.anchor: int | None = None
+        self.words: list[tuple[int, int]] = []
+        self.word_span: tuple[int, int] | None = None  # indices into self.words
+        self.match: tuple[int, int] | None = None
+        self.visible: list[int] | None = None  # sentence indices shown when filtered
+        self.empty_message = "Open a source from the list on the left (Enter), or press n for the next uncoded sentence."
+        self._lines: list[Line] = []
+        self._line_a: list[int] = []
+        self._by_turn: dict[int, list[CodingView]] = {}
+        self._cache: dict[int, Strip] = {}
+        self._styles: dict[tuple, Style] = {}
+        self._width = 0
+        self._visible_set: set[int] | None = None
+
+    # ------------------------------------------------------------------ data in
+    def set_document(self, doc: SourceDoc | None, codings: list[CodingView], colours: dict[int, str],
+                     cursor: int = 0) -> None:
+        self.doc = doc
+        self.codings = list(codings)
+        self.colours = dict(colours)
+        self.visible = None
+        self._visible_set = None
+        self.match = None
+        self.anchor = None
+        self.word_span = None
+        self.cursor = max(0, min(cursor, len(doc.sentences) - 1)) if doc and doc.sentences else 0
+        self._index_codings()
+        self._layout()
+        self.scroll_to(y=0, animate=False)
+        self._scroll_to_cursor(center=True)
+        self._changed()
+
+    def set_codings(self, codings: list[CodingView], colours: dict[int, str] | None = None) -> None:
+        """New codings (after an action): refresh only the lines whose codings changed."""
+        old = {(c.id, c.start, c.end, c.code_id, c.valence, c.coder) for c in self.codings}
+        new = {(c.id, c.start, c.end, c.code_id, c.valence, c.coder) for c in codings}
+        recolour = colours is not None and colours != self.colours
+        self.codings = list(codings)
+        if colours is not None:
+            self.colours = dict(colours)
+        self._index_codings()
+        if recolour:
+            self._invalidate_all()
+        else:
+            for _, a, b, *_ in old ^ new:
+                self._invalidate_span(a, b)
+        self._changed()
+
+    def set_filter(self, sentence_indices: list[int] | None) -> None:
+        """Show only the turns holding these sentences (and move only among them)."""
+        self.visible = sorted(sentence_indices) if sentence_indices is not None else None
+        self._visible_set = set(self.visible) if self.visible is not None else None
+        self.anchor = None
+        self.word_span = None
+        if self.visible:
+            if self.cursor not in self._visible_set:
+                after = [i for i in self.visible if i >= self.cursor]
+                self.cursor = after[0] if after else self.visible[-1]
+        self._layout()
+        self._scroll_to_cursor(center=True)
+        self._changed()
+
+    def set_match(self, span: tuple[int, int] | None) -> None:
+        if self.match:
+            self._invalidate_span(*self.match)
+        self.match = span
+        if span:
+            self._invalidate_span(*span)
+
+    # ------------------------------------------------------------------ selection
+    @property
+    def sentence(self):
+        if not self.doc or not self.doc.sentences:
+            return None
+        return self.doc.sentences[self.cursor]
+
+    def selection_range(self) -> tuple[int, int]:
+        if self.anchor is None:
+            return self.cursor, self.cursor
+        return min(self.anchor, self.cursor), max(self.anchor, self.cursor)
+
+    def segments_span(self) -> tuple[int, int] | None:
+        if not self.doc or not self.doc.sentences:
+            return None
+        i, j = self.selection_range()
+        return self.doc.sentences[i].start, self.doc.sentences[j].end
+
+    def selection_span(self) -> tuple[int, int] | None:
+        """The character span a code would be applied to."""
+        if self.word_span is not None and self.words:
+            a, b = self.word_span
+            return self.words[a][0], self.words[b][1]
+        return self.segments_span()
+
+    @property
+    def word_mode(self) -> bool:
+        return self.word_span is not None
+
+    def _order(self) -> list[int]:
+        if self.visible is not None:
+            return self.visible
+        return list(range(len(self.doc.sentences))) if self.doc else []
+
+    def _step(self, index: int, delta: int) -> int:
+        if self.visible is None:
+            n = len(self.doc.sentences) if self.doc else 0
+            return max(0, min(n - 1, index + delta)) if n else 0
+        order = self.visible
+        if not order:
+            return index
+        pos = bisect.bisect_left(order, index)
+        if pos < len(order) and order[pos] == index:
+            pos = pos + delta
+        elif delta > 0:
+            pos = pos + delta - 1
+        else:
+            pos = pos + delta
+        return order[max(0, min(len(order) - 1, pos))]
+
+    def _before_change(self) -> tuple[int, int] | None:
+        return self.selection_span()
+
+    def _after_change(self, before: tuple[int, int] | None, center: bool = False) -> None:
+        if before:
+            self._invalidate_span(*before)
+        after = self.selection_span()
+        seg = self.segments_span()
+        for span in (after, seg):
+            if span:
+                self._invalidate_span(*span)
+        self._scroll_to_cursor(center=center)
+        self._changed()
+
+    def move(self, delta: int) -> None:
+        if not self.doc or not self.doc.sentences:
+            return
+        before = self._before_change()
+        self.anchor = None
+        self.word_span = None
+        self.cursor = self._step(self.cursor, delta)
+        self._after_change(before)
+
+    def move_to(self, index: int, center: bool = False) -> None:
+        if not self.doc or not self.doc.sentences:
+            return
+        before = self._before_change()
+        self.anchor = None
+        self.word_span = None
+        index = max(0, min(len(self.doc.sentences) - 1, index))
+        if self.visible is not None and index not in self._visible_set:
+            self.set_filter(None)
+        self.cursor = index
+        self._after_change(before, center=center)
+
+    def move_to_offset(self, offset: int, center: bool = True) -> None:
+        if self.doc:
+            self.move_to(self.doc.sentence_at(offset), center=center)
+
+    def extend(self, delta: int) -> None:
+        if not self.doc or not self.doc.sentences:
+            return
+        before = self._before_change()
+        if self.anchor is None:
+            self.anchor = self.cursor
+        self.word_span = None
+        self.cursor = self._step(self.cursor, delta)
+        self._after_change(before)
+
+    def move_turn(self, delta: int) -> None:
+        if not self.doc or not self.doc.sentences:
+            return
+        order = self._order()
+        turn = self.doc.sentences[self.cursor].turn
+        if delta > 0:
+            nxt = [i for i in order if self.doc.sentences[i].turn > turn]
+            target = nxt[0] if nxt else order[-1]
+        else:
+            first_of_turn = [i for i in order if self.doc.sentences[i].turn == turn]
+            if first_of_turn and first_of_turn[0] < self.cursor:
+                target = first_of_turn[0]
+            else:
+                prev = [i for i in order if self.doc.sentences[i].turn < turn]
+                if prev:
+                    pt = self.doc.sentences[prev[-1]].turn
+                    target = [i for i in prev if self.doc.sentences[i].turn == pt][0]
+                else:
+                    target = order[0]
+        self.move_to(target)
+
+    def move_edge(self, last: bool) -> None:
+        order = self._order()
+        if order:
+            self.move_to(order[-1] if last else order[0])
+
+    def page(self, delta: int) -> None:
+        if not self.doc or not self._lines:
+            return
+        height = max(1, self.size.height - 2)
+        y = self._line_of(self.doc.sentences[self.cursor].start) + delta * height
+        y = max(0, min(len(self._lines) - 1, y))
+        line = self._lines[y]
+        while line.turn < 0 and 0 < y < len(self._lines) - 1:
+            y += 1 if delta > 0 else -1
+            line = self._lines[y]
+        self.move_to(self.doc.sentence_at(max(line.start, 0)))
+
+    # word mode
+    def enter_word_mode(self) -> bool:
+        span = self.segments_span()
+        if not span or not self.doc:
+            return False
+        words = self.doc.words(*span)
+        if not words:
+            return False
+        before = self._before_change()
+        self.words = words
+        self.word_span = (0, len(words) - 1)
+        self._after_change(before)
+        return True
+
+    def move_word(self, which: str, delta: int) -> None:
+        if self.word_span is None:
+            if not self.enter_word_mode():
+                return
+        before = self._before_change()
+        a, b = self.word_span
+        last = len(self.words) - 1
+        if which == "start":
+            a = max(0, min(last, a + delta))
+            b = max(a, b)
+        else:
+            b = max(0, min(last, b + delta))
+            a = min(a, b)
+        self.word_span = (a, b)
+        self._after_change(before)
+
+    def clear_selection(self) -> bool:
+        """Drop word mode, then the multi-sentence selection; False when there was nothing to clear."""
+        if self.word_span is None and self.anchor is None:
+            return False
+        before = self._before_change()
+        if self.word_span is not None:
+            self.word_span = None
+        else:
+            self.anchor = None
+        self._after_change(before)
+        return True
+
+    def _changed(self) -> None:
+        self.post_message(self.Changed(self))
+
+    # ------------------------------------------------------------------ layout
+    def _text_width(self) -> int:
+        width = self.scrollable_content_region.width or self.size.width
+        return max(10, width - GUTTER - 1)
+
+    def _layout(self) -> None:
+        self._cache.clear()
+        self._lines = []
+        self._line_a = []
+        doc = self.doc
+        if doc is None:
+            self.virtual_size = Size(self.size.width, 0)
+            self.refresh()
+            return
+        width = self._text_width()
+        self._width = width
+        shown_turns = None
+        if self._visible_set is not None:
+            shown_turns = {doc.sentences[i].turn for i in self._visible_set}
+        lines = self._lines
+        line_a = self._line_a
+        for t in doc.turns:
+            if shown_turns is not None and t.index not in shown_turns:
+                continue
+            if lines:
+                lines.append(Line(-1, lines[-1].end, lines[-1].end))
+                line_a.append(lines[-1].start)
+            for a, b in wrap(doc.text, t.start, t.end, width):
+                lines.append(Line(t.index, a, b))
+                line_a.append(a)
+        self.virtual_size = Size(self.size.width, len(lines))
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.doc is not None and self._text_width() != self._width:
+            self._layout()
+            self._scroll_to_cursor(center=True)
+
+    def _line_of(self, offset: int) -> int:
+        i = bisect.bisect_right(self._line_a, offset) - 1
+        i = max(0, min(i, len(self._lines) - 1))
+        while i > 0 and self._lines[i].turn < 0:
+            i -= 1
+        return i
+
+    def _lines_of(self, start: int, end: int) -> range:
+        if not self._lines:
+            return range(0)
+        return range(self._line_of(start), self._line_of(max(start, end - 1)) + 1)
+
+    def _invalidate_span(self, start: int, end: int) -> None:
+        rows = self._lines_of(start, end)
+        if not rows:
+            return
+        for y in rows:
+            self._cache.pop(y, None)
+        self.refresh_lines(rows.start, len(rows))
+
+    def _invalidate_all(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def _scroll_to_cursor(self, center: bool = False) -> None:
+        if not self.doc or not self.doc.sentences or not self._lines:
+            return
+        s = self.doc.sentences[self.cursor]
+        rows = self._lines_of(s.start, s.end)
+        height = self.scrollable_content_region.height or self.size.height
+        if height <= 0:
+            return
+        top = int(self.scroll_y)
+        margin = min(SCROLL_MARGIN, max(0, (height - len(rows)) // 2))
+        if center:
+            target = max(0, rows.start - max(0, (height - len(rows)) // 3))
+        elif rows.start < top + margin:
+            target = max(0, rows.start - margin)
+        elif rows.stop > top + height - margin:
+            target = min(rows.stop - height + margin, rows.start - margin)
+        else:
+            return
+        self.scroll_to(y=max(0, target), animate=False)
+
+    def line_at(self, y: int) -> Line | None:
+        y = y + int(self.scroll_y)
+        return self._lines[y] if 0 <= y < len(self._lines) else None
+
+    def on_click(self, event: events.Click) -> None:
+        line = self.line_at(event.y)
+        if line is None or line.turn < 0 or not self.doc:
+            return
+        offset = min(max(line.start, line.start + event.x - GUTTER), max(line.start, line.end - 1))
+        index = self.doc.sentence_at(offset)
+        if event.shift:
+            before = self._before_change()
+            if self.anchor is None:
+                self.anchor = self.cursor
+            self.word_span = None
+            self.cursor = index
+            self._after_change(before)
+        else:
+            self.move_to(index)
+        self.focus()
+
+    # ------------------------------------------------------------------ rendering
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._cache.clear()
+
+    def _index_codings(self) -> None:
+        by_turn: dict[int, list[CodingView]] = {}
+        if self.doc:
+            starts = [t.start for t in self.doc.turns]
+            for c in self.codings:
+                i = max(0, bisect.bisect_right(starts, c.start) - 1)
+                while i < len(self.doc.turns) and self.doc.turns[i].start < c.end:
+                    if self.doc.turns[i].end > c.start:
+                        by_turn.setdefault(i, []).append(c)
+                    i += 1
+        for v in by_turn.values():
+            v.sort(key=lambda c: (c.start, -(c.end - c.start), c.id))
+        self._by_turn = by_turn
+
+    def _component(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def _style(self, key: tuple) -> Style:
+        style = self._styles.get(key)
+        if style is not None:
+            return style
+        role_kind, label, colour, own, sel, dim, match = key
+        base = self.rich_style
+        bg = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
+        style = base
+        if label:
+            style += self._component(f"transcript--{role_kind}")
+        elif role_kind == "interviewer":
+            style += self._component("transcript--interviewer-text")
+        if colour:
+            tint = bg.blend(Color.parse(colour), 0.38 if own else 0.2)
+            style += Style(bgcolor=tint.rich_color)
+            if not own:
+                style += Style(underline=True)
+        if dim:
+            style += self._component("transcript--dim")
+        if sel == "cursor":
+            style += self._component("transcript--cursor")
+            if colour:
+                style += Style(underline=True)
+        elif sel == "selection":
+            style += self._component("transcript--selection")
+            if colour:
+                style += Style(underline=True)
+        elif sel == "word":
+            style += self._component("transcript--word")
+        if match:
+            style += self._component("transcript--match")
+        self._styles[key] = style
+        return style
+
+    def _marker_style(self, colour: str) -> Style:
+        key = ("marker", colour)
+        style = self._styles.get(key)
+        if style is None:
+            c = Color.parse(colour)
+            fg = Color(0, 0, 0) if c.brightness > 0.55 else Color(255, 255, 255)
+            style = self.rich_style + Style(bgcolor=c.rich_color, color=fg.rich_color, bold=True)
+            self._styles[key] = style
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        index = y + int(self.scroll_y)
+        if self.doc is None or not self._lines:
+            if y == 1 and self.doc is None:
+                text = "  " + self.empty_message
+                return Strip([Segment(text[:width], self._component("transcript--empty") + self.rich_style)]
+                             ).extend_cell_length(width, self.rich_style)
+            return Strip.blank(width, self.rich_style)
+        if index >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        strip = self._cache.get(index)
+        if strip is None or strip.cell_length != width:
+            strip = self._build_line(self._lines[index], width)
+            self._cache[index] = strip
+        return strip
+
+    def _build_line(self, line: Line, width: int) -> Strip:
+        base = self.rich_style
+        if line.turn < 0:
+            return Strip.blank(width, base)
+        doc = self.doc
+        turn = doc.turns[line.turn]
+        a, b = line.start, line.end
+        codings = [c for c in self._by_turn.get(line.turn, ()) if c.start < max(b, a + 1) and c.end > a]
+        seg_span = self.segments_span()
+        sel_span = self.selection_span()
+        word = self.word_span is not None
+        # gutter
+        in_sel = seg_span is not None and seg_span[0] < max(b, a + 1) and a < seg_span[1]
+        segs = [Segment("▌" if in_sel else " ", self._component("transcript--bar") + base if in_sel else base)]
+        shown = codings if len(codings) <= 3 else codings[:2]
+        for c in shown:
+            glyph = (VALENCE_GLYPH if c.own else OTHER_GLYPH)[c.valence] if c.start >= a else "│"
+            segs.append(Segment(glyph, self._marker_style(self.colours.get(c.code_id, "#7F7F7F"))))
+        if len(codings) > 3:
+            segs.append(Segment("+", base))
+        segs.append(Segment(" " * (GUTTER - 1 - min(3, len(codings))), base))
+        # text: split at every boundary inside [a, b)
+        cuts = {a, b}
+        if a < turn.body_start < b:
+            cuts.add(turn.body_start)
+        for c in codings:
+            cuts.add(min(max(c.start, a), b))
+            cuts.add(min(max(c.end, a), b))
+        for span in (seg_span, sel_span, self.match):
+            if span:
+                cuts.add(min(max(span[0], a), b))
+                cuts.add(min(max(span[1], a), b))
+        dim_ranges = None
+        if self._visible_set is not None:
+            dim_ranges = []
+            for i in range(turn.first, turn.last):
+                if i in self._visible_set:
+                    s = doc.sentences[i]
+                    dim_ranges.append((s.start, s.end))
+                    cuts.add(min(max(s.start, a), b))
+                    cuts.add(min(max(s.end, a), b))
+        points = sorted(cuts)
+        text = doc.text
+        role = turn.role if turn.role in ("interviewer", "participant") else "other"
+        for x0, x1 in zip(points, points[1:]):
+            if x1 <= x0:
+                continue
+            label = x0 < turn.body_start
+            colour = None
+            own = True
+            inner = None
+            for c in codings:
+                if c.start <= x0 and x1 <= c.end:
+                    if inner is None or (c.own, -(c.end - c.start)) > (inner.own, -(inner.end - inner.start)):
+                        inner = c
+            if inner is not None:
+                colour = self.colours.get(inner.code_id, "#7F7F7F")
+                own = inner.own
+            sel = None
+            if seg_span and seg_span[0] <= x0 and x1 <= seg_span[1]:
+                sel = "selection" if word else "cursor"
+            if word and sel_span and sel_span[0] <= x0 and x1 <= sel_span[1]:
+                sel = "word"
+            dim = dim_ranges is not None and not any(s0 <= x0 and x1 <= s1 for s0, s1 in dim_ranges)
+            match = bool(self.match and self.match[0] <= x0 and x1 <= self.match[1])
+            style = self._style((role, label, colour, own, sel, dim, match))
+            segs.append(Segment(text[x0:x1], style))
+        return Strip(segs).adjust_cell_length(width, base)
+
+    def visible_region(self) -> Region:
+        return Region(0, int(self.scroll_y), self.size.width, self.size.height)
