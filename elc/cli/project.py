@@ -146,17 +146,16 @@ def build_demo(target: Path, corpus: Path, quiet: bool = False):
     if report.failed:
         project.close()
         raise ElcError(f"the sample corpus did not import cleanly: {report.failed[0][1]}")
-    try:
-        from elc.insights.changes import load_changes_file
-    except ImportError:
-        load_changes_file = None
+    from elc.coding.coded_tables import apply_segment_codings
+
+    for table in sorted(corpus.glob("codings-*.csv")):
+        apply_segment_codings(project, table)
     changes = corpus / "changes.yaml"
-    if load_changes_file and changes.exists():
+    if changes.exists():
+        from elc.insights.changes import load_changes_file
+
         load_changes_file(project, changes)
     project.close()
-    from elc.store.project import Project
-
-    Project.create  # noqa: B018 - keep import for type checkers
     tmp.replace(target)
     for extra in ("-wal", "-shm"):
         (tmp.parent / (tmp.name + extra)).unlink(missing_ok=True)

@@ -23,6 +23,8 @@ _LOCATIVE = frozenset("in near round around outside towards toward via through p
 _MOTION = frozenset("""come came coming comes go went going goes drove drive driving drives moved
     move moving travel travelled travelling back way all up down over out taken took take
     bring brought get got sent send live lives lived living born""".split())
+_HUMAN_VERBS = frozenset("""say tell ring phone call come take drive help book pick think know
+    want have go bring ask sort text see visit stay live work look wait cry laugh""".split())
 _ORG_WORDS = frozenset("""ltd limited plc group trust council services service centre surgery
     practice hospital cars taxis taxi cabs travel transport care home homes lodge house
     association society club church school college university partnership""".split())
@@ -72,6 +74,17 @@ def _relabel(doc: Any, tokens: list[Any], label: str) -> str:
             return "PERSON"
         if label != "PERSON" and _person_like(first):
             return "PERSON"
+        if label == "LOCATION" and low not in PLACES and first.pos_ == "PROPN":
+            head = first.head
+            if first.dep_ == "nsubj" and head.lemma_.lower() in _HUMAN_VERBS:
+                return "PERSON"  # "Octavia had the car"
+            if first.dep_ in ("attr", "appos") and any(
+                    c.dep_ == "nsubj" and (c.lower_ in ROLE_WORDS or c.lemma_.lower() in ROLE_WORDS)
+                    for c in head.children):
+                return "PERSON"  # "my carer's Wilhelmina"
+            nxt = doc[first.i + 1:first.i + 3]
+            if len(nxt) == 2 and nxt[0].text == "," and nxt[1].lower_ in ("she", "he"):
+                return "PERSON"  # "Beatrix, she's my daughter"
         if label == "ORG" and first.pos_ == "PROPN" and first.is_title and low not in PLACES:
             return "PERSON"  # a lone capitalised "organisation" in speech is nearly always a name
     return label

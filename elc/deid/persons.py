@@ -300,6 +300,96 @@ def find_appositive_names(doc: Any) -> Iterator[Detection]:
         yield Detection(s, e, "PERSON", text[s:e], "rule", 0.7)
 
 
+_BEFORE_ROLE_RE = re.compile(
+    rf"(?<![\w'-])(?P<name>{_NAME_TOKEN})(?P<gap>\s*,\s*|\s+(?:is|was|'s)\s+|\s+)"
+    rf"(?:(?:is|was)\s+)?(?:my|our|his|her|their|the|a|an)\s+(?:[a-z]+\s+)?(?:{_ROLE_ALT})s?\b",
+    re.IGNORECASE,
+)
+_POSS_ROLE_RE = re.compile(
+    rf"(?<![\w'-])(?P<name>[A-Za-z][a-z-]+)['’]s\s+(?:my|our|his|her|their|the)\s+(?:[a-z]+\s+)?"
+    rf"(?:{_ROLE_ALT})\b",
+    re.IGNORECASE,
+)
+_TOPIC_RE = re.compile(
+    rf"(?:^|[.?!,]\s*|\b(?:oh|um|erm|er|yeah|well|so|and|but)\s*,?\s+)(?P<name>{_NAME_TOKEN})\s*[,!?]\s+"
+    r"(?:she|he)(?:['’]s|\s+is|\s+was|\s+does|\s+did|\s+has|\s+had)\b",
+    re.IGNORECASE,
+)
+_HERE_RE = re.compile(
+    rf"\b(?:it['’]s|this\s+is|i['’]m)\s+(?P<name>{_NAME_TOKEN})\s+(?:here|speaking)\b",
+    re.IGNORECASE,
+)
+_PAIR_RE = re.compile(rf"(?<![\w'-])(?P<name>{_NAME_TOKEN})\s+and\s+(?:me|i|myself)\b", re.IGNORECASE)
+_IT_WAS_RE = re.compile(rf"\bit\s+was\s+(?P<name>{_NAME_TOKEN})\s+(?:who|that)\b", re.IGNORECASE)
+_NOT_PERSON = frozenset(
+    """queen king god lord jesus christ allah mum mam dad nan nanna grandad grandma mummy daddy
+    sir madam ma'am love duck""".split()
+)
+_PROPN_SKIP_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY",
+                              "PERCENT", "NORP", "LANGUAGE", "LAW", "EVENT"})
+
+
+def find_context_names(text: str, doc: Any = None) -> Iterator[Detection]:
+    """"Bill, the driver", "sunny was the driver", "cressida and me", "it was gwilym who"."""
+    for m in _BEFORE_ROLE_RE.finditer(text):
+        name, s, e = m.group("name"), m.start("name"), m.end("name")
+        low = name.lower()
+        gap = m.group("gap")
+        linked = "," in gap or gap.strip() in ("is", "was", "'s")
+        if low in _NOT_NAME and not (linked and low in AMBIGUOUS_NAMES) or len(low) < 2:
+            continue
+        if _is_cap(name):
+            ok = linked or not _sentence_initial(text, s) or low in FIRST_NAMES
+        elif low in FIRST_NAMES or (linked and low in AMBIGUOUS_NAMES):
+            ok = linked or low in FIRST_NAMES
+        else:
+            ok = linked and _lower_unknown_ok(text, s, e, doc, subject=False) and \
+                not low.endswith(("ed", "s"))
+        if ok:
+            yield Detection(s, e, "PERSON", text[s:e], "rule", 0.8)
+    for rx in (_PAIR_RE, _IT_WAS_RE, _POSS_ROLE_RE, _TOPIC_RE, _HERE_RE):
+        for m in rx.finditer(text):
+            name, s, e = m.group("name"), m.start("name"), m.end("name")
+            low = name.lower()
+            if low in _NOT_NAME and low not in AMBIGUOUS_NAMES:
+                continue
+            if low in FIRST_NAMES or low in AMBIGUOUS_NAMES or _lower_unknown_ok(text, s, e, doc, subject=False):
+                yield Detection(s, e, "PERSON", text[s:e], "rule", 0.75)
+
+
+def find_proper_nouns(doc: Any) -> Iterator[Detection]:
+    """Runs of capitalised words the tagger calls proper nouns that nothing else explains:
+    names by default, places after a place preposition. Low score; the allow-list and
+    merging prune them."""
+    if doc is None:
+        return
+    from .ner import _locative  # local: keeps the module graph acyclic
+
+    text = doc.text
+    run: list[Any] = []
+
+    def flush() -> Iterator[Detection]:
+        if run:
+            s, e = run[0].idx, run[-1].idx + len(run[-1].text)
+            label = "LOCATION" if _locative(doc, run[0].i) else "PERSON"
+            yield Detection(s, e, label, text[s:e], "ner", 0.5)
+            run.clear()
+
+    for tok in doc:
+        low = tok.lower_
+        ok = (tok.pos_ == "PROPN" and tok.is_title and tok.is_alpha and len(low) > 1
+              and tok.ent_type_ not in _PROPN_SKIP_ENTS and low not in _NOT_NAME
+              and low not in _NOT_PERSON
+              and not (low in AMBIGUOUS_NAMES and tok.is_sent_start))
+        if ok and not run and tok.i > 0 and doc[tok.i - 1].lower_ == "the":
+            ok = False
+        if ok:
+            run.append(tok)
+        else:
+            yield from flush()
+    yield from flush()
+
+
 def extend_with_title(text: str, det: Detection) -> Detection:
     """Grow a PERSON span leftwards over a title ("Patel" -> "Dr Patel"), not over "my sister"."""
     m = re.search(r"(?<![\w'])(" + "|".join(TITLES) + r")\.?\s+$", text[max(0, det.start - 14):det.start],
@@ -359,6 +449,8 @@ def person_rule_detections(text: str, doc: Any = None, gazetteer: bool = True) -
     out = list(find_titled_names(text, doc))
     out.extend(find_role_names(text, doc))
     out.extend(find_appositive_names(doc))
+    out.extend(find_context_names(text, doc))
+    out.extend(find_proper_nouns(doc))
     if gazetteer:
         out.extend(find_gazetteer_names(text, doc))
     return out

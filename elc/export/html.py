@@ -17,7 +17,7 @@ from pathlib import Path
 
 from elc.errors import ExportError
 from elc.export.data import ReportData, collect, theme_rows
-from elc.insights.evidence import evidence_sentence
+from elc.insights.evidence import evidence_sentence, strength_label
 from elc.insights.quotes import attribution
 
 QUOTES_LIMIT = 3000  # quotes listed on the page; the workbook has every one
@@ -96,7 +96,7 @@ def _table(headers: list[str], rows: list[list], num_cols=(), table_id: str | No
 
 def _fig(fig) -> str:
     return fig.to_html(full_html=False, include_plotlyjs=False,
-                       config={"displaylogo": False, "responsive": True, "showLink": False})
+                       config={"displaylogo": False, "responsive": True})
 
 
 def _quote(q: dict, names: dict) -> str:
@@ -209,7 +209,7 @@ def _changes(d: ReportData) -> str:
                 for b in ev["by_community"]]
         parts.append(
             f'<div class="change" id="change-{ev["id"]}"><h3>{i}. {esc(ev["title"])} '
-            f'<span class="badge {esc(ev["strength"])}">{esc(ev["strength"])} evidence ({ev["score"]:.2f})</span></h3>'
+            f'<span class="badge {esc(ev["strength"])}">{esc(strength_label(ev))}</span></h3>'
             + (f"<p><b>Owner:</b> {esc(ev['owner'])}</p>" if ev["owner"] else "")
             + (f"<p>{esc(ev['rationale'])}</p>" if ev["rationale"] else "")
             + f"<p><b>Evidence:</b> {esc(evidence_sentence(ev))}.</p>"

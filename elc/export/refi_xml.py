@@ -523,10 +523,9 @@ def insert_codes(conn, parsed: list[ParsedCode], kinds: dict, coder: str, origin
     used_in_file: set[str] = set()
     parents = {c.parent_guid for c in parsed if c.parent_guid}
     ts = database.now()
-    for code in sorted(parsed, key=lambda c: c.depth):
+    names: dict[str, str] = {}
+    for code in parsed:  # in document order: the first code with a name keeps it
         if code.valence:
-            if code.valence != "root":
-                result.valence[code.guid] = code.valence
             continue
         name = code.name
         if name.lower() in used_in_file:
@@ -538,6 +537,13 @@ def insert_codes(conn, parsed: list[ParsedCode], kinds: dict, coder: str, origin
             result.renamed.append((name, candidate))
             name = candidate
         used_in_file.add(name.lower())
+        names[code.guid] = name
+    for code in sorted(parsed, key=lambda c: c.depth):  # level by level: parents first, siblings in order
+        if code.valence:
+            if code.valence != "root":
+                result.valence[code.guid] = code.valence
+            continue
+        name = names[code.guid]
         if name.lower() in existing:
             result.ids[code.guid] = existing[name.lower()]
             result.matched.append(name)

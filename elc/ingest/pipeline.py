@@ -77,25 +77,31 @@ def check_file(path: Path, options: ImportOptions) -> bytes:
 
 
 # --------------------------------------------------------------------------- roles and labels
-def classify_roles(turns: list[Turn], interviewer_hint: str | None = None) -> dict[str | None, str]:
+def classify_roles(turns: list[Turn], interviewer_hint: str | None = None,
+                   participant_hint: str | None = None) -> dict[str | None, str]:
     """Map each speaker label to interviewer / participant / other."""
     words: dict[str | None, int] = {}
     for t in turns:
         words[t.speaker] = words.get(t.speaker, 0) + len(t.text.split())
     roles: dict[str | None, str] = {}
+    if participant_hint and participant_hint in words:
+        roles[participant_hint] = "participant"
     for label in words:
+        if label in roles:
+            continue
         low = (label or "").strip().lower()
         if label and (INTERVIEWER.match(low) or (interviewer_hint and low == interviewer_hint.lower())):
             roles[label] = "interviewer"
     candidates = [lb for lb in words if lb not in roles]
-    if candidates:
+    if candidates and "participant" not in roles.values():
         def score(lb):
             text = (lb or "").strip()
             strong = PARTICIPANT_ID.match(text) or text.lower() in PARTICIPANT_WORDS
             return (1 if strong else 0, words[lb])
         main = max(candidates, key=score)
-        for lb in candidates:
-            roles[lb] = "participant" if lb == main else "other"
+        roles[main] = "participant"
+    for lb in candidates:
+        roles.setdefault(lb, "other")
     return roles
 
 
@@ -206,7 +212,7 @@ def _sentence_spans(doc, new_text: str, offsets):
 
 def build_source(transcript: RawTranscript, docs: list, participant: str | None, detector, pseudonymiser,
                  interviewer_hint: str | None = None) -> _Built:
-    roles = classify_roles(transcript.turns, interviewer_hint)
+    roles = classify_roles(transcript.turns, interviewer_hint, participant)
     others: dict[str, str] = {}
     parts: list[str] = []
     segments: list[dict] = []
@@ -249,9 +255,12 @@ def build_source(transcript: RawTranscript, docs: list, participant: str | None,
     return _Built("\n\n".join(parts), segments, detections, words)
 
 
-def _participant_for(transcript: RawTranscript, path: Path, options: ImportOptions) -> str | None:
+def _participant_for(transcript: RawTranscript, path: Path, options: ImportOptions,
+                     metadata: dict) -> str | None:
     if options.participant:
         return options.participant.strip()
+    if metadata.get("participant"):
+        return str(metadata["participant"]).strip()
     if transcript.participant:
         return transcript.participant.strip()
     m = FILE_ID.match(path.stem)
@@ -292,7 +301,8 @@ def _store(project, conn, path: Path, digest: str, fmt: str, items: list[tuple],
         content_hash = hashlib.sha256(built.text.encode("utf-8")).hexdigest()
         if conn.execute(select(s.sources.c.id).where(s.sources.c.content_hash == content_hash)).first():
             raise DuplicateSourceError(path, f"has the same text as a source already in the project ({transcript.name})")
-        meta = {**transcript.metadata, **{k: v for k, v in metadata.items() if k != "attributes"}}
+        meta = {**transcript.metadata,
+                **{k: v for k, v in metadata.items() if k not in ("attributes", "participant", "community")}}
         source_id = conn.execute(s.sources.insert().values(
             import_id=imp_id, name=transcript.name, participant_id=participant, content_hash=content_hash,
             text=built.text, format=fmt, interview_date=meta.pop("interview_date", None),
@@ -351,6 +361,18 @@ def import_files(project, paths: Iterable[str | Path], options: ImportOptions | 
     return report
 
 
+PARALLEL_MIN_TURNS = 4000  # below this, starting worker processes costs more than it saves
+
+
+def _processes(texts: list[str]) -> int:
+    """Two spaCy worker processes for big files (e.g. a 10,000-row survey export), else one."""
+    import os
+
+    if len(texts) < PARALLEL_MIN_TURNS:
+        return 1
+    return max(1, min(2, len(os.sched_getaffinity(0))))
+
+
 def _import_one(project, path: Path, options: ImportOptions, nlp, detector, pseudonymiser, metadata: dict) -> dict:
     data = check_file(path, options)
     importer = importer_for(path)
@@ -363,9 +385,9 @@ def _import_one(project, path: Path, options: ImportOptions, nlp, detector, pseu
     items = []
     words = 0
     all_turns = [t.text for tr in transcripts for t in tr.turns]
-    docs = iter(nlp.pipe(all_turns, batch_size=256))
+    docs = iter(nlp.pipe(all_turns, batch_size=256, n_process=_processes(all_turns)))
     for tr in transcripts:
-        participant = _participant_for(tr, path, options)
+        participant = _participant_for(tr, path, options, metadata)
         tr_docs = [next(docs) for _ in tr.turns]
         built = build_source(tr, tr_docs, participant, detector, pseudonymiser,
                              interviewer_hint=metadata.get("interviewer"))

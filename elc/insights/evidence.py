@@ -266,6 +266,13 @@ def all_evidence(project, quotes: int = 3, context: EvidenceContext | None = Non
     return [_evidence(project, ctx, ch, quotes) for ch in ctx.changes.to_dict("records")]
 
 
+def strength_label(ev: dict) -> str:
+    """``moderate evidence (score 0.55)``, or ``no evidence yet``."""
+    if ev["strength"] == "none":
+        return "no evidence yet"
+    return f"{ev['strength']} evidence (score {ev['score']:.2f})"
+
+
 def n_of_n(b: dict) -> str:
     """``8 of 11`` for one community entry of ``by_community``."""
     return f"{b['participants']} of {b['interviewed']}"
@@ -280,5 +287,5 @@ def evidence_sentence(ev: dict) -> str:
 
 
 __all__ = ["EvidenceContext", "evidence_context", "latest_theme_run", "change_evidence", "all_evidence",
-           "n_of_n", "evidence_sentence", "THIN_PARTICIPANTS", "STRONG_PARTICIPANTS", "STRONG_COMMUNITIES",
+           "n_of_n", "evidence_sentence", "strength_label", "THIN_PARTICIPANTS", "STRONG_PARTICIPANTS", "STRONG_COMMUNITIES",
            "CONSISTENT"]

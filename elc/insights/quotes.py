@@ -32,7 +32,11 @@ def tidy(text: str, speaker: str | None = None) -> str:
         out = out[m.end():]
     # later turn labels inside a multi-turn span become a separator
     out = re.sub(r"\n\s*\n\s*(?:[A-Za-z][\w .'’/-]{0,30}?:\s+)?", " / ", out)
-    return _WS.sub(" ", out).strip()
+    out = _WS.sub(" ", out).strip()
+    # a sentence split inside a stage direction leaves "pause] ..." or "... [" behind
+    out = re.sub(r"^[a-z][a-z ]{0,20}\]\s*", "", out)
+    out = re.sub(r"\s*\[[a-z ]{0,20}$", "", out)
+    return out.strip()
 
 
 def word_count(text: str) -> int:

@@ -22,6 +22,7 @@ def coded_units(project, coder: str | None = None) -> pd.DataFrame:
         df = df[df.participant_id.notna()].copy()
     if not len(df):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+    df["text"] = _mend_brackets(project, df)
     df = add_quote_columns(df)
     is_tp = df.code_kind == "touchpoint"
     df["touchpoint_id"] = df.code_id.where(is_tp)
@@ -40,6 +41,32 @@ def coded_units(project, coder: str | None = None) -> pd.DataFrame:
             df.loc[~is_tp, "touchpoint_id"] = df.loc[~is_tp, "id"].map(tp_id)
             df.loc[~is_tp, "touchpoint"] = df.loc[~is_tp, "id"].map(tp_name)
     return df[COLUMNS].reset_index(drop=True)
+
+
+def _mend_brackets(project, df: pd.DataFrame) -> list[str]:
+    """Quote text whose span cuts through a ``[Pseudonym 1]`` or ``[laughs]`` is widened to the
+    whole bracket (the coding itself is unchanged), so quotes never read ``Driver 1], is lovely``."""
+    out = []
+    for sid, a, b, text in zip(df.source_id, df.start, df.end, df.text):
+        if not isinstance(text, str) or ("]" not in text and "[" not in text):
+            out.append(text)
+            continue
+        close, open_ = text.find("]"), text.find("[")
+        last_open, last_close = text.rfind("["), text.rfind("]")
+        if (close != -1 and (open_ == -1 or close < open_)) or last_open > last_close:
+            src = project.source_text(int(sid))
+            a2, b2 = int(a), int(b)
+            if close != -1 and (open_ == -1 or close < open_):
+                k = src.rfind("[", max(0, a2 - 40), a2)
+                if k != -1 and "\n" not in src[k:a2]:
+                    a2 = k
+            if last_open > last_close:
+                k = src.find("]", b2, b2 + 40)
+                if k != -1 and "\n" not in src[b2:k]:
+                    b2 = k + 1
+            text = src[a2:b2]
+        out.append(text)
+    return out
 
 
 def interviewed(project) -> pd.DataFrame:

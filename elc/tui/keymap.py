@@ -25,6 +25,7 @@ class KeyAction:
     footer: str | None = None  # short label shown in the footer; None hides it
     scope: str = "main"  # main (coding screen) | app (everywhere)
     palette: bool = True  # listed in the command palette
+    footer_key: str | None = None  # how the footer shows the keys (default: the first key)
 
     @property
     def action_name(self) -> str:
@@ -35,7 +36,7 @@ GROUPS = ("Move", "Select", "Code", "Suggestions", "Find", "View", "Codebook", "
 
 KEYMAP: tuple[KeyAction, ...] = (
     # Move
-    KeyAction("cursor_down", ("down", "j"), "Next sentence", "Move", footer="next"),
+    KeyAction("cursor_down", ("down", "j"), "Next sentence", "Move"),
     KeyAction("cursor_up", ("up", "k"), "Previous sentence", "Move"),
     KeyAction("turn_down", ("J", "ctrl+down"), "Next speaker turn", "Move"),
     KeyAction("turn_up", ("K", "ctrl+up"), "Previous speaker turn", "Move"),
@@ -44,7 +45,7 @@ KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("first", ("home", "g"), "First sentence of the transcript", "Move"),
     KeyAction("last", ("end", "G"), "Last sentence of the transcript", "Move"),
     KeyAction("next_uncoded", ("n",), "Next uncoded participant sentence (across sources)", "Move",
-              footer="next uncoded"),
+              footer="uncoded"),
     KeyAction("prev_uncoded", ("N",), "Previous uncoded participant sentence", "Move"),
     KeyAction("next_source", ("]",), "Next source in the list", "Move"),
     KeyAction("prev_source", ("[",), "Previous source in the list", "Move"),
@@ -60,14 +61,13 @@ KEYMAP: tuple[KeyAction, ...] = (
               footer="word end", palette=False),
     KeyAction("word_end_right", ("shift+right", "L"), "Word selection: end one word right", "Select",
               palette=False),
-    KeyAction("clear", ("escape",), "Clear selection, word mode, search highlight or code filter", "Select",
-              footer="clear"),
+    KeyAction("clear", ("escape",), "Clear selection, word mode, search highlight or code filter", "Select"),
     # Code
     KeyAction("apply_number", tuple(str(i) for i in range(1, 10)), "Apply code 1-9 (numbers in the codebook pane)",
               "Code", footer="code", palette=False),
     KeyAction("pick_code", ("c", "enter"), "Apply a code chosen by fuzzy search", "Code", footer="pick code"),
     KeyAction("valence_good", ("+",), "Valence: working well (selected coding, and default)", "Code",
-              footer="valence"),
+              footer="valence", footer_key="+-="),
     KeyAction("valence_bad", ("-",), "Valence: to improve (selected coding, and default)", "Code"),
     KeyAction("valence_neutral", ("=",), "Valence: neutral (selected coding, and default)", "Code"),
     KeyAction("memo", ("m",), "Write a memo on the selected coding", "Code", footer="memo"),
@@ -97,13 +97,17 @@ KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("edit_codebook", ("e",), "Edit the codebook (add, rename, move, merge, colour, define)", "Codebook",
               footer="codebook"),
     # App
-    KeyAction("help", ("?", "f1"), "Keys and help", "App", footer="help", scope="app"),
+    KeyAction("help", ("?", "f1"), "Keys and help", "App", action="app.help", footer="help"),
     KeyAction("command_palette", ("ctrl+p",), "Command palette", "App", scope="app", palette=False),
     KeyAction("toggle_theme", ("t",), "Switch between light and dark theme", "App", scope="app"),
-    KeyAction("quit", ("q", "ctrl+q"), "Quit (everything is already saved)", "App", footer="quit", scope="app"),
+    KeyAction("quit", ("q", "ctrl+q"), "Quit (everything is already saved)", "App", action="app.quit",
+              footer="quit"),
 )
 
 BY_ID = {k.id: k for k in KEYMAP}
+# Footer order (Textual shows the focused widget's, then the screen's, then the app's bindings).
+FOOTER = ("help", "apply_number", "pick_code", "valence_good", "word_mode", "word_start_left", "word_end_left",
+          "memo", "remove", "undo", "next_uncoded", "search", "retrieve", "edit_codebook", "quit")
 WORD_ACTIONS = frozenset({"word_start_left", "word_start_right", "word_end_left", "word_end_right"})
 
 KEY_DISPLAY = {
@@ -136,8 +140,8 @@ def keys_text(action: KeyAction) -> str:
 
 
 def bindings(scope: str) -> list[Binding]:
-    """Textual bindings for one scope, footer entries first."""
-    out: list[Binding] = []
+    """Textual bindings for one scope, the footer's entries first in :data:`FOOTER` order."""
+    out: list[tuple[int, Binding]] = []
     for a in KEYMAP:
         if a.scope != scope or a.id == "command_palette":
             continue
@@ -146,10 +150,12 @@ def bindings(scope: str) -> list[Binding]:
             if a.id == "apply_number":
                 action = f"apply_number({key})"
             show = a.footer is not None and i == 0
-            out.append(Binding(textual_key(key), action, a.footer or a.description, show=show,
-                               key_display=("1-9" if a.id == "apply_number" and i == 0 else None),
-                               id=f"{a.id}.{i}" if len(a.keys) > 1 else a.id))
-    return out
+            display = a.footer_key if show and a.footer_key else ("1-9" if a.id == "apply_number" and i == 0 else None)
+            rank = FOOTER.index(a.id) if show and a.id in FOOTER else len(FOOTER)
+            out.append((rank, Binding(textual_key(key), action, a.footer or a.description, show=show,
+                                      key_display=display, id=f"{a.id}.{i}" if len(a.keys) > 1 else a.id)))
+    out.sort(key=lambda x: x[0])
+    return [b for _, b in out]
 
 
 def grouped() -> list[tuple[str, list[KeyAction]]]:

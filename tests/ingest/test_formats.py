@@ -134,3 +134,20 @@ def test_csv_without_text_column_names_the_columns(project, tmp_path):
     path.write_text("a,b\n1,2\n")
     report = import_files(project, [path], deidentify=False)
     assert "has no text column" in report.failed[0][1] and "columns: a, b" in report.failed[0][1]
+
+
+def test_big_files_use_two_spacy_processes_with_same_result(project, tmp_path, monkeypatch):
+    import elc.ingest.pipeline as pipeline
+
+    rows = "".join(f"R{i},patients,The driver was {'late' if i % 2 else 'kind'} again. Call 07700 900{i:03d}.\n"
+                   for i in range(40))
+    path = tmp_path / "rows.csv"
+    path.write_text("participant,community,text\n" + rows)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_TURNS", 10)
+    assert pipeline._processes(["x"] * 10) >= 1
+    report = import_files(project, [path])
+    assert report.ok, report.failed
+    segs = project.segments(role="participant")
+    assert len(segs) == 80
+    assert not segs.text.str.contains("07700").any()
+    assert segs.text.str.contains(r"\[phone\]").sum() == 40

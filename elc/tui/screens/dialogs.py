@@ -21,7 +21,7 @@ class PromptScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
-    def __init__(self, title: str, value: str = "", placeholder: str = "", hint: str = "") -> None:
+    def __init__(self, title: str, value: str = "", placeholder: str = "", hint: str | Text = "") -> None:
         super().__init__()
         self.title_text = title
         self.value = value

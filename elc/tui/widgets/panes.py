@@ -45,7 +45,7 @@ class SourcesPane(Vertical):
     def prompt(row: SourceRow, current: bool) -> Text:
         t = Text(no_wrap=True, overflow="ellipsis")
         t.append(PROGRESS_GLYPH[row.status] + " ", style="bold" if row.status != "uncoded" else "dim")
-        t.append(f"{row.label[:8]:<8}", style="bold underline" if current else "bold")
+        t.append(f"{row.label[:7]:<7}", style="bold underline" if current else "bold")
         t.append(f" {(row.community or '-')[:COMMUNITY_SHORT]:<{COMMUNITY_SHORT}}", style="dim")
         t.append(f"{round(row.share * 100):>4}%")
         return t

@@ -118,11 +118,11 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.codings: list[CodingView] = []
         self.colours: dict[int, str] = {}
         self.cursor = 0
-        self.anchor: int | None = None
+        self.sel_anchor: int | None = None
         self.words: list[tuple[int, int]] = []
         self.word_span: tuple[int, int] | None = None  # indices into self.words
         self.match: tuple[int, int] | None = None
-        self.visible: list[int] | None = None  # sentence indices shown when filtered
+        self.filter_indices: list[int] | None = None  # sentence indices shown when filtered
         self.empty_message = "Open a source from the list on the left (Enter), or press n for the next uncoded sentence."
         self._lines: list[Line] = []
         self._line_a: list[int] = []
@@ -138,10 +138,10 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.doc = doc
         self.codings = list(codings)
         self.colours = dict(colours)
-        self.visible = None
+        self.filter_indices = None
         self._visible_set = None
         self.match = None
-        self.anchor = None
+        self.sel_anchor = None
         self.word_span = None
         self.cursor = max(0, min(cursor, len(doc.sentences) - 1)) if doc and doc.sentences else 0
         self._index_codings()
@@ -168,14 +168,14 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def set_filter(self, sentence_indices: list[int] | None) -> None:
         """Show only the turns holding these sentences (and move only among them)."""
-        self.visible = sorted(sentence_indices) if sentence_indices is not None else None
-        self._visible_set = set(self.visible) if self.visible is not None else None
-        self.anchor = None
+        self.filter_indices = sorted(sentence_indices) if sentence_indices is not None else None
+        self._visible_set = set(self.filter_indices) if self.filter_indices is not None else None
+        self.sel_anchor = None
         self.word_span = None
-        if self.visible:
+        if self.filter_indices:
             if self.cursor not in self._visible_set:
-                after = [i for i in self.visible if i >= self.cursor]
-                self.cursor = after[0] if after else self.visible[-1]
+                after = [i for i in self.filter_indices if i >= self.cursor]
+                self.cursor = after[0] if after else self.filter_indices[-1]
         self._layout()
         self._scroll_to_cursor(center=True)
         self._changed()
@@ -195,9 +195,9 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         return self.doc.sentences[self.cursor]
 
     def selection_range(self) -> tuple[int, int]:
-        if self.anchor is None:
+        if self.sel_anchor is None:
             return self.cursor, self.cursor
-        return min(self.anchor, self.cursor), max(self.anchor, self.cursor)
+        return min(self.sel_anchor, self.cursor), max(self.sel_anchor, self.cursor)
 
     def segments_span(self) -> tuple[int, int] | None:
         if not self.doc or not self.doc.sentences:
@@ -217,15 +217,15 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         return self.word_span is not None
 
     def _order(self) -> list[int]:
-        if self.visible is not None:
-            return self.visible
+        if self.filter_indices is not None:
+            return self.filter_indices
         return list(range(len(self.doc.sentences))) if self.doc else []
 
     def _step(self, index: int, delta: int) -> int:
-        if self.visible is None:
+        if self.filter_indices is None:
             n = len(self.doc.sentences) if self.doc else 0
             return max(0, min(n - 1, index + delta)) if n else 0
-        order = self.visible
+        order = self.filter_indices
         if not order:
             return index
         pos = bisect.bisect_left(order, index)
@@ -255,7 +255,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         if not self.doc or not self.doc.sentences:
             return
         before = self._before_change()
-        self.anchor = None
+        self.sel_anchor = None
         self.word_span = None
         self.cursor = self._step(self.cursor, delta)
         self._after_change(before)
@@ -264,10 +264,10 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         if not self.doc or not self.doc.sentences:
             return
         before = self._before_change()
-        self.anchor = None
+        self.sel_anchor = None
         self.word_span = None
         index = max(0, min(len(self.doc.sentences) - 1, index))
-        if self.visible is not None and index not in self._visible_set:
+        if self.filter_indices is not None and index not in self._visible_set:
             self.set_filter(None)
         self.cursor = index
         self._after_change(before, center=center)
@@ -280,8 +280,8 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         if not self.doc or not self.doc.sentences:
             return
         before = self._before_change()
-        if self.anchor is None:
-            self.anchor = self.cursor
+        if self.sel_anchor is None:
+            self.sel_anchor = self.cursor
         self.word_span = None
         self.cursor = self._step(self.cursor, delta)
         self._after_change(before)
@@ -356,13 +356,13 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def clear_selection(self) -> bool:
         """Drop word mode, then the multi-sentence selection; False when there was nothing to clear."""
-        if self.word_span is None and self.anchor is None:
+        if self.word_span is None and self.sel_anchor is None:
             return False
         before = self._before_change()
         if self.word_span is not None:
             self.word_span = None
         else:
-            self.anchor = None
+            self.sel_anchor = None
         self._after_change(before)
         return True
 
@@ -463,8 +463,8 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         index = self.doc.sentence_at(offset)
         if event.shift:
             before = self._before_change()
-            if self.anchor is None:
-                self.anchor = self.cursor
+            if self.sel_anchor is None:
+                self.sel_anchor = self.cursor
             self.word_span = None
             self.cursor = index
             self._after_change(before)

@@ -1,0 +1,103 @@
+"""CSV export: codings, segments, participants and codes as four files for Excel or R.
+
+Files are UTF-8 with a byte-order mark (so Excel reads the accents in participants' words) and
+every cell goes through :func:`elc.export.safety.safe_cell`, so text starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return cannot run as a formula. Only stored, de-identified text
+is written. Each file is written beside its final name and moved into place.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from elc.export.refi_xml import write_atomic
+from elc.export.safety import safe_cell
+
+CODINGS_COLUMNS = ["coding_id", "source", "participant", "community", "code", "code_kind", "valence", "coder",
+                   "memo", "start", "end", "quote", "origin", "created_at"]
+SEGMENTS_COLUMNS = ["segment_id", "source", "participant", "community", "position", "speaker", "role", "start",
+                    "end", "question", "text", "codes"]
+PARTICIPANTS_COLUMNS = ["participant", "community", "community_name", "family", "interviews"]
+CODES_COLUMNS = ["code_id", "name", "kind", "family", "parent", "colour", "definition", "keywords", "n_codings"]
+
+
+def _clean(value):
+    """None/NaN as an empty cell, numpy scalars as Python ones, then neutralised."""
+    if value is None:
+        return ""
+    try:
+        if value != value:  # NaN
+            return ""
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            value = value.item()
+        except (TypeError, ValueError):
+            pass
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        value = json.dumps(value, ensure_ascii=False)
+    return safe_cell(value)
+
+
+def _write(path: Path, columns: list[str], rows) -> int:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([_clean(c) for c in columns])
+    n = 0
+    for row in rows:
+        writer.writerow([_clean(v) for v in row])
+        n += 1
+    write_atomic(path, buf.getvalue().encode("utf-8-sig"))
+    return n
+
+
+def export_csv(project, folder: str | Path) -> dict[str, Path]:
+    """Write codings.csv, segments.csv, participants.csv and codes.csv into ``folder``."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        from elc.errors import ExportError
+
+        raise ExportError(f"{folder}: is a file; --csv needs a folder to write four CSV files into")
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = project.sources()
+    names = {int(r.id): r.name for r in sources.itertuples()}
+    codes = project.codes(include_archived=True)
+    code_names = {int(r.id): r.name for r in codes.itertuples()}
+
+    codings = project.codings()
+    _write(folder / "codings.csv", CODINGS_COLUMNS, (
+        (r.id, names.get(int(r.source_id), ""), r.participant_id, r.community, r.code, r.code_kind, r.valence,
+         r.coder, r.memo, r.start, r.end, r.text, r.origin, r.created_at) for r in codings.itertuples()))
+
+    segments = project.segments()
+    applied: dict[int, list[str]] = {}
+    coded = project.coded_segments()
+    for r in coded.itertuples():
+        names_here = applied.setdefault(int(r.segment_id), [])
+        if r.code not in names_here:
+            names_here.append(r.code)
+    _write(folder / "segments.csv", SEGMENTS_COLUMNS, (
+        (r.id, names.get(int(r.source_id), ""), r.participant_id, r.community, r.position, r.speaker, r.role,
+         r.start, r.end, r.question, r.text, applied.get(int(r.id), [])) for r in segments.itertuples()))
+
+    participants = project.participants()
+    keys = sorted({str(k) for attrs in participants.attributes for k in (attrs or {})})
+    _write(folder / "participants.csv", PARTICIPANTS_COLUMNS + keys, (
+        [r.id, r.community, r.community_name, r.family, r.interviews] + [(r.attributes or {}).get(k) for k in keys]
+        for r in participants.itertuples()))
+
+    live = codes[codes.archived == 0]
+    _write(folder / "codes.csv", CODES_COLUMNS, (
+        (r.id, r.name, r.kind, r.family, code_names.get(int(r.parent_id)) if r.parent_id == r.parent_id
+         and r.parent_id is not None else "", r.colour, r.definition, list(r.keywords or []), r.n_codings)
+        for r in live.itertuples()))
+    return {name: folder / f"{name}.csv" for name in ("codings", "segments", "participants", "codes")}
+
+
+__all__ = ["export_csv"]

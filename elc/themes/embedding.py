@@ -1,0 +1,226 @@
+"""Document embedders, wrapped as BERTopic backends (``bertopic.backend.BaseEmbedder``).
+
+The default, ``"tfidf-svd"``, runs offline on every machine: a scikit-learn pipeline of
+``TfidfVectorizer`` (stop words removed, sublinear tf, ``min_df``) -> ``TruncatedSVD`` (100
+dimensions, fixed ``random_state``) -> L2 ``Normalizer``, fitted on the corpus' lemmas. It is
+latent semantic analysis; it needs no model files and never imports torch.
+
+A local sentence-transformers folder can be plugged in instead
+(``make_embedder("/path/to/model-dir")``); ``sentence_transformers`` is imported only then, and
+its absence gives a :class:`ThemesError` that says how to install it. Nothing is ever downloaded.
+
+The embedder classes subclass BERTopic's ``BaseEmbedder`` so BERTopic uses them as they are
+(guided topics embed their seed words with them). BERTopic is heavy to import (UMAP, numba), so
+the classes are built on first use: ``from elc.themes.embedding import TfidfSvdEmbedder``
+works, but ``import elc.themes`` alone does not import BERTopic.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from elc.themes._errors import ThemesError, missing_dependency
+from elc.themes.text import STOP_WORDS, TOKEN_PATTERN
+
+DEFAULT_EMBEDDER = "tfidf-svd"
+
+__all__ = ["DEFAULT_EMBEDDER", "TfidfSvdEmbedder", "SentenceTransformerEmbedder", "make_embedder"]
+
+
+class _TfidfSvdCore:
+    """TF-IDF of lemmas -> truncated SVD -> L2 normalisation (LSA), fitted on the corpus.
+
+    Parameters
+    ----------
+    n_components : int
+        SVD dimensions (capped below the vocabulary size and the number of documents).
+    min_df : int, float or "auto"
+        Passed to ``TfidfVectorizer``; ``"auto"`` is 1 below 500 documents, else 2.
+    ngram_range : tuple
+        Word n-grams of the TF-IDF step.
+    random_state : int
+        Seed of the randomised SVD, so the same corpus gives the same embeddings.
+    """
+
+    #: Which column the embedder wants: ``"lemmas"`` (the prepared documents) or ``"text"``.
+    input_kind = "lemmas"
+    name = "tfidf-svd"
+
+    def __init__(self, n_components: int = 100, min_df="auto", ngram_range=(1, 1), random_state: int = 42):
+        self.embedding_model = None  # BaseEmbedder's attributes, set here as its __init__ is bypassed
+        self.word_embedding_model = None
+        self.n_components = n_components
+        self.min_df = min_df
+        self.ngram_range = tuple(ngram_range)
+        self.random_state = random_state
+        self.pipeline_ = None
+
+    def _build(self, n_docs: int):
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import Pipeline
+        from sklearn.preprocessing import Normalizer
+
+        min_df = self.min_df if self.min_df != "auto" else (1 if n_docs < 500 else 2)
+        tfidf = TfidfVectorizer(
+            stop_words=sorted(STOP_WORDS),
+            token_pattern=TOKEN_PATTERN,
+            sublinear_tf=True,
+            min_df=min_df,
+            ngram_range=self.ngram_range,
+            dtype=np.float32,
+        )
+        svd = TruncatedSVD(n_components=2, algorithm="randomized", n_iter=7, random_state=self.random_state)
+        return Pipeline([("tfidf", tfidf), ("svd", svd), ("normalize", Normalizer(copy=False))])
+
+    def fit(self, documents: Sequence[str]) -> "_TfidfSvdCore":
+        """Fit the pipeline on the corpus (the lemmas of every segment)."""
+        documents = list(documents)
+        pipe = self._build(len(documents))
+        try:
+            tfidf = pipe.named_steps["tfidf"].fit(documents)
+        except ValueError as exc:  # empty vocabulary
+            raise ThemesError(
+                "The segments have no words left after removing stop words; themes need real text."
+            ) from exc
+        n_features = len(tfidf.vocabulary_)
+        k = int(min(self.n_components, n_features - 1, len(documents) - 1))
+        if k < 1:
+            raise ThemesError("The segments share too few words to find themes in them.")
+        pipe.named_steps["svd"].set_params(n_components=k)
+        X = tfidf.transform(documents)
+        pipe.named_steps["svd"].fit(X)
+        self.pipeline_ = pipe
+        return self
+
+    @property
+    def vocabulary(self) -> list[str]:
+        if self.pipeline_ is None:
+            return []
+        return list(self.pipeline_.named_steps["tfidf"].get_feature_names_out())
+
+    def embed(self, documents: Sequence[str], verbose: bool = False) -> np.ndarray:
+        """Embed documents (lemma strings) into unit vectors; fits first if not fitted yet."""
+        documents = list(documents)
+        if self.pipeline_ is None:
+            self.fit(documents)
+        return np.asarray(self.pipeline_.transform(documents), dtype=np.float32)
+
+    def embed_words(self, words, verbose: bool = False) -> np.ndarray:
+        return self.embed(words, verbose)
+
+    def embed_documents(self, document, verbose: bool = False) -> np.ndarray:
+        return self.embed(document, verbose)
+
+    def __repr__(self) -> str:
+        return f"TfidfSvdEmbedder(n_components={self.n_components}, min_df={self.min_df!r})"
+
+
+class _SentenceTransformerCore:
+    """A sentence-transformers model read from a local folder (``elc[transformers]`` extra).
+
+    The model is loaded on first use with ``local_files_only`` so nothing is downloaded.
+    """
+
+    input_kind = "text"
+
+    def __init__(self, path: str | os.PathLike, batch_size: int = 32):
+        self.embedding_model = None
+        self.word_embedding_model = None
+        self.path = str(path)
+        self.name = f"sentence-transformers:{Path(self.path).name}"
+        self.batch_size = batch_size
+        self._model = None
+
+    def _load(self):
+        if self._model is None:
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ModuleNotFoundError as exc:
+                raise missing_dependency(
+                    "sentence-transformers", "Embedding with a local sentence-transformer model", "transformers"
+                ) from exc
+            try:
+                self._model = SentenceTransformer(self.path, device="cpu", local_files_only=True)
+            except TypeError:  # older sentence-transformers without local_files_only
+                self._model = SentenceTransformer(self.path, device="cpu")
+            self.embedding_model = self._model
+        return self._model
+
+    def fit(self, documents: Sequence[str]):
+        self._load()
+        return self
+
+    def embed(self, documents: Sequence[str], verbose: bool = False) -> np.ndarray:
+        model = self._load()
+        emb = model.encode(list(documents), batch_size=self.batch_size, show_progress_bar=verbose,
+                           normalize_embeddings=True)
+        return np.asarray(emb, dtype=np.float32)
+
+    def embed_words(self, words, verbose: bool = False) -> np.ndarray:
+        return self.embed(words, verbose)
+
+    def embed_documents(self, document, verbose: bool = False) -> np.ndarray:
+        return self.embed(document, verbose)
+
+    def __repr__(self) -> str:
+        return f"SentenceTransformerEmbedder({self.path!r})"
+
+
+@functools.cache
+def _backend_class(core: type) -> type:
+    """``core`` combined with BERTopic's BaseEmbedder (imported now, not at module import)."""
+    try:
+        from bertopic.backend import BaseEmbedder
+    except ModuleNotFoundError as exc:
+        raise missing_dependency("bertopic", "Finding themes") from exc
+    name = core.__name__.strip("_").replace("Core", "Embedder")
+    return type(name, (core, BaseEmbedder), {"__module__": __name__, "__qualname__": name, "__doc__": core.__doc__})
+
+
+def __getattr__(name: str):
+    if name == "TfidfSvdEmbedder":
+        return _backend_class(_TfidfSvdCore)
+    if name == "SentenceTransformerEmbedder":
+        return _backend_class(_SentenceTransformerCore)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def make_embedder(spec=DEFAULT_EMBEDDER, random_state: int = 42, **kwargs):
+    """Return a BERTopic-compatible embedder.
+
+    Parameters
+    ----------
+    spec : str, path or embedder
+        ``"tfidf-svd"`` (default, offline LSA on lemmas); a path to a local
+        sentence-transformers model folder; or an object that already has ``embed`` (returned
+        as is, so any BERTopic backend can be passed).
+    random_state : int
+        Seed for the TF-IDF/SVD embedder.
+    **kwargs
+        Passed to the embedder (``n_components``, ``min_df``, ``ngram_range`` for tfidf-svd).
+    """
+    if spec is None or (isinstance(spec, str) and spec.strip().lower() in ("tfidf-svd", "tfidf", "lsa", "default")):
+        return _backend_class(_TfidfSvdCore)(random_state=random_state, **kwargs)
+    if hasattr(spec, "embed"):
+        return spec
+    if isinstance(spec, (str, os.PathLike)):
+        path = Path(spec).expanduser()
+        if not path.is_dir():
+            raise ThemesError(
+                f"Embedder {str(spec)!r} is neither 'tfidf-svd' nor a local sentence-transformers model folder "
+                "(elc never downloads models: pass the folder the model was saved to)."
+            )
+        try:
+            import sentence_transformers  # noqa: F401
+        except ModuleNotFoundError as exc:
+            raise missing_dependency(
+                "sentence-transformers", f"The embedding model in {str(path)!r}", "transformers"
+            ) from exc
+        return _backend_class(_SentenceTransformerCore)(path, **kwargs)
+    raise ThemesError(f"Unknown embedder {spec!r}: use 'tfidf-svd' or a local sentence-transformers folder.")

@@ -1,0 +1,123 @@
+"""Dimensionality reduction stage: UMAP on an exact cosine k-nearest-neighbour graph.
+
+BERTopic's default UMAP finds neighbours with NN-descent (pynndescent). On this kind of
+corpus (up to ~20,000 segments, 100-dimensional unit vectors) an exact search is a few matrix
+products, and it removes two costs and one risk: pynndescent's just-in-time compilation (tens
+of seconds in every new process), its run time, and its approximation (an exact graph gives
+the same neighbours on every machine). Above ``exact_knn_max`` documents UMAP's own search is
+used. ``random_state`` is always set, so UMAP runs single-threaded and is reproducible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from elc.themes._errors import missing_dependency
+
+
+def exact_cosine_knn(X: np.ndarray, n_neighbors: int, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and cosine distances of each row's ``n_neighbors`` nearest rows (itself first).
+
+    Rows are L2-normalised here; all-zero rows get distance 1 to everything. Ties are broken by
+    row index, so the result does not depend on BLAS threading.
+    """
+    X = np.asarray(X, dtype=np.float32)
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    Xn = X / np.where(norms > 0, norms, 1.0)
+    n = len(Xn)
+    k = min(n_neighbors, n)
+    indices = np.empty((n, k), dtype=np.int64)
+    dists = np.empty((n, k), dtype=np.float32)
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        sims = Xn[start:stop] @ Xn.T
+        rows = np.arange(stop - start)
+        sims[rows, rows + start] = 2.0  # each point is its own nearest neighbour
+        np.round(sims, 6, out=sims)  # ties within float noise resolve by index, stably
+        if k < n:
+            part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        else:
+            part = np.tile(np.arange(n), (stop - start, 1))
+        vals = np.take_along_axis(sims, part, axis=1)
+        order = np.lexsort((part, -vals), axis=1)
+        idx = np.take_along_axis(part, order, axis=1)
+        indices[start:stop] = idx
+        best = np.take_along_axis(vals, order, axis=1)
+        best[:, 0] = 1.0
+        dists[start:stop] = np.clip(1.0 - best, 0.0, 2.0)
+    return indices, dists
+
+
+class KnnUMAP:
+    """UMAP (``n_components`` dims, cosine) fitted on an exact k-NN graph; a BERTopic ``umap_model``.
+
+    Parameters mirror ``umap.UMAP``; ``n_neighbors`` is capped below the number of documents.
+    """
+
+    def __init__(
+        self,
+        n_neighbors: int = 15,
+        n_components: int = 5,
+        min_dist: float = 0.0,
+        metric: str = "cosine",
+        random_state: int = 42,
+        n_epochs: int | None = None,
+        exact_knn_max: int = 60_000,
+    ):
+        self.n_neighbors = n_neighbors
+        self.n_components = n_components
+        self.min_dist = min_dist
+        self.metric = metric
+        self.random_state = random_state
+        self.n_epochs = n_epochs
+        self.exact_knn_max = exact_knn_max
+
+    def fit(self, X, y=None):
+        try:
+            import umap
+        except ModuleNotFoundError as exc:
+            raise missing_dependency("umap-learn", "Themes on a large corpus (UMAP)") from exc
+        X = np.asarray(X, dtype=np.float32)
+        n = len(X)
+        nn = int(max(2, min(self.n_neighbors, n - 1)))
+        precomputed = (None, None, None)
+        if n <= self.exact_knn_max and self.metric == "cosine":
+            idx, dist = exact_cosine_knn(X, nn)
+            precomputed = (idx, dist, None)
+        self.umap_ = umap.UMAP(
+            n_neighbors=nn,
+            n_components=int(min(self.n_components, max(1, n - 2))),
+            min_dist=self.min_dist,
+            metric=self.metric,
+            random_state=self.random_state,
+            n_epochs=self.n_epochs,
+            precomputed_knn=precomputed,
+            low_memory=True,
+            transform_seed=self.random_state,
+        )
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*n_jobs value.*")
+            warnings.filterwarnings("ignore", message=".*precomputed_knn.*")
+            warnings.filterwarnings("ignore", category=UserWarning, module="umap")
+            y_arr = None if y is None else np.asarray(y)
+            self.embedding_ = np.asarray(self.umap_.fit_transform(X, y=y_arr), dtype=np.float32)
+        self.X_fit_ = X
+        return self
+
+    def fit_transform(self, X, y=None):
+        return self.fit(X, y=y).embedding_
+
+    def transform(self, X):
+        """Training rows map to their fitted positions; new rows to the mean of their neighbours'."""
+        X = np.asarray(X, dtype=np.float32)
+        if X.shape == self.X_fit_.shape and np.array_equal(X, self.X_fit_):
+            return self.embedding_
+        Xn = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
+        Fn = self.X_fit_ / np.maximum(np.linalg.norm(self.X_fit_, axis=1, keepdims=True), 1e-12)
+        k = min(self.n_neighbors, len(Fn))
+        sims = Xn @ Fn.T
+        idx = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+        w = np.clip(np.take_along_axis(sims, idx, axis=1), 1e-6, None)
+        return (self.embedding_[idx] * w[..., None]).sum(axis=1) / w.sum(axis=1, keepdims=True)

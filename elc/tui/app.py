@@ -1,0 +1,122 @@
+"""The coding workbench app, its factory and runner.
+
+``make_app`` is shared by ``elc code`` / ``elc demo`` and the tests (like posting's
+``make_posting``)::
+
+    app = make_app("nepts.elc", "alice", on_coding=refit)   # on_coding(CodingEvent) after each change
+    app.run()
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import App
+
+from elc.tui import keymap
+from elc.tui.commands import ElcCommands
+from elc.tui.controller import CodingEvent, Workbench
+
+THEMES = ("textual-dark", "textual-light")
+
+
+def default_coder() -> str:
+    """``$ELC_CODER``, else the login name."""
+    name = os.environ.get("ELC_CODER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "coder"
+
+
+class ElcApp(App):
+    """Keyboard-first coding workbench for one coder on one project."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "elc"
+    BINDINGS = keymap.bindings("app")
+    COMMANDS = App.COMMANDS | {ElcCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, project, coder: str, *, on_coding: Callable[[CodingEvent], None] | None = None,
+                 show_others: bool = False, source: int | None = None, theme: str | None = None,
+                 owns_project: bool = False) -> None:
+        super().__init__()
+        self.project = project
+        self.wb = Workbench(project, coder, show_others=show_others)
+        self.on_coding = on_coding
+        self.start_source = source
+        self.owns_project = owns_project
+        self.start_theme = theme or os.environ.get("ELC_THEME") or THEMES[0]
+        self.events: list[CodingEvent] = []
+        self.wb.listeners.append(self._coding_event)
+        self.sub_title = f"{project.programme.name} · {self.wb.coder}"
+
+    # the main screen is the default screen
+    def get_default_screen(self):
+        from elc.tui.screens.main import MainScreen
+
+        self.main_screen = MainScreen(self.wb, self.start_source)
+        return self.main_screen
+
+    def on_mount(self) -> None:
+        if self.start_theme in self.available_themes:
+            self.theme = self.start_theme
+
+    def on_unmount(self) -> None:
+        if self.owns_project:
+            self.project.close()
+
+    # ------------------------------------------------------------------ hook
+    def _coding_event(self, event: CodingEvent) -> None:
+        self.events.append(event)
+        hook = self.on_coding
+        if hook is None:
+            return
+
+        def call() -> None:
+            hook(event)
+
+        self.run_worker(call, thread=True, group="on_coding", exit_on_error=False, name=f"on_coding:{event.action}")
+
+    # ------------------------------------------------------------------ app actions
+    def action_help(self) -> None:
+        from elc.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+
+    def action_quit(self) -> None:
+        self.exit()
+
+
+def make_app(project_path: str | Path, coder: str | None = None, *, on_coding=None, suggester=None,
+             show_others: bool = False, source: int | None = None, theme: str | None = None) -> ElcApp:
+    """Open ``project_path`` and build the app for ``coder`` (default ``$ELC_CODER`` or the login name).
+
+    ``on_coding`` (alias ``suggester``) is called with a :class:`CodingEvent` in a worker thread after
+    every committed coding change, so a background suggestion refit can be wired in without touching
+    widgets. Raises :class:`elc.errors.ElcError` for a missing or invalid project.
+    """
+    from elc import open_project
+
+    project = open_project(project_path)
+    try:
+        return ElcApp(project, (coder or default_coder()), on_coding=on_coding or suggester,
+                      show_others=show_others, source=source, theme=theme, owns_project=True)
+    except Exception:
+        project.close()
+        raise
+
+
+def run_app(project_path: str | Path, coder: str | None = None, **opts) -> None:
+    """Run the workbench in the terminal until the coder quits (everything is already saved)."""
+    make_app(project_path, coder, **opts).run()

@@ -1,0 +1,134 @@
+"""Retrieve: every passage coded with a code, grouped by community, with participant ids.
+
+What a researcher reads before a challenge workshop. Enter jumps to the passage in its transcript.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from elc.tui.controller import VALENCE_GLYPH, VALENCE_LABEL, Passage, Workbench
+
+
+class RetrieveScreen(Screen[Passage | None]):
+    BINDINGS = [
+        Binding("escape,q", "close", "back"),
+        Binding("enter", "jump", "go to passage", show=True),
+        Binding("c", "change_code", "other code"),
+        Binding("v", "cycle_valence", "valence filter"),
+    ]
+
+    VALENCE_FILTERS = (None, "working-well", "to-improve", "neutral")
+
+    def __init__(self, wb: Workbench, code_id: int) -> None:
+        super().__init__()
+        self.wb = wb
+        self.code_id = code_id
+        self.valence: str | None = None
+        self.passages: list[Passage] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="retrieve-box"):
+            yield Static("", id="retrieve-head")
+            yield OptionList(id="retrieve-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_passages()
+        self.query_one(OptionList).focus()
+
+    def refresh_passages(self) -> None:
+        code = self.wb.code(self.code_id)
+        groups = self.wb.retrieve(self.code_id)
+        head = Text()
+        if code is None:
+            head.append("That code no longer exists.", style="bold")
+            self.query_one("#retrieve-head", Static).update(head)
+            return
+        head.append("■ ", style=code.colour)
+        head.append(code.name, style="bold")
+        head.append(f"  {code.kind}{' · ' + code.family if code.family else ''}\n", style="dim")
+        if code.definition:
+            head.append(code.definition + "\n", style="italic")
+        options: list[Option] = []
+        self.passages = []
+        n_total = 0
+        people: set[str] = set()
+        summary = []
+        for key, name, passages in groups:
+            if self.valence:
+                passages = [p for p in passages if p.valence == self.valence]
+            if not passages:
+                continue
+            pids = sorted({p.label for p in passages})
+            people |= {f"{key}:{p}" for p in pids}
+            n_total += len(passages)
+            counts = {v: sum(1 for p in passages if p.valence == v) for v in VALENCE_GLYPH}
+            title = Text()
+            title.append(f"{name}", style="bold underline")
+            title.append(f"  {len(passages)} passage{'s' if len(passages) != 1 else ''} from "
+                         f"{len(pids)} participant{'s' if len(pids) != 1 else ''}: {', '.join(pids)}  ", style="dim")
+            title.append("  ".join(f"{VALENCE_GLYPH[v]} {n}" for v, n in counts.items() if n))
+            options.append(Option(title, disabled=True))
+            summary.append(f"{key or '-'} {len(passages)}")
+            for p in passages:
+                t = Text(overflow="fold")
+                t.append(f"{VALENCE_GLYPH[p.valence]} ", style=code.colour)
+                t.append(f"{p.label}", style="bold")
+                if p.code_id != self.code_id:
+                    t.append(f" [{p.code}]", style="dim")
+                if p.coder != self.wb.coder:
+                    t.append(f" ({p.coder})", style="italic")
+                t.append("  “" + " ".join(p.text.split()) + "”")
+                if p.memo:
+                    t.append(f"\n     memo: {p.memo}", style="italic dim")
+                options.append(Option(t, id=str(len(self.passages))))
+                self.passages.append(p)
+        head.append(f"{n_total} passages · {len(people)} participants · ", style="bold")
+        head.append(" · ".join(summary) or "nothing coded yet", style="dim")
+        filt = VALENCE_LABEL[self.valence] if self.valence else "all valences"
+        who = "all coders" if self.wb.show_others else f"coder {self.wb.coder}"
+        head.append(f"\n{filt} · {who}", style="dim")
+        self.query_one("#retrieve-head", Static).update(head)
+        lst = self.query_one(OptionList)
+        lst.set_options(options)
+        first = next((i for i, o in enumerate(options) if not o.disabled), None)
+        if first is not None:
+            lst.highlighted = first
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.dismiss(self.passages[int(event.option.id)])
+
+    def action_jump(self) -> None:
+        opt = self.query_one(OptionList).highlighted_option
+        if opt is not None and opt.id is not None:
+            self.dismiss(self.passages[int(opt.id)])
+
+    def action_cycle_valence(self) -> None:
+        i = self.VALENCE_FILTERS.index(self.valence)
+        self.valence = self.VALENCE_FILTERS[(i + 1) % len(self.VALENCE_FILTERS)]
+        self.refresh_passages()
+
+    def action_change_code(self) -> None:
+        from elc.tui.screens.dialogs import PickerScreen
+
+        def chosen(code_id):
+            if isinstance(code_id, int) and code_id:
+                self.code_id = code_id
+                self.refresh_passages()
+
+        self.app.push_screen(PickerScreen("Retrieve passages for…", self.wb.all_codes(), highlight=self.code_id),
+                             chosen)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
