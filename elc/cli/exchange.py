@@ -25,13 +25,13 @@ def export(project, qdpx, qdc, csv_dir):
             from elc.export.qdpx import export_qdpx
 
             export_qdpx(p, qdpx)
-            click.echo(f"wrote {qdpx} (REFI-QDA project: {len(p.sources())} sources, {len(p.codings(with_text=False))} "
-                       f"codings)")
+            click.echo(f"wrote {qdpx} (REFI-QDA project: {len(p.sources())} source(s), {len(p.codings(with_text=False))} "
+                       f"coding(s))")
         if qdc:
             from elc.export.qdc import export_qdc
 
             export_qdc(p, qdc)
-            click.echo(f"wrote {qdc} (REFI-QDA codebook: {len(p.codes())} codes)")
+            click.echo(f"wrote {qdc} (REFI-QDA codebook: {len(p.codes())} code(s))")
         if csv_dir:
             from elc.export.csv_export import export_csv
 
@@ -55,8 +55,8 @@ def import_qdpx_cmd(file, project, guide, force):
     from elc.export.qdpx import import_qdpx
 
     res = import_qdpx(file, project, guide=guide, force=force)
-    click.echo(f"created {project} from {file}: {res.sources} sources, {res.participants} participants, "
-               f"{res.codes_added} codes added ({res.codes_matched} matched), {res.codings} codings")
+    click.echo(f"created {project} from {file}: {res.sources} source(s), {res.participants} participant(s), "
+               f"{res.codes_added} code(s) added ({res.codes_matched} matched), {res.codings} coding(s)")
     for key in res.communities_added:
         click.echo(f"note: added community '{key}' named in the archive", err=True)
     for warning in res.warnings:

@@ -103,7 +103,9 @@ class Detector:
     @property
     def uses_ner(self) -> bool:
         """Whether detections include spaCy NER (False means the rule-based fallback)."""
-        return self._nlp is not None or self._load_pending
+        if self._nlp is not None:
+            return "ner" in getattr(self._nlp, "pipe_names", ("ner",))
+        return self._load_pending
 
     @property
     def nlp(self) -> Any:
@@ -152,7 +154,7 @@ class Detector:
         found = rule_detections(text)
         found.extend(person_rule_detections(text, doc, gazetteer=self.gazetteer))
         if doc is not None:
-            found.extend(ner_detections(doc))
+            found.extend(ner_detections(doc, text))
         protected = self.allow_list.protected_spans(text)
         kept: list[Detection] = []
         for d in found:

@@ -133,7 +133,9 @@ COMMON_WORDS = _words(
     yeah yes no um erm er uh oh ah mm hmm okay well like so right anyway basically actually
     know think mean guess suppose reckon feel felt said told asked wanted needed tried waited
     came come went took take brought bring left leave arrived turned picked dropped rang
-    mind course sort kind type fact point case thing stuff matter problem issue trouble"""
+    mind course sort kind type fact point case thing stuff matter problem issue trouble
+    email e-mail emails mail post website online internet app form forms portal voicemail
+    message messages answerphone mobile landline telephone postcode number nhs dob"""
 )
 
 # First names that are also ordinary English words: only taken as names with support

@@ -98,9 +98,8 @@ def _trim(tokens: list[Any]) -> list[Any]:
     return tokens
 
 
-def _speaker_label(doc: Any, start: int, end: int) -> bool:
+def _speaker_label(text: str, start: int, end: int) -> bool:
     """An entity that is (part of) a line-initial 'Label:' speaker tag."""
-    text = doc.text
     line_start = text.rfind("\n", 0, start) + 1
     colon = text.find(":", end, end + 3)
     if colon == -1:
@@ -108,8 +107,9 @@ def _speaker_label(doc: Any, start: int, end: int) -> bool:
     return bool(_SPEAKER_LABEL.match(text[line_start:colon + 1]))
 
 
-def ner_detections(doc: Any) -> Iterator[Detection]:
+def ner_detections(doc: Any, text: str | None = None) -> Iterator[Detection]:
     """PERSON / GPE, LOC, FAC (LOCATION) / ORG entities, trimmed of fillers and filtered."""
+    text = doc.text if text is None else text
     for ent in doc.ents:
         label = NER_LABELS.get(ent.label_)
         if label is None:
@@ -118,7 +118,7 @@ def ner_detections(doc: Any) -> Iterator[Detection]:
         if not tokens:
             continue
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-        surface = doc.text[start:end]
+        surface = text[start:end]
         if not _ALPHA.search(surface):
             continue
         words = [t.lower_ for t in tokens if not t.is_punct]
@@ -128,7 +128,7 @@ def ner_detections(doc: Any) -> Iterator[Detection]:
             continue  # lower-case ORG/GPE guesses on speech are nearly always wrong
         if label == "PERSON" and all(t.pos_ not in ("PROPN", "NOUN", "ADJ", "X") for t in tokens):
             continue
-        if _speaker_label(doc, start, end):
+        if _speaker_label(text, start, end):
             upper = surface.strip()
             if upper.lower() in SPEAKER_WORDS or re.fullmatch(r"[A-Z]{1,3}\d{0,3}", upper):
                 continue

@@ -100,7 +100,7 @@ def _pos_at(doc: Any, start: int, end: int) -> str | None:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return None
-    return span[0].pos_
+    return span[0].pos_ or None  # "" when the pipeline has no tagger
 
 
 def _is_cap(word: str) -> bool:
@@ -285,16 +285,25 @@ def _role_apposition(tok: Any) -> bool:
     return False
 
 
-def find_appositive_names(doc: Any) -> Iterator[Detection]:
+def _propn_indices(doc: Any) -> list[int]:
+    """Indices of title-case proper-noun tokens, found without building Token objects."""
+    from spacy.attrs import IS_TITLE, POS  # spaCy is already imported when a Doc exists
+    from spacy.parts_of_speech import PROPN
+
+    arr = doc.to_array([POS, IS_TITLE])
+    return [int(i) for i in ((arr[:, 0] == PROPN) & (arr[:, 1] == 1)).nonzero()[0]]
+
+
+def find_appositive_names(doc: Any, text: str | None = None, propn: list[int] | None = None
+                          ) -> Iterator[Detection]:
     """Capitalised proper nouns in apposition to a role noun, and their conjuncts
     ("the carers ..., usually Dharmesh or Ines")."""
     if doc is None:
         return
-    text = doc.text
-    for tok in doc:
-        if tok.dep_ not in ("appos", "conj") or tok.pos_ != "PROPN" or not tok.is_title:
-            continue
-        if tok.lower_ in _NOT_NAME or not _role_apposition(tok):
+    text = doc.text if text is None else text
+    for i in (_propn_indices(doc) if propn is None else propn):
+        tok = doc[i]
+        if tok.dep_ not in ("appos", "conj") or tok.lower_ in _NOT_NAME or not _role_apposition(tok):
             continue
         s, e = tok.idx, tok.idx + len(tok.text)
         yield Detection(s, e, "PERSON", text[s:e], "rule", 0.7)
@@ -357,7 +366,8 @@ def find_context_names(text: str, doc: Any = None) -> Iterator[Detection]:
                 yield Detection(s, e, "PERSON", text[s:e], "rule", 0.75)
 
 
-def find_proper_nouns(doc: Any) -> Iterator[Detection]:
+def find_proper_nouns(doc: Any, text: str | None = None, propn: list[int] | None = None
+                      ) -> Iterator[Detection]:
     """Runs of capitalised words the tagger calls proper nouns that nothing else explains:
     names by default, places after a place preposition. Low score; the allow-list and
     merging prune them."""
@@ -365,29 +375,25 @@ def find_proper_nouns(doc: Any) -> Iterator[Detection]:
         return
     from .ner import _locative  # local: keeps the module graph acyclic
 
-    text = doc.text
-    run: list[Any] = []
-
-    def flush() -> Iterator[Detection]:
-        if run:
-            s, e = run[0].idx, run[-1].idx + len(run[-1].text)
-            label = "LOCATION" if _locative(doc, run[0].i) else "PERSON"
-            yield Detection(s, e, label, text[s:e], "ner", 0.5)
-            run.clear()
-
-    for tok in doc:
+    text = doc.text if text is None else text
+    runs: list[list[Any]] = []
+    for i in (_propn_indices(doc) if propn is None else propn):
+        tok = doc[i]
         low = tok.lower_
-        ok = (tok.pos_ == "PROPN" and tok.is_title and tok.is_alpha and len(low) > 1
-              and tok.ent_type_ not in _PROPN_SKIP_ENTS and low not in _NOT_NAME
-              and low not in _NOT_PERSON
-              and not (low in AMBIGUOUS_NAMES and tok.is_sent_start))
-        if ok and not run and tok.i > 0 and doc[tok.i - 1].lower_ == "the":
-            ok = False
-        if ok:
-            run.append(tok)
+        if not tok.is_alpha or len(low) < 2 or low in _NOT_NAME or low in _NOT_PERSON:
+            continue
+        if tok.ent_type_ in _PROPN_SKIP_ENTS or (low in AMBIGUOUS_NAMES and tok.is_sent_start):
+            continue
+        if runs and runs[-1][-1].i == i - 1:
+            runs[-1].append(tok)
+        elif i > 0 and doc[i - 1].lower_ == "the":
+            continue
         else:
-            yield from flush()
-    yield from flush()
+            runs.append([tok])
+    for run in runs:
+        s, e = run[0].idx, run[-1].idx + len(run[-1].text)
+        label = "LOCATION" if _locative(doc, run[0].i) else "PERSON"
+        yield Detection(s, e, label, text[s:e], "ner", 0.5)
 
 
 def extend_with_title(text: str, det: Detection) -> Detection:
@@ -448,9 +454,11 @@ class NameList:
 def person_rule_detections(text: str, doc: Any = None, gazetteer: bool = True) -> list[Detection]:
     out = list(find_titled_names(text, doc))
     out.extend(find_role_names(text, doc))
-    out.extend(find_appositive_names(doc))
     out.extend(find_context_names(text, doc))
-    out.extend(find_proper_nouns(doc))
+    if doc is not None:
+        propn = _propn_indices(doc)
+        out.extend(find_appositive_names(doc, text, propn))
+        out.extend(find_proper_nouns(doc, text, propn))
     if gazetteer:
         out.extend(find_gazetteer_names(text, doc))
     return out

@@ -94,10 +94,15 @@ def find_phones(text: str) -> Iterator[Detection]:
         yield Detection(start, stop, "PHONE", text[start:stop], "rule", 0.95)
     for s, e, digits in spoken_digit_runs(text):
         nat = "0" + digits[3:] if digits.startswith("+44") else digits
-        if nat.startswith("0") and len(nat) >= 10:
-            yield Detection(s, e, "PHONE", text[s:e], "rule", 0.9 if _valid_national(nat) else 0.8)
-        elif len(nat) == 10 and is_valid_nhs_number(nat):
+        nhs_ok = len(nat) == 10 and is_valid_nhs_number(nat)
+        if nhs_ok and _NHS_CONTEXT.search(text, max(0, s - 60), s):
             yield Detection(s, e, "NHS_NUMBER", text[s:e], "rule", 0.9)
+        elif nat.startswith("0") and len(nat) >= 10:
+            yield Detection(s, e, "PHONE", text[s:e], "rule", 0.9 if _valid_national(nat) else 0.8)
+        elif _valid_national("0" + nat):  # the leading "oh" left unsaid
+            yield Detection(s, e, "PHONE", text[s:e], "rule", 0.75)
+        elif nhs_ok:
+            yield Detection(s, e, "NHS_NUMBER", text[s:e], "rule", 0.85)
     for m in _LOCAL7.finditer(text):
         if _PHONE_CONTEXT.search(text, max(0, m.start() - 40), m.start()):
             yield Detection(m.start(), m.end(), "PHONE", m.group(), "rule", 0.75)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from elc.insights.evidence import all_evidence, evidence_context, latest_theme_run
 from elc.insights.matrix import insight_matrix, touchpoint_totals
-from elc.insights.units import coded_units, interviewed
+from elc.insights.units import coded_units, interviewed, participant_sentences
 
 VALENCE_ORDER = {"to-improve": 0, "working-well": 1, "neutral": 2}
 
@@ -42,9 +42,8 @@ class ReportData:
     community_names: dict = field(default_factory=dict)
 
 
-def _coded_share(project, units: pd.DataFrame) -> pd.DataFrame:
+def _coded_share(segs: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     """Participant sentences per community and how many overlap at least one coding."""
-    segs = project.segments(role="participant", with_text=False)
     if not len(segs):
         return pd.DataFrame(columns=["community", "segments", "coded_segments"])
     segs = segs[["source_id", "start", "end", "community"]].copy()
@@ -77,12 +76,16 @@ def _quotes_table(units: pd.DataFrame, codes: pd.DataFrame, comms: pd.DataFrame)
     tp_order = {n: i for i, n in enumerate(codes[codes.kind == "touchpoint"].name)}
     comm_order = {k: i for i, k in enumerate(comms.key)}
     names = dict(zip(comms.key, comms.name))
+    def col(name):
+        return units[name].to_numpy(dtype=object)
+
+    community = col("community")
     q = pd.DataFrame({
-        "participant": units.participant_id.values, "community": units.community.values,
-        "community_name": units.community.map(names).values, "touchpoint": units.touchpoint.values,
-        "valence": units.valence.values, "code": units.code.values, "code_kind": units.code_kind.values,
-        "words": units.words.values, "quote": units.quote.values, "coder": units.coder.values,
-        "source_id": units.source_id.values, "coding_id": units.id.values,
+        "participant": col("participant_id"), "community": community,
+        "community_name": [names.get(c, c) for c in community], "touchpoint": col("touchpoint"),
+        "valence": col("valence"), "code": col("code"), "code_kind": col("code_kind"),
+        "words": units.words.to_numpy(), "quote": col("quote"), "coder": col("coder"),
+        "source_id": units.source_id.to_numpy(), "coding_id": units.id.to_numpy(),
     })
     q = q[q.words > 0]
     order = pd.DataFrame({
@@ -97,11 +100,11 @@ def _codebook(codes: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     df = codes[["id", "name", "kind", "family", "parent_id", "colour", "definition", "keywords", "n_codings"]].copy()
     df["parent"] = df.parent_id.map(lambda x: parents.get(int(x)) if pd.notna(x) else None)
     if len(units):
-        g = units.groupby("code_id")
+        g = units.groupby("code_id", observed=True)
         part = g.participant_id.nunique()
         comm = g.community.nunique()
-        ww = units[units.valence == "working-well"].groupby("code_id").participant_id.nunique()
-        ti = units[units.valence == "to-improve"].groupby("code_id").participant_id.nunique()
+        ww = units[units.valence == "working-well"].groupby("code_id", observed=True).participant_id.nunique()
+        ti = units[units.valence == "to-improve"].groupby("code_id", observed=True).participant_id.nunique()
     else:
         part = comm = ww = ti = pd.Series(dtype=int)
     df["participants"] = df.id.map(part).fillna(0).astype(int)
@@ -146,7 +149,8 @@ def collect(project, coder: str | None = None, quotes_per_cell: int = 3, quotes_
     units = coded_units(project, coder)
     codes = project.codes()
     sources = project.sources()
-    share = _coded_share(project, units)
+    sentences = participant_sentences(project)
+    share = _coded_share(sentences, units)
     share_by = share.set_index("community") if len(share) else None
     comms["segments"] = [int(share_by.segments.get(k, 0)) if share_by is not None else 0 for k in comms.key]
     comms["coded_segments"] = [int(share_by.coded_segments.get(k, 0)) if share_by is not None else 0
@@ -155,7 +159,8 @@ def collect(project, coder: str | None = None, quotes_per_cell: int = 3, quotes_
     comms["achieved_share"] = [round(i / t, 3) if t and not pd.isna(t) else None
                                for i, t in zip(comms.interviewed, comms.target_n)]
     matrix = insight_matrix(project, units=units, communities=comms, quotes_per_cell=quotes_per_cell)
-    ctx = evidence_context(project, coder, units=units, communities=comms)
+    theme_run = latest_theme_run(project)
+    ctx = evidence_context(project, coder, units=units, communities=comms, segments=sentences, theme_run=theme_run)
     evidence = all_evidence(project, quotes_per_change, context=ctx)
     n_deid = int(sources.deidentified.sum()) if len(sources) else 0
     total_segments = int(share.segments.sum()) if len(share) else 0
@@ -176,7 +181,7 @@ def collect(project, coder: str | None = None, quotes_per_cell: int = 3, quotes_
                           "statement": deidentification_statement(int(len(sources)), n_deid)},
         matrix=matrix, touchpoints=touchpoint_totals(matrix),
         quotes=_quotes_table(units, codes, comms), changes=evidence,
-        codebook=_codebook(codes, units), theme_run=latest_theme_run(project),
+        codebook=_codebook(codes, units), theme_run=theme_run,
         community_names=dict(zip(comms.key, comms.name)),
     )
 

@@ -62,6 +62,7 @@ class QdcImport:
     renamed: list[tuple[str, str]] = field(default_factory=list)
 
 
+@rx.one_line_errors
 def read_qdc(path: str | Path) -> tuple[list[rx.ParsedCode], dict]:
     """Parse a .qdc file (untrusted): its codes in document order and elc's code kinds."""
     path = Path(path)

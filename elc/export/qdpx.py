@@ -126,12 +126,14 @@ def _normalise_newlines(text: str):
 
 
 def _isna(value) -> bool:
+    """None, NaN, pd.NA or NaT: a missing value in a frame read from the database."""
     if value is None:
         return True
-    try:
-        return bool(value != value)  # NaN
-    except (TypeError, ValueError):
-        return False
+    if isinstance(value, float):
+        return math.isnan(value)
+    import pandas as pd
+
+    return value is pd.NA or value is pd.NaT
 
 
 def build_qdpx(project) -> list[tuple[str, bytes]]:
@@ -397,13 +399,14 @@ class QdpxData:
     sets: list[QSet]
     project_notes: list[str]
     warnings: list[str] = field(default_factory=list)
+    skipped_sources: set[str] = field(default_factory=set)  # guids of non-text sources
 
 
 def _int(value, where: str, what: str) -> int:
     try:
         return int(str(value).strip())
     except (TypeError, ValueError):
-        raise ElcError(f"{where}: {what} '{value}' is not a whole number") from None
+        raise ElcError(f"{where}: {what} '{str(value)[:40]}' is not a whole number") from None
 
 
 def _value_of(vv) -> tuple[str | None, str | None, str | None]:
@@ -436,6 +439,7 @@ def _text_member(archive: rx.SafeArchive, where: str, path: str, what: str) -> s
     return text[1:] if text.startswith("\ufeff") else text
 
 
+@rx.one_line_errors
 def read_qdpx(path: str | Path) -> QdpxData:
     """Read and check a .qdpx archive (untrusted). Nothing is written."""
     path = Path(path)
@@ -510,6 +514,8 @@ def read_qdpx(path: str | Path) -> QdpxData:
             kind = rx.local(el.tag)
             name = (el.get("name") or "").strip()
             if kind != "TextSource":
+                if rx.norm_guid(el.get("guid")):
+                    data.skipped_sources.add(rx.norm_guid(el.get("guid")))
                 if kind:
                     data.warnings.append(f"{kind} '{name or el.get('guid')}' skipped (elc imports text sources only)")
                 continue
@@ -613,18 +619,23 @@ def _programme_note(data: QdpxData) -> dict:
     return {}
 
 
-def _variable_role(data: QdpxData, guid: str) -> tuple[str, str]:
-    """('variable'|'attribute'|'source', key) for a variable, from its marker or its name."""
+def _variable_role(data: QdpxData, guid: str, context: str) -> tuple[str, str]:
+    """('variable'|'attribute'|'source', key) of a variable used on a case or a source.
+
+    elc's own variables say what they are in a marker; other tools' are recognised by name
+    ("community" on a case, "interviewer" etc. on a source) and are otherwise attributes.
+    """
     name, _, marker = data.variables.get(guid, ("", "Text", {}))
     for role in ("variable", "attribute", "source"):
         if isinstance(marker.get(role), str):
             return role, marker[role]
     low = name.lower()
-    if low in CASE_FIELDS:
+    if context == "case" and low in CASE_FIELDS:
         return "variable", low
-    for col, (vname, _) in SOURCE_FIELDS.items():
-        if low == vname:
-            return "source", col
+    if context == "source":
+        for col, (vname, _) in SOURCE_FIELDS.items():
+            if low == vname:
+                return "source", col
     return "attribute", name or guid
 
 
@@ -683,13 +694,70 @@ def _turns(text: str) -> list[dict]:
     return turns
 
 
+def _sentence_spans(doc, body: str):
+    """(sentence, start, end) in ``body``, as the ingest pipeline cuts them."""
+    try:
+        from elc.ingest.pipeline import _sentence_spans as ingest_spans
+    except ImportError:  # an older pipeline: plain spaCy sentences, whitespace stripped
+        ingest_spans = None
+    if ingest_spans is not None:
+        return ingest_spans(doc, body, None)
+    spans = []
+    for sent in doc.sents:
+        a, b = sent.start_char, sent.end_char
+        while a < b and body[a].isspace():
+            a += 1
+        while b > a and body[b - 1].isspace():
+            b -= 1
+        if b > a:
+            spans.append((sent, a, b))
+    return spans
+
+
+def _tag_pattern():
+    """elc's de-identification tags ("[Husband 1]", "[place]"...), which stand for names."""
+    try:
+        from elc.deid.pseudonymiser import TYPED_TAGS
+        typed = sorted({t.strip("[]") for t in TYPED_TAGS.values()} | {"redacted"})
+    except ImportError:
+        typed = ["redacted", "place", "phone", "postcode", "email", "address", "organisation", "NHS number",
+                 "date of birth"]
+    alternatives = "|".join(re.escape(t) for t in typed)
+    return re.compile(r"\[(?:[A-Z][\w'-]*(?: [\w'-]+){0,3} \d{1,4}|" + alternatives + r")\]")
+
+
+def _mask_tags(body: str, pattern) -> tuple[str, list[tuple[int, int]]]:
+    """``body`` with each tag replaced by a same-length name-like word, and the tags' spans.
+
+    The text was segmented before de-identification, when those places held names; masking
+    the brackets keeps spaCy from cutting sentences at them, and their spans stay out of lemmas.
+    """
+    spans = [(m.start(), m.end()) for m in pattern.finditer(body)]
+    if not spans:
+        return body, spans
+    blocked = []
+    for a, b in spans:  # a word glued to a tag ("Y[organisation]") is one token: keep it out too
+        while a > 0 and not body[a - 1].isspace():
+            a -= 1
+        blocked.append((a, b))
+    parts, last = [], 0
+    for a, b in spans:
+        parts.append(body[last:a])
+        parts.append("X" + "x" * (b - a - 1))
+        last = b
+    parts.append(body[last:])
+    return "".join(parts), blocked
+
+
 def _segments(texts: list[tuple[str, str | None]], nlp) -> list[list[dict]]:
     """Turn and sentence segments (with lemmas) for each (text, participant), as ingest stores them."""
     from elc.domain import Turn
     from elc.ingest.pipeline import _lemmas, classify_roles
 
+    pattern = _tag_pattern()
     plans = []
     bodies: list[str] = []
+    blocked: list[list[tuple[int, int]]] = []
     for text, participant in texts:
         turns = _turns(text)
         roles = classify_roles([Turn(t["label"], text[t["body"]:t["end"]]) for t in turns])
@@ -697,9 +765,13 @@ def _segments(texts: list[tuple[str, str | None]], nlp) -> list[list[dict]]:
             roles = {lb: ("participant" if lb == participant else ("interviewer" if r == "interviewer" else "other"))
                      for lb, r in roles.items()}
         plans.append((text, turns, roles))
-        bodies.extend(text[t["body"]:t["end"]] for t in turns)
+        for t in turns:
+            masked, spans = _mask_tags(text[t["body"]:t["end"]], pattern)
+            bodies.append(masked)
+            blocked.append(spans)
     docs = iter(nlp.pipe(bodies, batch_size=256)) if bodies else iter(())
     out: list[list[dict]] = []
+    n_turn = 0
     for text, turns, roles in plans:
         segs: list[dict] = []
         position = 0
@@ -713,22 +785,16 @@ def _segments(texts: list[tuple[str, str | None]], nlp) -> list[list[dict]]:
                     "role": role, "ts_start": t["ts"], "ts_end": None, "question": question, "lemmas": "",
                     "_sentences": []}
             position += 1
-            body = text[t["body"]:t["end"]]
-            for sent in doc.sents:
-                a, b = sent.start_char, sent.end_char
-                while a < b and body[a].isspace():
-                    a += 1
-                while b > a and body[b - 1].isspace():
-                    b -= 1
-                if b <= a:
-                    continue
+            body, tags = bodies[n_turn], blocked[n_turn]
+            n_turn += 1
+            for sent, a, b in _sentence_spans(doc, body):
                 turn["_sentences"].append({"kind": "sentence", "position": position, "start": t["body"] + a,
                                            "end": t["body"] + b, "speaker": speaker, "role": role,
                                            "ts_start": t["ts"], "ts_end": None, "question": question,
-                                           "lemmas": _lemmas(sent, [])})
+                                           "lemmas": _lemmas(sent, tags)})
                 position += 1
             if role == "interviewer":
-                last_question = body[:300]
+                last_question = text[t["body"]:t["end"]][:300]
             segs.append(turn)
         out.append(segs)
     return out
@@ -763,7 +829,7 @@ def _communities(data: QdpxData, base: list) -> tuple[list, dict[str, str], list
     for case in data.cases:
         value, family = None, None
         for guid, text in case.values.items():
-            role, key = _variable_role(data, guid)
+            role, key = _variable_role(data, guid, "case")
             if role == "variable" and key == "community" and text.strip():
                 value = text.strip()
             elif role == "variable" and key == "family" and text.strip() in FAMILIES:
@@ -802,12 +868,16 @@ def _build(project, data: QdpxData, result: QdpxImport, case_community: dict[str
         if entry["community"] is None and case.guid in case_community:
             entry["community"] = case_community[case.guid]
         for guid, text in case.values.items():
-            role, key = _variable_role(data, guid)
+            role, key = _variable_role(data, guid, "case")
             if role == "attribute":
                 entry["attributes"].setdefault(key, _typed(data, guid, text))
         for sg in case.sources:
             participant_of_source.setdefault(sg, pid)
 
+    known = {src.guid for src in data.sources} | data.skipped_sources
+    dangling = sum(1 for case in data.cases for sg in case.sources if sg not in known)
+    if dangling:
+        result.warnings.append(f"{dangling} case link(s) to sources not in the archive were ignored")
     sources = []
     for src in data.sources:
         if not src.text.strip():
@@ -843,10 +913,14 @@ def _build(project, data: QdpxData, result: QdpxImport, case_community: dict[str
         valence_orphans = 0
         for src, segs in zip(sources, segments):
             fields: dict = {}
+            others: dict = {}
             for guid, text in src.values.items():
-                role, key = _variable_role(data, guid)
+                role, key = _variable_role(data, guid, "source")
                 if role == "source" and key in SOURCE_FIELDS:
                     fields[key] = _typed(data, guid, text)
+                elif role == "attribute":
+                    others[key] = _typed(data, guid, text)
+            metadata = {"qdpx_guid": src.guid, **({"variables": others} if others else {})}
             source_id = conn.execute(s.sources.insert().values(
                 import_id=imp_id, name=src.name[:500], participant_id=participant_of_source.get(src.guid),
                 content_hash=hashlib.sha256(src.text.encode("utf-8")).hexdigest(), text=src.text,
@@ -854,7 +928,7 @@ def _build(project, data: QdpxData, result: QdpxImport, case_community: dict[str
                 interview_date=None if fields.get("interview_date") is None else str(fields["interview_date"]),
                 method=None if fields.get("method") is None else str(fields["method"]),
                 interviewer=None if fields.get("interviewer") is None else str(fields["interviewer"]),
-                imported_at=src.created or ts, metadata=json.dumps({"qdpx_guid": src.guid}),
+                imported_at=src.created or ts, metadata=json.dumps(metadata, default=str),
                 deidentified=1 if fields.get("deidentified") is True else 0)).inserted_primary_key[0]
             result.sources += 1
             for turn in segs:
@@ -872,7 +946,7 @@ def _build(project, data: QdpxData, result: QdpxImport, case_community: dict[str
                 memo_parts = [data.notes[n][1] for n in sel.notes if n in data.notes]
                 for code_guid, user, created, note_refs in content:
                     uid = user or sel.user
-                    coder = (data.users.get(uid or "") or "").strip() or "imported"
+                    coder = (data.users.get(uid or "") or "").strip() or (f"user-{uid[:8]}" if uid else "imported")
                     mine = [v for u, v in valences if (u or sel.user) == uid] or [v for _, v in valences]
                     valence = mine[0] if mine and mine[0] in VALENCES else "neutral"
                     memo = "\n\n".join(memo_parts + [data.notes[n][1] for n in note_refs if n in data.notes])
@@ -914,6 +988,7 @@ def _build(project, data: QdpxData, result: QdpxImport, case_community: dict[str
     project._texts.clear()
 
 
+@rx.one_line_errors
 def import_qdpx(path: str | Path, project_path: str | Path, guide: str | Path | None = None,
                 force: bool = False, nlp=None) -> QdpxImport:
     """Create a new elc project at ``project_path`` from the .qdpx at ``path``.

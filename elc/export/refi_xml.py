@@ -163,6 +163,28 @@ def split_marker(text: str | None) -> tuple[str, dict]:
 
 
 # ----------------------------------------------------------------------------- untrusted input
+def one_line_errors(func):
+    """Re-raise an ElcError whose text (names from an untrusted file) spans lines as one line."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ElcError as exc:
+            text = str(exc)
+            if "\n" in text or "\r" in text or len(text) > 2000:
+                flat = " ".join(text.split())[:2000]
+                try:
+                    again = type(exc)(flat)
+                except TypeError:
+                    again = ElcError(flat)
+                raise again from None
+            raise
+
+    return wrapper
+
+
 def local(tag) -> str:
     """An element's name without its namespace."""
     if not isinstance(tag, str):
@@ -249,6 +271,9 @@ class SafeArchive:
             raise ElcError(f"{path}: no such file")
         if path.is_dir():
             raise ElcError(f"{path}: is a folder, not a {what}")
+        size = path.stat().st_size
+        if size > MAX_TOTAL_BYTES:
+            raise ElcError(f"{path}: is {size / 1e6:.0f} MB, over the {MAX_TOTAL_BYTES / 1e6:.0f} MB limit for a {what}")
         try:
             zf = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -374,14 +399,22 @@ def export_codebook(project, namespace: uuid.UUID) -> ExportCodebook:
             keywords=[str(k) for k in (r.keywords or [])],
             codable=r.kind != "category" or cid in coded, children=[])
     roots: list[ExportCode] = []
+    parent_of: dict[int, int] = {}
     for r in frame.itertuples():
         code = by_id[int(r.id)]
         parent = None if r.parent_id is None or pd.isna(r.parent_id) else int(r.parent_id)
         if parent is not None and parent in by_id and parent != code.id:
             by_id[parent].children.append(code)
+            parent_of[code.id] = parent
         else:
             roots.append(code)
     book = ExportCodebook(roots, by_id, [])
+    reached = {c.id for c in book.flat()}
+    for code in list(by_id.values()):  # a damaged hierarchy (a cycle): its codes become top-level
+        if code.id not in reached:
+            by_id[parent_of[code.id]].children.remove(code)
+            roots.append(code)
+            reached |= {c.id for c in ExportCodebook([code], by_id, []).flat()}
     groups: dict[tuple[str, str], list[str]] = {}
     for code in book.flat():
         groups.setdefault((code.kind, code.family or ""), []).append(code.guid)
@@ -566,6 +599,16 @@ def insert_codes(conn, parsed: list[ParsedCode], kinds: dict, coder: str, origin
 
 
 # ----------------------------------------------------------------------------- writing
+def _publish(tmp: str, path: Path) -> None:
+    """Give a finished temporary file the usual permissions and move it into place."""
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
+    os.replace(tmp, path)
+
+
 def deterministic_zip(path: Path, entries: list[tuple[str, bytes]]) -> None:
     """Write a zip whose bytes depend only on ``entries`` (fixed timestamps and attributes).
 
@@ -586,7 +629,7 @@ def deterministic_zip(path: Path, entries: list[tuple[str, bytes]]) -> None:
                 info.create_system = 3
                 info.external_attr = 0o100644 << 16
                 zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-        os.replace(tmp, path)
+        _publish(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -602,7 +645,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, path)
+        _publish(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

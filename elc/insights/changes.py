@@ -98,7 +98,12 @@ def resolve_change(project, change) -> int:
 
 
 def _hint(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+    low = str(name).strip().lower()
+    contains = [k for k in known if low and low in k.lower()]
+    close = contains[:1] or difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+    if not close:
+        lowered = {k.lower(): k for k in known}
+        close = [lowered[c] for c in difflib.get_close_matches(low, list(lowered), n=1, cutoff=0.6)]
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

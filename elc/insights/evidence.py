@@ -21,12 +21,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
 from elc.insights.changes import changes as list_changes, resolve_change
 from elc.insights.quotes import add_quote_columns, pick_quotes
-from elc.insights.units import coded_units, interviewed
+from elc.insights.units import (QUOTE_COLUMNS, coded_units, interviewed, mend_brackets, participant_counts,
+                                participant_sentences, source_texts)
 from elc.store import schema as s
 
 THIN_PARTICIPANTS = 3
@@ -78,14 +80,18 @@ class EvidenceContext:
     theme_run: dict | None
     changes: pd.DataFrame
     _segments: pd.DataFrame | None = field(default=None, repr=False)
+    _slim: pd.DataFrame | None = field(default=None, repr=False)
 
 
 def evidence_context(project, coder: str | None = None, units: pd.DataFrame | None = None,
-                     communities: pd.DataFrame | None = None) -> EvidenceContext:
+                     communities: pd.DataFrame | None = None, segments: pd.DataFrame | None = None,
+                     theme_run: dict | None | bool = False) -> EvidenceContext:
+    """Read once what every change's evidence needs (pass frames already read to reuse them)."""
     return EvidenceContext(
         communities=interviewed(project) if communities is None else communities,
         units=coded_units(project, coder) if units is None else units,
-        theme_run=latest_theme_run(project), changes=list_changes(project))
+        theme_run=latest_theme_run(project) if theme_run is False else theme_run,
+        changes=list_changes(project), _segments=segments)
 
 
 def _theme_units(project, ctx: EvidenceContext, labels: list[str]) -> pd.DataFrame:
@@ -112,7 +118,7 @@ def _theme_units(project, ctx: EvidenceContext, labels: list[str]) -> pd.DataFra
     if not seg_ids:
         return ctx.units.iloc[0:0]
     if ctx._segments is None:
-        ctx._segments = project.segments(kind=None, with_text=False)
+        ctx._segments = participant_sentences(project)
     segs = ctx._segments[ctx._segments.id.isin(seg_ids) & ctx._segments.participant_id.notna()]
     if not len(segs):
         return ctx.units.iloc[0:0]
@@ -126,7 +132,7 @@ def _theme_units(project, ctx: EvidenceContext, labels: list[str]) -> pd.DataFra
         "community": segs.community.values, "start": segs.start.values, "end": segs.end.values,
         "code_id": None, "code": [f"theme: {label_of.get(seg_theme[i], seg_theme[i])}" for i in segs.id],
         "code_kind": "theme-run", "valence": "neutral", "coder": run["method"],
-        "text": [project.source_text(int(sid))[a:b] for sid, a, b in zip(segs.source_id, segs.start, segs.end)],
+        "text": mend_brackets(source_texts(project, segs.source_id.unique()), segs.source_id, segs.start, segs.end),
         "touchpoint_id": None, "touchpoint": None,
     })
     return add_quote_columns(df)
@@ -140,7 +146,7 @@ def _stances(ev: pd.DataFrame) -> dict:
     v = ev[ev.valence.isin(("to-improve", "working-well"))]
     if not len(v):
         return {}
-    counts = v.groupby(["participant_id", "valence"]).size().unstack(fill_value=0)
+    counts = v.groupby(["participant_id", "valence"], observed=True).size().unstack(fill_value=0)
     ti = counts.get("to-improve", pd.Series(0, index=counts.index))
     ww = counts.get("working-well", pd.Series(0, index=counts.index))
     return {p: ("to-improve" if a > b else "working-well" if b > a else "mixed")
@@ -162,25 +168,32 @@ def _rating(n: int, heard: int, interviewed_comms: int, consistency: float | Non
 
 
 def _evidence(project, ctx: EvidenceContext, change: dict, quotes: int) -> dict:
-    units = ctx.units
+    if ctx._slim is None:
+        ctx._slim = ctx.units[QUOTE_COLUMNS]
+    units = ctx._slim
     code_ids = set(change["code_ids"])
-    ev = units[units.code_id.isin(code_ids)] if code_ids and len(units) else units.iloc[0:0]
+    if code_ids and len(units):
+        ev = units[np.isin(ctx.units.code_id.to_numpy(dtype=float), list(code_ids))]
+    else:
+        ev = units.iloc[0:0]
     theme_ev = _theme_units(project, ctx, change["themes"])
     if len(theme_ev):
+        theme_ev = theme_ev[QUOTE_COLUMNS]
         ev = pd.concat([ev, theme_ev], ignore_index=True) if len(ev) else theme_ev
     ev = ev[ev.community.notna()] if len(ev) else ev
     comms = ctx.communities
     names = dict(zip(comms.key, comms.name))
+    counts = participant_counts(ev, "community")
     by_comm = []
     for c in comms.itertuples():
-        sub = ev[ev.community == c.key] if len(ev) else ev
-        n = int(sub.participant_id.nunique()) if len(sub) else 0
+        got = counts.loc[c.key] if c.key in counts.index else None
+        n = int(got.participants) if got is not None else 0
         by_comm.append({
             "community": c.key, "name": c.name, "family": c.family, "target_n": None if pd.isna(c.target_n) else int(c.target_n),
             "interviewed": int(c.interviewed), "participants": n,
             "share": round(n / c.interviewed, 3) if c.interviewed else None,
-            "to_improve": int(sub[sub.valence == "to-improve"].participant_id.nunique()) if len(sub) else 0,
-            "working_well": int(sub[sub.valence == "working-well"].participant_id.nunique()) if len(sub) else 0,
+            "to_improve": int(got.to_improve) if got is not None else 0,
+            "working_well": int(got.working_well) if got is not None else 0,
         })
     n = int(ev.participant_id.nunique()) if len(ev) else 0
     ti = set(ev.participant_id[ev.valence == "to-improve"]) if len(ev) else set()
@@ -220,11 +233,9 @@ def _evidence(project, ctx: EvidenceContext, change: dict, quotes: int) -> dict:
                           "message": f"missing voice: {b['name']} (nobody interviewed yet{target})"})
     tps = []
     if len(ev):
-        has_tp = ev[ev.touchpoint.notna()]
-        for tp, g in has_tp.groupby("touchpoint", sort=False):
-            tps.append({"touchpoint": tp, "participants": int(g.participant_id.nunique()),
-                        "to_improve": int(g[g.valence == "to-improve"].participant_id.nunique()),
-                        "working_well": int(g[g.valence == "working-well"].participant_id.nunique())})
+        tcounts = participant_counts(ev[ev.touchpoint.notna()], "touchpoint")
+        tps = [{"touchpoint": tp, "participants": int(r.participants), "to_improve": int(r.to_improve),
+                "working_well": int(r.working_well)} for tp, r in tcounts.iterrows()]
         tps.sort(key=lambda t: -t["participants"])
     picked = pick_quotes(ev, quotes, prefer=direction, spread=("community", "participant_id")) if len(ev) else []
     for q in picked:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from elc.insights.quotes import pick_quotes
-from elc.insights.units import coded_units, interviewed
+from elc.insights.units import QUOTE_COLUMNS, coded_units, interviewed, participant_counts
 
 MATRIX_COLUMNS = [
     "touchpoint_id", "touchpoint", "touchpoint_family", "community", "community_name", "community_family",
@@ -58,19 +58,23 @@ def insight_matrix(project, kind: str | tuple[str, ...] = "touchpoint", coder: s
         col_id = "code_id"
         use = units[units.code_kind.isin(kinds)]
     use = use[use.community.notna()]
-    valence_sets: dict[tuple, dict[str, set]] = {}
-    groups = ({(int(k[0]), k[1]): g for k, g in use.groupby([col_id, "community"])} if len(use) else {})
-    for key, g in groups.items():
-        valence_sets[key] = {v: set(g.participant_id[g.valence == v]) for v in ("working-well", "to-improve", "neutral")}
-        valence_sets[key]["any"] = set(g.participant_id)
+    keys = [col_id, "community"]
+    counts = participant_counts(use, keys)
+    if len(counts):
+        counts.index = pd.MultiIndex.from_tuples([(int(a), b) for a, b in counts.index])
+    n_codings = {(int(a), b): int(n) for (a, b), n in use.groupby(keys, observed=True).size().items()} if len(use) else {}
+    slim = use[QUOTE_COLUMNS] if len(use) else use
+    positions = {(int(a), b): idx for (a, b), idx in use.groupby(keys, observed=True).indices.items()} if len(use) else {}
     out = []
     for code in rows_codes.itertuples():
         for c in comms.itertuples():
-            key = (code.id, c.key)
-            sets = valence_sets.get(key) or {"working-well": set(), "to-improve": set(), "neutral": set(), "any": set()}
-            ww, ti, ne, raised = (len(sets["working-well"]), len(sets["to-improve"]), len(sets["neutral"]),
-                                  len(sets["any"]))
-            g = groups.get(key)
+            key = (int(code.id), c.key)
+            if key in positions:
+                got = counts.loc[key]
+                raised, ww, ti = int(got.participants), int(got.working_well), int(got.to_improve)
+                ne = int(got.neutral)
+            else:
+                raised = ww = ti = ne = 0
             out.append({
                 "touchpoint_id": int(code.id), "touchpoint": code.name, "touchpoint_family": code.family,
                 "community": c.key, "community_name": c.name, "community_family": c.family,
@@ -78,8 +82,9 @@ def insight_matrix(project, kind: str | tuple[str, ...] = "touchpoint", coder: s
                 "interviewed": int(c.interviewed), "raised": raised, "working_well": ww, "to_improve": ti,
                 "neutral": ne, "raised_share": _share(raised, c.interviewed),
                 "working_well_share": _share(ww, c.interviewed), "to_improve_share": _share(ti, c.interviewed),
-                "balance": balance(ww, ti), "codings": int(len(g)) if g is not None else 0,
-                "quotes": pick_quotes(g, quotes_per_cell) if g is not None and quotes_per_cell else [],
+                "balance": balance(ww, ti), "codings": n_codings.get(key, 0),
+                "quotes": pick_quotes(slim.iloc[positions[key]], quotes_per_cell)
+                if key in positions and quotes_per_cell else [],
             })
     return pd.DataFrame(out, columns=MATRIX_COLUMNS)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 QUOTE_MIN_WORDS = 8
@@ -22,21 +23,34 @@ _WS = re.compile(r"\s+")
 _LABEL = re.compile(r"^\s*(?:\[[\d:.,]+\]\s*)?([A-Za-z][\w .'’/-]{0,30}?)\s*:\s+")
 
 
+_TURN_BREAK = re.compile(r"\n\s*\n\s*(?:[A-Za-z][\w .'’/-]{0,30}?:\s+)?")
+_BROKEN_HEAD = re.compile(r"^[a-z][a-z ]{0,20}\]\s*")
+_BROKEN_TAIL = re.compile(r"\s*\[[a-z ]{0,20}$")
+
+
+def _tidy(text, speaker) -> tuple[str, int]:
+    if not isinstance(text, str):
+        return "", 0
+    out = text.strip()
+    if ":" in out[:40]:
+        m = _LABEL.match(out)
+        if m and (speaker is None or m.group(1).strip().lower() == str(speaker).lower()):
+            out = out[m.end():]
+    if "\n" in out:
+        # later turn labels inside a multi-turn span become a separator
+        out = _TURN_BREAK.sub(" / ", out)
+    tokens = out.split()
+    out = " ".join(tokens)
+    if "]" in out or "[" in out:
+        # a sentence split inside a stage direction leaves "pause] ..." or "... [" behind
+        out = _BROKEN_TAIL.sub("", _BROKEN_HEAD.sub("", out)).strip()
+        return out, len(out.split())
+    return out, len(tokens)
+
+
 def tidy(text: str, speaker: str | None = None) -> str:
     """One line of text: whitespace collapsed, a leading speaker label (e.g. ``P07:``) dropped."""
-    if not isinstance(text, str):
-        return ""
-    out = text.strip()
-    m = _LABEL.match(out)
-    if m and (speaker is None or m.group(1).strip().lower() == str(speaker).lower()):
-        out = out[m.end():]
-    # later turn labels inside a multi-turn span become a separator
-    out = re.sub(r"\n\s*\n\s*(?:[A-Za-z][\w .'’/-]{0,30}?:\s+)?", " / ", out)
-    out = _WS.sub(" ", out).strip()
-    # a sentence split inside a stage direction leaves "pause] ..." or "... [" behind
-    out = re.sub(r"^[a-z][a-z ]{0,20}\]\s*", "", out)
-    out = re.sub(r"\s*\[[a-z ]{0,20}$", "", out)
-    return out.strip()
+    return _tidy(text, speaker)[0]
 
 
 def word_count(text: str) -> int:
@@ -57,27 +71,34 @@ def add_quote_columns(codings: pd.DataFrame) -> pd.DataFrame:
         codings["quote"] = pd.Series(dtype=str)
         codings["words"] = pd.Series(dtype=int)
         return codings
-    codings["quote"] = [tidy(t, p) for t, p in zip(codings["text"], codings["participant_id"])]
-    codings["words"] = codings["quote"].str.split().str.len().fillna(0).astype(int)
+    pairs = [_tidy(t, p) for t, p in zip(codings["text"], codings["participant_id"])]
+    codings["quote"] = [q for q, _ in pairs]
+    codings["words"] = np.fromiter((n for _, n in pairs), dtype=np.int64, count=len(pairs))
     return codings
 
 
-def _score(valence: pd.Series, words: pd.Series) -> pd.Series:
-    valenced = valence.isin(VALENCED).astype(int) * 100
-    in_range = ((words >= QUOTE_MIN_WORDS) & (words <= QUOTE_MAX_WORDS)).astype(int) * 10
-    closeness = 1 - (words - _IDEAL_WORDS).abs().clip(upper=100) / 100
-    return valenced + in_range + closeness
+def _score(valence: np.ndarray, words: np.ndarray, prefer: str | None = None) -> np.ndarray:
+    valenced = np.isin(valence, VALENCED) * 100.0
+    in_range = ((words >= QUOTE_MIN_WORDS) & (words <= QUOTE_MAX_WORDS)) * 10.0
+    closeness = 1 - np.minimum(np.abs(words - _IDEAL_WORDS), 100) / 100
+    score = valenced + in_range + closeness
+    if prefer:
+        score = score + (valence == prefer) * 50.0
+    return score
 
 
 def rank_quotes(df: pd.DataFrame, prefer: str | None = None) -> pd.DataFrame:
     """``df`` sorted strongest first (``prefer`` a valence to put first among equals)."""
     if not len(df):
         return df
-    score = _score(df["valence"], df["words"])
-    if prefer:
-        score = score + (df["valence"] == prefer).astype(int) * 50
-    return df.assign(_score=score).sort_values(["_score", "source_id", "start"],
-                                               ascending=[False, True, True], kind="stable")
+    order = _order(df, prefer)
+    return df.iloc[order]
+
+
+def _order(df: pd.DataFrame, prefer: str | None) -> np.ndarray:
+    score = _score(df["valence"].to_numpy(dtype=object), df["words"].to_numpy(dtype=float), prefer)
+    # strongest first; ties in reading order (source, position)
+    return np.lexsort((df["start"].to_numpy(), df["source_id"].to_numpy(), -score))
 
 
 def pick_quotes(df: pd.DataFrame, k: int = 3, prefer: str | None = None,
@@ -85,36 +106,37 @@ def pick_quotes(df: pd.DataFrame, k: int = 3, prefer: str | None = None,
     """The ``k`` strongest quotes from a codings frame (with ``quote`` and ``words`` columns).
 
     Spread first over each column in ``spread`` in turn (e.g. community, then participant):
-    a value already quoted is only quoted again once every other value has been.
+    a value already quoted is only quoted again once every other value has been. The same words
+    (one sentence under two codes) are never quoted twice.
     """
     if not len(df) or k <= 0:
         return []
-    ranked = rank_quotes(df[df["words"] > 0], prefer)
-    if not len(ranked):
+    df = df[df["words"].to_numpy() > 0]
+    if not len(df):
         return []
+    order = _order(df, prefer)
+    keys = {col: df[col].to_numpy(dtype=object) for col in spread}
+    texts = df["quote"].to_numpy(dtype=object)
     chosen: list[int] = []
     seen: dict[str, set] = {col: set() for col in spread}
-    rows = list(ranked.itertuples(index=True))
+    seen_text: set = set()
     # pass 0 needs every spread column unseen, pass 1 only the last one, ... last pass anything
     for level in range(len(spread) + 1):
         cols = spread[level:]
-        for r in rows:
+        for i in order:
             if len(chosen) >= k:
                 break
-            if r.Index in chosen:
+            if texts[i] in seen_text:
                 continue
-            if any(getattr(r, col) in seen[col] for col in cols):
+            if any(keys[col][i] in seen[col] for col in cols):
                 continue
-            chosen.append(r.Index)
+            chosen.append(i)
+            seen_text.add(texts[i])
             for col in spread:
-                seen[col].add(getattr(r, col))
+                seen[col].add(keys[col][i])
         if len(chosen) >= k:
             break
-    out = []
-    for idx in chosen:
-        r = ranked.loc[idx]
-        out.append(quote_record(r))
-    return out
+    return [quote_record(df.iloc[i]) for i in chosen]
 
 
 def quote_record(r: pd.Series) -> dict:

@@ -3,68 +3,146 @@
 One row per active coding of a participant's source, with the tidied quote, its word count and
 the touchpoint it belongs to: a touchpoint coding is its own touchpoint; a theme or category
 coding takes the touchpoint coding it overlaps most in the same source (if any).
+
+The reads here are the same queries as :meth:`Project.codings` and :meth:`Project.segments`,
+fetched as plain tuples: an export of 50,000 coded segments reads them in a fraction of the time.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from sqlalchemy import select
 
 from elc.insights.quotes import add_quote_columns
+from elc.store import schema as s
 
 COLUMNS = ["id", "source_id", "participant_id", "community", "start", "end", "code_id", "code",
            "code_kind", "valence", "coder", "text", "quote", "words", "touchpoint_id", "touchpoint"]
 
 
+CATEGORICAL = ("participant_id", "community", "code", "code_kind", "valence", "coder", "touchpoint")
+QUOTE_COLUMNS = ["id", "source_id", "start", "participant_id", "community", "code", "valence", "touchpoint",
+                 "quote", "words"]
+
+
+def participant_counts(df: pd.DataFrame, by) -> pd.DataFrame:
+    """Participants per group of ``by``: columns ``participants``, ``to_improve``, ``working_well``, ``neutral``."""
+    by = [by] if isinstance(by, str) else list(by)
+    if not len(df):
+        return pd.DataFrame(columns=["participants", "to_improve", "working_well", "neutral"])
+    slim = df[by + ["participant_id", "valence"]].drop_duplicates()
+    out = pd.DataFrame({"participants": slim.drop_duplicates(by + ["participant_id"]).groupby(by, observed=True).size()})
+    for col, val in (("to_improve", "to-improve"), ("working_well", "working-well"), ("neutral", "neutral")):
+        out[col] = slim[slim.valence == val].groupby(by, observed=True).size()
+    return out.fillna(0).astype(int)
+
+
+def read_frame(project, stmt) -> pd.DataFrame:
+    """Run a SELECT and return a DataFrame, fetching plain DB-API tuples (fast for big reads)."""
+    with project.engine.connect() as conn:
+        res = conn.execute(stmt)
+        cols = list(res.keys())
+        cursor = getattr(res, "cursor", None)
+        rows = cursor.fetchall() if cursor is not None else [tuple(r) for r in res.fetchall()]
+    return pd.DataFrame.from_records(rows, columns=cols)
+
+
+def source_texts(project, ids) -> dict[int, str]:
+    """Stored (de-identified) text of the given sources, by id."""
+    ids = sorted({int(i) for i in ids})
+    out: dict[int, str] = {}
+    with project.engine.connect() as conn:
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            out.update({int(i): t for i, t in conn.execute(
+                select(s.sources.c.id, s.sources.c.text).where(s.sources.c.id.in_(chunk)))})
+    return out
+
+
+def participant_sentences(project) -> pd.DataFrame:
+    """Participant sentence segments (no text): id, source_id, start, end, participant_id, community."""
+    g, src, p, c = s.segments, s.sources, s.participants, s.communities
+    stmt = (select(g.c.id, g.c.source_id, g.c.start, g.c.end, src.c.participant_id, c.c.key.label("community"))
+            .select_from(g.join(src, g.c.source_id == src.c.id)
+                         .outerjoin(p, src.c.participant_id == p.c.id)
+                         .outerjoin(c, p.c.community_id == c.c.id))
+            .where((g.c.kind == "sentence") & (g.c.role == "participant"))
+            .order_by(g.c.source_id, g.c.start))
+    return read_frame(project, stmt)
+
+
+def _codings(project, coder: str | None) -> pd.DataFrame:
+    k, cd, src, p, c = s.codings, s.codes, s.sources, s.participants, s.communities
+    stmt = (select(k.c.id, k.c.source_id, src.c.participant_id, c.c.key.label("community"),
+                   k.c.start, k.c.end, k.c.code_id, cd.c.name.label("code"), cd.c.kind.label("code_kind"),
+                   k.c.valence, k.c.coder)
+            .select_from(k.join(cd, k.c.code_id == cd.c.id).join(src, k.c.source_id == src.c.id)
+                         .outerjoin(p, src.c.participant_id == p.c.id)
+                         .outerjoin(c, p.c.community_id == c.c.id))
+            .where((k.c.active == 1) & src.c.participant_id.isnot(None))
+            .order_by(k.c.source_id, k.c.start, k.c.id))
+    if coder is not None:
+        stmt = stmt.where(k.c.coder == coder)
+    return read_frame(project, stmt)
+
+
 def coded_units(project, coder: str | None = None) -> pd.DataFrame:
     """Active codings of participants' sources, with ``quote``, ``words`` and ``touchpoint``."""
-    df = project.codings(coder=coder, with_text=True)
-    if len(df):
-        df = df[df.participant_id.notna()].copy()
+    df = _codings(project, coder)
     if not len(df):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
-    df["text"] = _mend_brackets(project, df)
+    texts = source_texts(project, df.source_id.unique())
+    df["text"] = mend_brackets(texts, df.source_id, df.start, df.end)
     df = add_quote_columns(df)
-    is_tp = df.code_kind == "touchpoint"
-    df["touchpoint_id"] = df.code_id.where(is_tp)
-    df["touchpoint"] = df.code.where(is_tp)
-    others = df[~is_tp]
-    tps = df[is_tp]
-    if len(others) and len(tps):
-        m = others[["id", "source_id", "start", "end"]].merge(
-            tps[["source_id", "start", "end", "code_id", "code"]], on="source_id", suffixes=("", "_t"))
-        m["overlap"] = m[["end", "end_t"]].min(axis=1) - m[["start", "start_t"]].max(axis=1)
-        m = m[m.overlap > 0]
+    is_tp = (df.code_kind == "touchpoint").to_numpy()
+    tp_id = np.where(is_tp, df.code_id.to_numpy(dtype=float), np.nan)
+    tp_name = np.where(is_tp, df.code.to_numpy(dtype=object), None)
+    if is_tp.any() and (~is_tp).any():
+        others = df.loc[~is_tp, ["id", "source_id", "start", "end"]]
+        tps = df.loc[is_tp, ["source_id", "start", "end", "code_id", "code"]]
+        m = others.merge(tps, on="source_id", suffixes=("", "_t"))
         if len(m):
-            best = m.sort_values(["id", "overlap"], ascending=[True, False]).drop_duplicates("id")
-            tp_id = best.set_index("id").code_id
-            tp_name = best.set_index("id").code
-            df.loc[~is_tp, "touchpoint_id"] = df.loc[~is_tp, "id"].map(tp_id)
-            df.loc[~is_tp, "touchpoint"] = df.loc[~is_tp, "id"].map(tp_name)
+            overlap = np.minimum(m.end.to_numpy(), m.end_t.to_numpy()) - np.maximum(m.start.to_numpy(), m.start_t.to_numpy())
+            m = m.assign(overlap=overlap)
+            m = m[m.overlap > 0]
+        if len(m):
+            best = m.sort_values(["id", "overlap"], ascending=[True, False], kind="stable").drop_duplicates("id")
+            best = best.set_index("id")
+            ids = df.id.to_numpy()
+            other_pos = np.flatnonzero(~is_tp)
+            got_id = pd.Series(ids[other_pos]).map(best.code_id).to_numpy(dtype=float)
+            got_name = pd.Series(ids[other_pos]).map(best.code).to_numpy(dtype=object)
+            tp_id[other_pos] = got_id
+            tp_name[other_pos] = got_name
+    df["touchpoint_id"] = tp_id
+    df["touchpoint"] = pd.Series(tp_name, index=df.index).where(pd.notna(tp_name), None)
+    # few distinct values: categories make the many group-bys of a big export cheap
+    for col in CATEGORICAL:
+        df[col] = df[col].astype("category")
     return df[COLUMNS].reset_index(drop=True)
 
 
-def _mend_brackets(project, df: pd.DataFrame) -> list[str]:
-    """Quote text whose span cuts through a ``[Pseudonym 1]`` or ``[laughs]`` is widened to the
-    whole bracket (the coding itself is unchanged), so quotes never read ``Driver 1], is lovely``."""
+def mend_brackets(texts: dict[int, str], source_ids, starts, ends) -> list[str]:
+    """Quote text for each span; a span that cuts through a ``[Pseudonym 1]`` or ``[laughs]`` is
+    widened to the whole bracket (the coding itself is unchanged), so quotes never read
+    ``Driver 1], is lovely``."""
     out = []
-    for sid, a, b, text in zip(df.source_id, df.start, df.end, df.text):
-        if not isinstance(text, str) or ("]" not in text and "[" not in text):
-            out.append(text)
-            continue
-        close, open_ = text.find("]"), text.find("[")
-        last_open, last_close = text.rfind("["), text.rfind("]")
-        if (close != -1 and (open_ == -1 or close < open_)) or last_open > last_close:
-            src = project.source_text(int(sid))
-            a2, b2 = int(a), int(b)
+    for sid, a, b in zip(source_ids, starts, ends):
+        src = texts.get(int(sid), "")
+        a, b = int(a), int(b)
+        text = src[a:b]
+        if "]" in text or "[" in text:
+            close, open_ = text.find("]"), text.find("[")
             if close != -1 and (open_ == -1 or close < open_):
-                k = src.rfind("[", max(0, a2 - 40), a2)
-                if k != -1 and "\n" not in src[k:a2]:
-                    a2 = k
-            if last_open > last_close:
-                k = src.find("]", b2, b2 + 40)
-                if k != -1 and "\n" not in src[b2:k]:
-                    b2 = k + 1
-            text = src[a2:b2]
+                k = src.rfind("[", max(0, a - 40), a)
+                if k != -1 and "\n" not in src[k:a]:
+                    a = k
+            if text.rfind("[") > text.rfind("]"):
+                k = src.find("]", b, b + 40)
+                if k != -1 and "\n" not in src[b:k]:
+                    b = k + 1
+            text = src[a:b]
         out.append(text)
     return out
 

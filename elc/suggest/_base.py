@@ -63,11 +63,13 @@ def as_segments(X) -> pd.DataFrame:
     return pd.DataFrame({c: out[c].to_numpy(dtype=object) for c in SEGMENT_COLUMNS})
 
 
-def as_label_matrix(Y, n_samples: int) -> tuple[np.ndarray, list]:
+def as_label_matrix(Y, n_samples: int, allow_missing: bool = False) -> tuple[np.ndarray, list]:
     """Return ``(matrix, classes)``: an ``(n_samples, n_codes)`` int8 0/1 matrix and code list.
 
     ``Y`` may be a DataFrame (columns are the codes), a 2-D array (codes ``0..m-1``), a 1-D
     sequence of single labels (one-hot encoded, codes sorted) or ``None`` (no labels).
+    Missing entries (NaN/None) mean "not judged": with ``allow_missing`` the matrix is float
+    and keeps them as NaN, otherwise they count as 0.
     """
     if Y is None:
         return np.zeros((n_samples, 0), dtype=np.int8), []
@@ -88,13 +90,16 @@ def as_label_matrix(Y, n_samples: int) -> tuple[np.ndarray, list]:
     if values.shape[0] != n_samples:
         raise ValueError(f"labels have {values.shape[0]} rows but there are {n_samples} segments")
     if values.dtype == object:
-        values = pd.DataFrame(values).fillna(0).to_numpy()
-    values = np.nan_to_num(values.astype(float), nan=0.0)
-    if values.size and not np.isin(values, (0, 1)).all():
+        values = pd.DataFrame(values).astype(float).to_numpy()
+    values = values.astype(float)
+    known = ~np.isnan(values)
+    if values.size and not np.isin(values[known], (0, 1)).all():
         raise ValueError("labels must be a 0/1 matrix (one column per code)")
     if len(set(map(_hashable, classes))) != len(classes):
         raise ValueError("label columns (codes) must be unique")
-    return values.astype(np.int8), classes
+    if allow_missing:
+        return values, classes
+    return np.nan_to_num(values, nan=0.0).astype(np.int8), classes
 
 
 def _hashable(x):
@@ -147,3 +152,21 @@ def normalize_descriptions(code_descriptions) -> dict:
         text = ". ".join(part.strip() for part in (name, definition) if part and part.strip())
         out[code] = (text, keywords)
     return out
+
+
+_THRESHOLD_GRID = np.round(np.concatenate([np.arange(0.02, 0.15, 0.01), np.arange(0.15, 0.801, 0.025)]), 3)
+
+
+def best_f1_threshold(y: np.ndarray, p: np.ndarray, default: float = 0.5) -> float:
+    """Threshold on ``p`` maximising F1 for labels ``y`` (ties: the one closest to 0.5)."""
+    y = np.asarray(y).astype(bool)
+    p = np.asarray(p, dtype=float)
+    if y.sum() == 0:
+        return default
+    pred = p[None, :] >= _THRESHOLD_GRID[:, None]
+    tp = (pred & y[None, :]).sum(axis=1)
+    fp = pred.sum(axis=1) - tp
+    fn = y.sum() - tp
+    f1 = np.divide(2 * tp, 2 * tp + fp + fn, out=np.zeros(len(tp), dtype=float), where=(2 * tp + fp + fn) > 0)
+    best = np.flatnonzero(f1 >= f1.max() - 1e-12)
+    return float(_THRESHOLD_GRID[best[np.argmin(np.abs(_THRESHOLD_GRID[best] - 0.5))]])

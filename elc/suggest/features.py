@@ -177,6 +177,8 @@ class SegmentFeaturizer(TransformerMixin, BaseEstimator):
         ``None`` when the block is disabled or had no vocabulary at fit time.
     communities_ : ndarray of str
         Communities seen at fit time (unknown ones get an all-zero block).
+    n_text_features_ : int
+        Width of the content blocks (words, characters), which come first in the output.
     n_features_out_ : int
     """
 
@@ -229,6 +231,9 @@ class SegmentFeaturizer(TransformerMixin, BaseEstimator):
             )
         communities = sorted({c for c in segs["community"] if c})
         self.communities_ = np.asarray(communities if self.community_weight else [], dtype=object)
+        self.n_text_features_ = sum(
+            len(v.vocabulary_) for v in (self.word_vectorizer_, self.char_vectorizer_) if v is not None
+        )
         self.n_features_out_ = sum(
             len(v.vocabulary_) for v in (self.word_vectorizer_, self.char_vectorizer_, self.question_vectorizer_)
             if v is not None

@@ -114,13 +114,15 @@ class DescriptionPrior(BaseEstimator):
     def _fit_mapping(self, segs, Y: np.ndarray) -> None:
         if Y.shape != (len(segs), len(self.classes_)):
             raise ValueError("Y must be aligned with the segments and the described codes")
-        n_pos = int(Y.sum())
-        if n_pos < _MIN_POOLED or Y.size - n_pos < _MIN_POOLED:
+        y = Y.reshape(-1).astype(float)
+        known = ~np.isnan(y)
+        n_pos = int(y[known].sum())
+        if n_pos < _MIN_POOLED or known.sum() - n_pos < _MIN_POOLED:
             return
         from sklearn.linear_model import LogisticRegression
 
         F = self.features(segs).reshape(-1, 3)
-        lr = LogisticRegression(C=1.0, max_iter=200).fit(F, Y.reshape(-1))
+        lr = LogisticRegression(C=1.0, max_iter=200).fit(F[known], y[known].astype(int))
         self.coef_ = lr.coef_[0].astype(float)
         self.intercept_ = float(lr.intercept_[0])
         self.fitted_mapping_ = True

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from elc.themes._errors import ThemesError, missing_dependency
-from elc.themes.text import STOP_WORDS, TOKEN_PATTERN
+from elc.themes.text import TOKEN_PATTERN, stop_words
 
 DEFAULT_EMBEDDER = "tfidf-svd"
 
@@ -68,7 +68,7 @@ class _TfidfSvdCore:
 
         min_df = self.min_df if self.min_df != "auto" else (1 if n_docs < 500 else 2)
         tfidf = TfidfVectorizer(
-            stop_words=sorted(STOP_WORDS),
+            stop_words=sorted(stop_words()),
             token_pattern=TOKEN_PATTERN,
             sublinear_tf=True,
             min_df=min_df,

@@ -8,10 +8,9 @@ so a de-identification tag never becomes a theme keyword.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
-
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 #: Words generic stop lists drop that carry meaning in patient-experience data
 #: ("nothing to improve", "never on time", "no one rang").
@@ -30,8 +29,16 @@ FILLERS = frozenset(
     """.split()
 )
 
-#: The stop list used by the embedder and by the keyword (c-TF-IDF) vectoriser.
-STOP_WORDS = frozenset((ENGLISH_STOP_WORDS | FILLERS) - KEEP_WORDS)
+
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """The stop list of the embedder and the keyword (c-TF-IDF) vectoriser: scikit-learn's
+    English list plus interview fillers, minus :data:`KEEP_WORDS`. (A function so that
+    importing this module does not import scikit-learn.)"""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset((ENGLISH_STOP_WORDS | FILLERS) - KEEP_WORDS)
 
 #: Tokens the vectorisers keep: two or more letters (numbers and single letters are noise).
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
@@ -60,7 +67,8 @@ def documents(texts: Sequence[object], lemmas: Sequence[object] | None = None) -
 
 def content_tokens(doc: str) -> list[str]:
     """The tokens of a document that survive the stop list and the token pattern."""
-    return [t for t in re.findall(TOKEN_PATTERN, doc) if t not in STOP_WORDS]
+    stop = stop_words()
+    return [t for t in re.findall(TOKEN_PATTERN, doc) if t not in stop]
 
 
 def word_count(text: object) -> int:
@@ -127,13 +135,14 @@ def expand_seed_keywords(seeds: Sequence[Sequence[str]], vocabulary: Iterable[st
     for term in vocabulary:
         if " " not in term:
             by_stem.setdefault(_stem(term), []).append(term)
+    stop = stop_words()
     out = []
     for seed in seeds:
         words: list[str] = []
         for kw in seed:
             for w in clean_text(kw).split():
                 for cand in [w, *sorted(by_stem.get(_stem(w), []))]:
-                    if cand not in words and cand not in STOP_WORDS:
+                    if cand not in words and cand not in stop:
                         words.append(cand)
         if words:
             out.append(words)

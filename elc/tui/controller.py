@@ -209,6 +209,7 @@ class Workbench:
         self._docs: dict[int, SourceDoc] = {}
         self._codes: list[CodeView] | None = None
         self._counts: dict[int, int] | None = None
+        self._views: dict = {}
         self._codings: dict[int, list[CodingView]] = {}
         self._load_sources()
 
@@ -323,6 +324,7 @@ class Workbench:
 
     def invalidate(self, source_id: int | None = None) -> None:
         self._counts = None
+        self._views.clear()
         if source_id is None:
             self._codings.clear()
         else:
@@ -350,10 +352,7 @@ class Workbench:
         return self._counts
 
     def code(self, code_id: int) -> CodeView | None:
-        for c in self._all_codes():
-            if c.id == code_id:
-                return c
-        return None
+        return self.code_map().get(code_id)
 
     def _tree(self, roots: list[CodeView], by_parent: dict, visible: set[int]) -> list[CodeView]:
         counts = self.counts()
@@ -387,11 +386,24 @@ class Workbench:
     def codes(self, family: str | None = None) -> list[CodeView]:
         """Codes for the codebook pane: the family's touchpoints in journey order, then theme codes
         as a tree; the first nine carry the number-key shortcut."""
-        tps, themes = self._sections(family)
-        return [_replace(c, number=i + 1) if i < 9 else c for i, c in enumerate(tps + themes)]
+        key = ("pane", family)
+        if key not in self._views:
+            tps, themes = self._sections(family)
+            self._views[key] = [_replace(c, number=i + 1) if i < 9 else c for i, c in enumerate(tps + themes)]
+        return self._views[key]
 
     def all_codes(self) -> list[CodeView]:
         """Every code: each family's touchpoints in journey order, then the theme codes as a tree."""
+        if "all" not in self._views:
+            self._views["all"] = self._all_codes_tree()
+        return self._views["all"]
+
+    def code_map(self) -> dict[int, CodeView]:
+        if "map" not in self._views:
+            self._views["map"] = {c.id: c for c in self.all_codes()}
+        return self._views["map"]
+
+    def _all_codes_tree(self) -> list[CodeView]:
         families = [f for f in dict.fromkeys(
             [fam for _, _, fam in self.communities] + [c.family for c in self._all_codes() if c.kind == "touchpoint"])
             if f]
@@ -427,6 +439,7 @@ class Workbench:
 
     def _changed(self, source_id: int | None) -> None:
         self._counts = None
+        self._views.clear()
         if source_id is not None:
             self._source_codings(source_id)
             self._refresh_progress(source_id)
@@ -596,6 +609,7 @@ class Workbench:
     def _codebook_changed(self) -> None:
         self._codes = None
         self._counts = None
+        self._views.clear()
 
     def add_code(self, name: str, kind: str = "theme", parent_id: int | None = None, definition: str = "",
                  colour: str | None = None) -> int:
@@ -636,23 +650,41 @@ def _replace(obj, **changes):
     return replace(obj, **changes)
 
 
-def fuzzy_codes(codes: Iterable[CodeView], query: str, limit: int = 50) -> list[tuple[CodeView, float]]:
-    """Rank codes for a picker query with rapidfuzz over names (weighted) and definitions."""
+def _words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9][a-z0-9'-]*", text.lower()) if len(w) > 2]
+
+
+def fuzzy_codes(codes: Iterable[CodeView], query: str, limit: int = 60) -> list[tuple[CodeView, float]]:
+    """Rank codes for a picker query with rapidfuzz.
+
+    A code scores the better of its name (``WRatio``, or each query word matched to the closest
+    word of the name and averaged, tolerant of typos; a substring scores at least 95) and its
+    definition and keywords (the same word matching, weighted 0.85).
+    """
     codes = list(codes)
     q = query.strip()
     if not q:
         return [(c, 100.0) for c in codes]
-    from rapidfuzz import fuzz, utils
+    from rapidfuzz import fuzz, process, utils
 
+    low = q.lower()
+    terms = _words(low) or [low]
     scored = []
     for c in codes:
         name = fuzz.WRatio(q, c.name, processor=utils.default_process)
-        if q.lower() in c.name.lower():
-            name = max(name, 95 + (5 if c.name.lower().startswith(q.lower()) else 0))
-        extra = " ".join((c.definition, " ".join(c.keywords)))
-        defn = fuzz.partial_ratio(q, extra, processor=utils.default_process) * 0.8 if extra else 0
+        name_words = _words(c.name)
+        if name_words and len(terms) > 1:
+            best = [process.extractOne(term, name_words, scorer=fuzz.ratio)[1] for term in terms]
+            name = max(name, sum(best) / len(best))
+        if low in c.name.lower():
+            name = max(name, 95.0 + (5.0 if c.name.lower().startswith(low) else 0.0))
+        vocab = _words(" ".join((c.definition, " ".join(c.keywords))))
+        defn = 0.0
+        if vocab:
+            best = [process.extractOne(term, vocab, scorer=fuzz.ratio)[1] for term in terms]
+            defn = 0.85 * sum(best) / len(best)
         score = max(name, defn)
-        if score >= 55:
+        if score >= 60:
             scored.append((c, float(score)))
     scored.sort(key=lambda x: -x[1])
     return scored[:limit]

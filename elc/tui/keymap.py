@@ -9,7 +9,6 @@ characters may be written as themselves (``+``, ``/``, ``?``) and are translated
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from textual.binding import Binding
@@ -53,7 +52,8 @@ KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("extend_down", ("shift+down",), "Extend the selection down a sentence", "Select"),
     KeyAction("extend_up", ("shift+up",), "Extend the selection up a sentence", "Select"),
     KeyAction("word_mode", ("w",), "Word selection: narrow the selection to words", "Select", footer="words"),
-    KeyAction("word_enter", ("left", "right"), "Enter word selection", "Select", palette=False),
+    KeyAction("word_enter", ("left", "right"), "Enter word selection (→ also moves its start)", "Select",
+              palette=False),
     KeyAction("word_start_left", ("left", "h"), "Word selection: start one word left", "Select",
               footer="word start", palette=False),
     KeyAction("word_start_right", ("right", "l"), "Word selection: start one word right", "Select", palette=False),
@@ -119,9 +119,11 @@ KEY_DISPLAY = {
 
 
 def textual_key(key: str) -> str:
-    """``+`` -> ``plus_sign`` etc.; names and combinations pass through unchanged."""
+    """``+`` -> ``plus``, ``?`` -> ``question_mark`` (Textual's names); names and combinations pass through."""
     if len(key) == 1 and not key.isalnum():
-        return unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+        from textual.keys import _character_to_key
+
+        return _character_to_key(key)
     return key
 
 
@@ -149,6 +151,8 @@ def bindings(scope: str) -> list[Binding]:
             action = a.action_name
             if a.id == "apply_number":
                 action = f"apply_number({key})"
+            elif a.id == "word_enter":
+                action = f"word_enter('{key}')"
             show = a.footer is not None and i == 0
             display = a.footer_key if show and a.footer_key else ("1-9" if a.id == "apply_number" and i == 0 else None)
             rank = FOOTER.index(a.id) if show and a.id in FOOTER else len(FOOTER)

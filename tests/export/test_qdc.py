@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -12,9 +11,9 @@ from elc.coding import Codebook
 from elc.errors import ElcError
 from elc.export import refi_xml as rx
 from elc.export.qdc import export_qdc, import_qdc
-from tests.conftest import CODEBOOK, GUIDE
+from tests.conftest import CODEBOOK, GUIDE, REPO
 
-XSD_DIR = Path("/work/shared/refi-qda")
+XSD_DIR = REPO.parent / "shared" / "refi-qda"
 
 
 @pytest.fixture
@@ -134,3 +133,13 @@ def test_cli_import_qdc(full, bare, tmp_path):
     res = CliRunner().invoke(main, ["import-qdc", str(out), bare.location])
     assert res.exit_code == 0, res.output
     assert "added 17 code(s)" in res.output and "20 already in the project" in res.output
+
+
+def test_a_damaged_code_hierarchy_still_exports(full, tmp_path):
+    from elc.store import schema as s
+
+    a, b = full.code_id("Timing and waiting"), full.code_id("Waiting and delays")
+    with full.engine.begin() as conn:  # a cycle no codebook edit allows, as a corrupt file might hold
+        conn.execute(s.codes.update().where(s.codes.c.id == a).values(parent_id=b))
+    out = export_qdc(full, tmp_path / "cycle.qdc")
+    assert out.read_bytes().count(b'name="Timing and waiting"') == 1

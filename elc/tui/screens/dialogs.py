@@ -35,7 +35,9 @@ class PromptScreen(ModalScreen[str | None]):
             yield Static(self.hint or "Enter save · Esc cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        field = self.query_one(Input)
+        field.cursor_blink = not self.app.is_headless
+        field.focus()
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
@@ -135,7 +137,9 @@ class PickerScreen(_ListDialog):
 
     def on_mount(self) -> None:
         self._fill("")
-        self.query_one(Input).focus()
+        field = self.query_one(Input)
+        field.cursor_blink = not self.app.is_headless
+        field.focus()
 
     @staticmethod
     def code_prompt(c: CodeView, query: str = "", depth: bool = True) -> Text:

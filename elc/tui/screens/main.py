@@ -62,7 +62,7 @@ class MainScreen(Screen):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        yield StatusBar("", id="status")
+        yield StatusBar(id="status")
         with Horizontal(id="body"):
             yield SourcesPane(id="sources")
             yield TranscriptView(id="transcript")
@@ -141,7 +141,7 @@ class MainScreen(Screen):
                 suggestions = []
         self._suggestions = suggestions
         i, j = t.selection_range()
-        names = {c.id: c for c in self.wb.all_codes()}
+        names = self.wb.code_map()
         self.query_one(DetailPane).show(
             self.doc, sentence, t.selection_span(), j - i + 1, t.word_mode, self._seg_codings,
             self._seg_codings.index(selected) if selected in self._seg_codings else None, names, suggestions,
@@ -303,8 +303,9 @@ class MainScreen(Screen):
         else:
             self.transcript.enter_word_mode()
 
-    def action_word_enter(self) -> None:
-        self.transcript.enter_word_mode()
+    def action_word_enter(self, key: str = "left") -> None:
+        if self.transcript.enter_word_mode() and key == "right":
+            self.transcript.move_word("start", 1)
 
     def action_word_start_left(self) -> None:
         self.transcript.move_word("start", -1)

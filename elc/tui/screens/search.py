@@ -42,7 +42,9 @@ class SearchScreen(Screen[SearchHit | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        field = self.query_one(Input)
+        field.cursor_blink = not self.app.is_headless
+        field.focus()
         if self._searched is not None:
             self._show(self.start_index)
         elif self.query_text:

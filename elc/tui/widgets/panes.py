@@ -6,10 +6,15 @@ a message when the user picks something; none of them touches the project.
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -62,12 +67,14 @@ class SourcesPane(Vertical):
             lst.highlighted = ids.index(want)
         elif current is not None and str(current) in ids:
             lst.highlighted = ids.index(str(current))
-        label = Text()
+        label = Text(no_wrap=True, overflow="ellipsis")
+        label.append("C ", style="bold")
         label.append("community ", style="dim")
         label.append(community or "all", style="bold")
-        label.append("  progress ", style="dim")
+        label.append("\nP ", style="bold")
+        label.append("progress ", style="dim")
         label.append(progress, style="bold")
-        self.query_one("#sources-filter", Static).update(label)
+        self.query_one("#sources-filter", Static).update(label, layout=False)
         self.border_subtitle = f"{len(rows)} shown"
 
     def update_row(self, row: SourceRow) -> None:
@@ -148,11 +155,60 @@ class CodebookPane(Vertical):
             self.post_message(self.Chosen(int(event.option.id)))
 
 
-class DetailPane(VerticalScroll):
-    """The selected segment: question answered, codings (valence, memo, coder), suggestions."""
+class TextPane(ScrollView, can_focus=False):
+    """Scrollable Rich Text, wrapped to the pane; updating it never triggers a screen layout."""
 
-    def compose(self) -> ComposeResult:
-        yield Static("", id="detail-body")
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.text = Text()
+        self._strips: list[Strip] = []
+        self._wrapped_width = -1
+
+    def update(self, text: Text) -> None:
+        self.text = text
+        self._wrap()
+        self.refresh()
+
+    def render(self) -> Text:  # for tests and screenshots of the content as plain text
+        return self.text
+
+    def _wrap(self) -> None:
+        width = self.scrollable_content_region.width or self.size.width
+        self._wrapped_width = width
+        if width <= 0:
+            self._strips = []
+            return
+        console = self.app.console
+        base = self.rich_style
+        strips = []
+        for line in self.text.wrap(console, width):
+            segments = Segment.apply_style(line.render(console), base)
+            strips.append(Strip(segments).adjust_cell_length(width, base))
+        self._strips = strips
+        # a virtual size change costs a screen layout: keep it fixed unless the text outgrows the pane
+        height = max(len(strips), self.scrollable_content_region.height)
+        if self.virtual_size != Size(width, height):
+            self.virtual_size = Size(width, height)
+
+    def on_resize(self) -> None:
+        self._wrap()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted:
+            self._wrap()
+
+    def render_line(self, y: int) -> Strip:
+        index = y + int(self.scroll_y)
+        width = self.size.width
+        if index < len(self._strips):
+            strip = self._strips[index]
+            return strip if strip.cell_length == width else strip.adjust_cell_length(width, self.rich_style)
+        return Strip.blank(width, self.rich_style)
+
+
+class DetailPane(TextPane):
+    """The selected segment: question answered, codings (valence, memo, coder), suggestions."""
 
     def on_mount(self) -> None:
         self.border_title = "Segment"
@@ -163,7 +219,7 @@ class DetailPane(VerticalScroll):
         t = Text()
         if doc is None or sentence is None:
             t.append("No source open.", style="dim")
-            self.query_one("#detail-body", Static).update(t)
+            self.update(t)
             return
         turn = doc.turns[sentence.turn]
         t.append(sentence.speaker or "?", style="bold")
@@ -193,11 +249,12 @@ class DetailPane(VerticalScroll):
             t.append("▸ " if i == selected else "  ", style="bold")
             t.append(glyph + " ", style=code.colour if code else "")
             t.append(code.name if code else f"code {c.code_id}", style="bold" if i == selected else "")
-            t.append(f"  {VALENCE_LABEL[c.valence]}", style="dim")
+            t.append("\n    ")
+            t.append(VALENCE_LABEL[c.valence], style="dim")
             if not c.own:
-                t.append(f"  [{c.coder}]", style="italic")
+                t.append(f" · by {c.coder}", style="italic")
             if c.origin == "suggestion":
-                t.append("  (suggested)", style="dim")
+                t.append(" · suggested", style="dim")
             t.append("\n")
             if c.memo:
                 t.append(f"    memo: {c.memo}\n", style="italic")
@@ -214,8 +271,19 @@ class DetailPane(VerticalScroll):
                 t.append("\n")
         t.append("\nnext code: ", style="dim")
         t.append(f"{VALENCE_GLYPH[default_valence]} {VALENCE_LABEL[default_valence]}", style="bold")
-        self.query_one("#detail-body", Static).update(t)
+        self.update(t)
 
 
-class StatusBar(Static):
-    """One line: programme, coder, source, mode."""
+class StatusBar(Widget):
+    """One line: coder, source and progress, default valence, blind or not, mode, last action."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = Text()
+
+    def update(self, text: Text) -> None:
+        self.text = text
+        self.refresh()
+
+    def render(self) -> Text:
+        return self.text

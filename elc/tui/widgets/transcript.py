@@ -492,8 +492,27 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             v.sort(key=lambda c: (c.start, -(c.end - c.start), c.id))
         self._by_turn = by_turn
 
+    def _base_bg(self) -> Color:
+        base = self.rich_style
+        return Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
+
     def _component(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
+        """A component class as a Rich style, translucent colours composited over the pane."""
+        key = ("component", name)
+        style = self._styles.get(key)
+        if style is None:
+            st = self.get_component_styles(name)
+            bg = self._base_bg()
+            bgcolor = None
+            if st.has_rule("background") and st.background.a > 0:
+                bgcolor = bg + st.background
+            color = None
+            if st.has_rule("color") and st.color.a > 0:
+                color = (bgcolor or bg) + st.color
+            style = Style(color=color.rich_color if color else None,
+                          bgcolor=bgcolor.rich_color if bgcolor else None) + st.text_style
+            self._styles[key] = style
+        return style
 
     def _style(self, key: tuple) -> Style:
         style = self._styles.get(key)
@@ -501,7 +520,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             return style
         role_kind, label, colour, own, sel, dim, match = key
         base = self.rich_style
-        bg = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
+        bg = self._base_bg()
         style = base
         if label:
             style += self._component(f"transcript--{role_kind}")
@@ -545,7 +564,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         if self.doc is None or not self._lines:
             if y == 1 and self.doc is None:
                 text = "  " + self.empty_message
-                return Strip([Segment(text[:width], self._component("transcript--empty") + self.rich_style)]
+                return Strip([Segment(text[:width], self.rich_style + self._component("transcript--empty"))]
                              ).extend_cell_length(width, self.rich_style)
             return Strip.blank(width, self.rich_style)
         if index >= len(self._lines):

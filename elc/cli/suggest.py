@@ -1,0 +1,73 @@
+"""Suggestion and agreement verbs: suggest, agreement."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from elc.cli._app import main, open_or_fail, project_argument
+
+
+@main.command("suggest")
+@project_argument
+@click.option("--coder", help="Learn from this coder's codings only (default: everyone's).")
+@click.option("--apply-above", type=click.FloatRange(0, 1), help="Also turn suggestions with at least this confidence into codings.")
+@click.option("--as-coder", default="elc-suggest", show_default=True, help="Coder name for --apply-above codings.")
+@click.option("--evaluate", is_flag=True, help="k-fold cross-validation on the coded segments instead.")
+@click.option("--folds", default=5, show_default=True, help="Folds for --evaluate.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def suggest(project, coder, apply_above, as_coder, evaluate, folds, as_json):
+    """Suggest codes and valence for uncoded participant segments, learned from the coding so far."""
+    from elc.suggest import service
+
+    p = open_or_fail(project)
+    if evaluate:
+        res = service.evaluate(p, coder, k=folds)
+        if as_json:
+            out = {k: v for k, v in res.items() if k not in ("per_code", "learning_curve", "reliability")}
+            out["per_code"] = res["per_code"].to_dict(orient="records")
+            out["learning_curve"] = res["learning_curve"].to_dict(orient="records")
+            click.echo(json.dumps(out, indent=2, default=float))
+            return
+        click.echo(f"{res['segments']} coded segments, {res['codes']} codes, {folds}-fold cross-validation")
+        click.echo(f"micro F1 {res['micro_f1']:.3f}   macro F1 {res['macro_f1']:.3f}   "
+                   f"calibration error {res['ece']:.3f}")
+        click.echo("")
+        click.echo(res["per_code"][["code", "support", "precision", "recall", "f1"]]
+                   .sort_values("support", ascending=False).to_string(index=False, float_format="%.3f"))
+        if len(res["learning_curve"]):
+            click.echo("\nlearning curve:")
+            click.echo(res["learning_curve"].to_string(index=False, float_format="%.3f"))
+        return
+    model, vmodel, n = service.fit_models(p, coder)
+    written = service.write_suggestions(p, model, vmodel, coder)
+    applied = service.apply_above(p, as_coder, apply_above) if apply_above is not None else 0
+    if as_json:
+        click.echo(json.dumps({"trained_on": n, "suggestions": written, "applied": applied}))
+        return
+    click.echo(f"learned from {n} coded segments; stored {written} suggestions for uncoded segments"
+               + (f"; applied {applied} at >= {apply_above:.2f} as '{as_coder}'" if apply_above is not None else ""))
+
+
+@main.command("agreement")
+@project_argument
+@click.option("--coders", nargs=2, required=True, help="The two coders to compare.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def agreement(project, coders, as_json):
+    """Inter-coder agreement: percent agreement, Cohen's kappa, Krippendorff's alpha, per code and overall."""
+    from elc.coding.compare import project_agreement
+
+    res = project_agreement(open_or_fail(project), *coders)
+    if as_json:
+        click.echo(json.dumps({"coders": list(coders), "sources": res["sources"], "segments": res["segments"],
+                               "overall": res["overall"], "valence": res["valence"],
+                               "per_code": res["per_code"].to_dict(orient="records"),
+                               "disagreements": len(res["disagreements"])}, indent=2, default=float))
+        return
+    o = res["overall"]
+    click.echo(f"{coders[0]} vs {coders[1]}: {len(res['sources'])} interviews, {res['segments']} segments")
+    click.echo(f"overall: agreement {o.get('percent_agreement', float('nan')):.3f}  "
+               f"kappa {o.get('kappa', float('nan')):.3f}  alpha {o.get('alpha', float('nan')):.3f}")
+    click.echo(res["per_code"].to_string(index=False, float_format="%.3f"))
+    click.echo(f"{len(res['disagreements'])} disagreements (walk them in the workbench)")

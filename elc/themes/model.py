@@ -1,0 +1,381 @@
+"""ThemeModel: BERTopic themes over interview segments, by community.
+
+Pipeline (each stage a small estimator, as in BERTopic)::
+
+    lemmas --TfidfSvdEmbedder--> 100-d unit vectors
+           --KnnUMAP (5-d, cosine)----------> HDBSCAN --> reduce_outliers   (>= threshold segments)
+           --no reduction--------------------> SilhouetteKMeans               (small corpora)
+           --CountVectorizer(1-2 grams) + c-TF-IDF--> keywords, labels
+           --topics_per_class(community)--> per-community keywords
+           --profiles--> shares, participants, touchpoints, valence, quotes
+
+Every random step has a fixed seed (SVD, UMAP, k-means) and HDBSCAN is deterministic, so the
+same segments give the same themes. ``method_`` records the method actually used, so a user
+interface can say how the themes were found.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from elc.themes._errors import ThemesError, missing_dependency
+from elc.themes.clustering import SilhouetteKMeans, make_hdbscan, scaled_min_cluster_size, scaled_n_neighbors
+from elc.themes.embedding import DEFAULT_EMBEDDER, make_embedder
+from elc.themes.keywords import theme_keywords
+from elc.themes.profile import OUTLIER, build_profiles, normalise_touchpoints
+from elc.themes.text import TOKEN_PATTERN, content_tokens, documents, expand_seed_keywords, stop_words, word_count
+
+METHODS = ("auto", "bertopic-hdbscan", "bertopic-kmeans")
+#: Below this many usable segments, ``method="auto"`` uses k-means instead of UMAP + HDBSCAN.
+SMALL_CORPUS_THRESHOLD = 200
+#: Fewer segments than this cannot make themes.
+MIN_SEGMENTS = 6
+
+REQUIRED_COLUMNS = ("segment_id", "text")
+
+
+def prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
+    """Validate and normalise the input frame; adds ``doc``, ``usable`` and ``n_words``.
+
+    Required: ``segment_id``, ``text``. Optional: ``lemmas``, ``community`` (default
+    "(all)"), ``participant_id``, ``touchpoints`` (list of names), ``valence``.
+    """
+    if not isinstance(segments, pd.DataFrame):
+        raise ThemesError("Themes need a pandas DataFrame of segments.")
+    missing = [c for c in REQUIRED_COLUMNS if c not in segments.columns]
+    if missing:
+        raise ThemesError(f"The segments frame lacks column(s) {', '.join(missing)}; it needs segment_id and text.")
+    seg = segments.reset_index(drop=True)
+    if seg["segment_id"].duplicated().any():
+        dup = seg.loc[seg["segment_id"].duplicated(), "segment_id"].iloc[0]
+        raise ThemesError(f"segment_id {dup!r} appears more than once; each segment needs its own id.")
+    n = len(seg)
+    frame = pd.DataFrame({
+        "segment_id": seg["segment_id"].to_numpy(dtype=object),
+        "text": seg["text"].fillna("").astype(str).to_numpy(dtype=object),
+    })
+    frame["community"] = (seg["community"].fillna("(unknown)").astype(str).to_numpy(dtype=object)
+                          if "community" in seg.columns else np.full(n, "(all)", dtype=object))
+    frame["participant_id"] = (seg["participant_id"].astype(object).where(seg["participant_id"].notna(), None)
+                               .to_numpy(dtype=object) if "participant_id" in seg.columns
+                               else np.full(n, None, dtype=object))
+    frame["touchpoints"] = ([normalise_touchpoints(v) for v in seg["touchpoints"]]
+                            if "touchpoints" in seg.columns else [[] for _ in range(n)])
+    frame["valence"] = (seg["valence"].astype(object).where(seg["valence"].notna(), None).to_numpy(dtype=object)
+                        if "valence" in seg.columns else np.full(n, None, dtype=object))
+    lemmas = seg["lemmas"].tolist() if "lemmas" in seg.columns else None
+    frame["doc"] = documents(frame["text"].tolist(), lemmas)
+    frame["usable"] = [bool(content_tokens(d)) for d in frame["doc"]]
+    frame["n_words"] = [word_count(t) for t in frame["text"]]
+    return frame
+
+
+@contextlib.contextmanager
+def _quiet_bertopic(verbose: bool):
+    logger = logging.getLogger("BERTopic")
+    old = logger.level
+    if not verbose:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(old)
+
+
+def _import_bertopic():
+    try:
+        from bertopic import BERTopic
+    except ModuleNotFoundError as exc:
+        raise missing_dependency("bertopic", "Finding themes") from exc
+    return BERTopic
+
+
+def make_vectorizer(n_docs: int):
+    """The keyword vectoriser: 1-2 grams of lemmas, elc's stop list."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(stop_words=sorted(stop_words()), token_pattern=TOKEN_PATTERN, ngram_range=(1, 2),
+                           min_df=1, dtype=np.int32)
+
+
+def make_ctfidf():
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    return ClassTfidfTransformer(reduce_frequent_words=True)
+
+
+class ThemeModel:
+    """Find themes in de-identified interview segments and profile them by community.
+
+    Parameters
+    ----------
+    method : {"auto", "bertopic-hdbscan", "bertopic-kmeans"}
+        ``"auto"`` uses UMAP + HDBSCAN from ``small_corpus_threshold`` usable segments up, else
+        k-means (k by silhouette). If HDBSCAN finds fewer than two themes, k-means is used and
+        ``info_["fallback"]`` says why.
+    min_topic_size : int, optional
+        Smallest theme: HDBSCAN's ``min_cluster_size`` (default scales with the corpus), or the
+        smallest cluster k-means aims for.
+    nr_topics : int or "auto", optional
+        Number of themes wanted: k for k-means; BERTopic's topic reduction for HDBSCAN.
+    seed_topics : list of keyword lists, optional
+        Guided mode (BERTopic ``seed_topic_list``), e.g. the interview guide's touchpoint keywords.
+    random_state : int
+        Seed for SVD, UMAP and k-means.
+    embedder : str or embedder
+        ``"tfidf-svd"`` (default, offline), a local sentence-transformers folder, or a backend.
+    small_corpus_threshold : int
+    outlier_strategy : {"embeddings", "c-tf-idf", None}
+        How HDBSCAN's outliers (-1) are re-assigned (BERTopic ``reduce_outliers``); None keeps them.
+    outlier_threshold : float
+        Minimum similarity for re-assigning an outlier.
+    n_quotes : int
+        Representative quotes per theme (3-5 is typical).
+    verbose : bool
+
+    Learned attributes
+    ------------------
+    themes_ : DataFrame, one row per theme (see :func:`elc.themes.profile.build_profiles`)
+    assignments_ : Series segment_id -> theme id (-1 = outlier / no usable words)
+    per_community_ : DataFrame, one row per theme x community
+    topics_per_class_ : DataFrame from BERTopic ``topics_per_class`` (classes = community)
+    method_ : str, ``"bertopic-hdbscan"`` or ``"bertopic-kmeans"``
+    info_ : dict of parameters actually used, counts and stage timings
+    topic_model_ : the fitted ``bertopic.BERTopic``
+    """
+
+    def __init__(
+        self,
+        method: str = "auto",
+        min_topic_size: int | None = None,
+        nr_topics: int | str | None = None,
+        seed_topics: Sequence[Sequence[str]] | None = None,
+        random_state: int = 42,
+        embedder=DEFAULT_EMBEDDER,
+        *,
+        small_corpus_threshold: int = SMALL_CORPUS_THRESHOLD,
+        outlier_strategy: str | None = "embeddings",
+        outlier_threshold: float = 0.0,
+        n_quotes: int = 5,
+        top_n_words: int = 10,
+        verbose: bool = False,
+    ):
+        self.method = method
+        self.min_topic_size = min_topic_size
+        self.nr_topics = nr_topics
+        self.seed_topics = seed_topics
+        self.random_state = random_state
+        self.embedder = embedder
+        self.small_corpus_threshold = small_corpus_threshold
+        self.outlier_strategy = outlier_strategy
+        self.outlier_threshold = outlier_threshold
+        self.n_quotes = n_quotes
+        self.top_n_words = top_n_words
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, segments: pd.DataFrame) -> "ThemeModel":
+        """Find themes in ``segments`` (columns: segment_id, text, [lemmas], community,
+        participant_id, [touchpoints], [valence]) and profile them; returns ``self``."""
+        if self.method not in METHODS:
+            raise ThemesError(f"Unknown themes method {self.method!r}; use one of {', '.join(METHODS)}.")
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        frame = prepare_segments(segments)
+        usable = frame["usable"].to_numpy()
+        n_used = int(usable.sum())
+        if n_used < MIN_SEGMENTS:
+            raise ThemesError(
+                f"Themes need at least {MIN_SEGMENTS} segments with words in them; these segments have {n_used}."
+            )
+        docs = frame.loc[usable, "doc"].tolist()
+        timings["prepare"] = time.perf_counter() - t0
+
+        t = time.perf_counter()
+        embedder = make_embedder(self.embedder, random_state=self.random_state)
+        inputs = docs if getattr(embedder, "input_kind", "lemmas") == "lemmas" else frame.loc[usable, "text"].tolist()
+        if hasattr(embedder, "fit"):
+            embedder.fit(inputs)
+        emb_used = np.asarray(embedder.embed(inputs), dtype=np.float32)
+        timings["embed"] = time.perf_counter() - t
+
+        seeds = None
+        if self.seed_topics:
+            vocab = sorted({w for d in docs for w in d.split()})
+            seeds = expand_seed_keywords(self.seed_topics, vocab) or None
+
+        method = self.method
+        if method == "auto":
+            method = "bertopic-hdbscan" if n_used >= self.small_corpus_threshold else "bertopic-kmeans"
+        info: dict = {"n_segments": len(frame), "n_used": n_used, "embedder": getattr(embedder, "name", repr(embedder)),
+                      "embedding_dims": int(emb_used.shape[1]), "guided": bool(seeds)}
+
+        t = time.perf_counter()
+        with _quiet_bertopic(self.verbose):
+            tm, topics, extra = self._fit_bertopic(method, docs, emb_used, embedder, seeds)
+            if method == "bertopic-hdbscan" and len(set(topics) - {OUTLIER}) < 2:
+                info["fallback"] = "HDBSCAN found fewer than two themes; k-means was used instead"
+                method = "bertopic-kmeans"
+                tm, topics, extra = self._fit_bertopic(method, docs, emb_used, embedder, seeds)
+        info.update(extra)
+        timings["cluster"] = time.perf_counter() - t
+
+        assignments = np.full(len(frame), OUTLIER, dtype=int)
+        assignments[usable] = np.asarray(topics, dtype=int)
+        embeddings = np.zeros((len(frame), emb_used.shape[1]), dtype=np.float32)
+        embeddings[usable] = emb_used
+
+        self.segments_ = frame
+        self.embeddings_ = embeddings
+        self.embedder_ = embedder
+        self.topic_model_ = tm
+        self.method_ = method
+        self.seed_words_ = sorted({w for s in (seeds or []) for w in s})
+        X = tm.vectorizer_model.transform(frame["doc"].tolist()).tocsc()
+        present = np.asarray(X.sum(axis=0)).ravel() > 0  # BERTopic joins documents, which adds cross-document bigrams
+        self.doc_term_ = X[:, present].tocsr()
+        self.vocabulary_ = np.asarray(tm.vectorizer_model.get_feature_names_out(), dtype=object)[present]
+        self.labels_ = {}
+        self.decisions_ = []
+        self.codes_ = []
+        self.info_ = info
+        self._fitted_assignments = assignments.copy()
+        self._fitted_view = (tm, {int(x): int(x) for x in set(topics)})
+        t = time.perf_counter()
+        self._set_assignments(assignments, view=tm, view_ids={int(x): int(x) for x in set(topics)})
+        timings["profile"] = time.perf_counter() - t
+        info["n_themes"] = int((self.themes_["theme_id"] != OUTLIER).sum())
+        info["outliers"] = int((assignments == OUTLIER).sum())
+        info["seconds"] = {k: round(v, 3) for k, v in timings.items()}
+        info["seconds"]["total"] = round(time.perf_counter() - t0, 3)
+        return self
+
+    def fit_transform(self, segments: pd.DataFrame) -> pd.Series:
+        return self.fit(segments).assignments_
+
+    def _fit_bertopic(self, method, docs, emb, embedder, seeds):
+        BERTopic = _import_bertopic()
+        from bertopic.dimensionality import BaseDimensionalityReduction
+
+        n = len(docs)
+        extra: dict = {"method": method}
+        nr_topics = self.nr_topics
+        if method == "bertopic-hdbscan":
+            from elc.themes.reduction import KnnUMAP
+
+            nn = scaled_n_neighbors(n)
+            mcs = int(self.min_topic_size or scaled_min_cluster_size(n))
+            umap_model = KnnUMAP(n_neighbors=nn, n_components=5, min_dist=0.0, metric="cosine",
+                                 random_state=self.random_state)
+            cluster_model = make_hdbscan(n, min_cluster_size=mcs)
+            extra.update({"n_neighbors": nn, "min_cluster_size": mcs, "min_samples": cluster_model.min_samples})
+        elif method == "bertopic-kmeans":
+            umap_model = BaseDimensionalityReduction()
+            k = int(nr_topics) if isinstance(nr_topics, (int, np.integer)) else None
+            min_size = int(self.min_topic_size or 3)
+            cluster_model = SilhouetteKMeans(k=k, k_min=2, k_max=12, min_size=min_size,
+                                             random_state=self.random_state)
+            nr_topics = None
+        else:  # pragma: no cover - validated in fit
+            raise ThemesError(f"Unknown themes method {method!r}.")
+
+        tm = BERTopic(
+            embedding_model=embedder,
+            umap_model=umap_model,
+            hdbscan_model=cluster_model,
+            vectorizer_model=make_vectorizer(n),
+            ctfidf_model=make_ctfidf(),
+            top_n_words=self.top_n_words,
+            nr_topics=nr_topics,
+            seed_topic_list=seeds,
+            calculate_probabilities=False,
+            verbose=self.verbose,
+        )
+        topics, _ = tm.fit_transform(docs, embeddings=emb.copy())
+        topics = [int(x) for x in topics]
+        if method == "bertopic-kmeans":
+            extra.update({"k": int(cluster_model.n_clusters_), "silhouette": round(float(cluster_model.silhouette_), 4),
+                          "silhouette_by_k": {int(k): round(v, 4) for k, v in cluster_model.scores_.items()}})
+        before = sum(1 for x in topics if x == OUTLIER)
+        extra["outliers_before_reduction"] = before
+        if before and self.outlier_strategy and len(set(topics) - {OUTLIER}) >= 1:
+            new = tm.reduce_outliers(docs, topics, strategy=self.outlier_strategy, embeddings=emb,
+                                     threshold=self.outlier_threshold)
+            new = [int(x) for x in new]
+            if new != topics:
+                tm.update_topics(docs, topics=new, top_n_words=self.top_n_words,
+                                 vectorizer_model=tm.vectorizer_model, ctfidf_model=make_ctfidf())
+                topics = new
+        extra["outlier_strategy"] = self.outlier_strategy
+        return tm, topics, extra
+
+    # ------------------------------------------------------------------ profiles
+    def _set_assignments(self, assignments: np.ndarray, view, view_ids: dict[int, int]) -> None:
+        """Recompute keywords, per-community tables and profiles for ``assignments``.
+
+        ``view`` is a fitted BERTopic whose topics are these themes (``view_ids``: theme id ->
+        BERTopic topic id); it provides ``topics_per_class`` and the report's figures.
+        """
+        frame = self.segments_
+        keywords = theme_keywords(self.doc_term_, assignments, self.vocabulary_, self.top_n_words,
+                                  seed_words=self.seed_words_)
+        usable = frame["usable"].to_numpy()
+        with _quiet_bertopic(self.verbose):
+            tpc = view.topics_per_class(frame.loc[usable, "doc"].tolist(),
+                                        classes=frame.loc[usable, "community"].tolist())
+        back = {bt: ours for ours, bt in view_ids.items()}
+        tpc = tpc.assign(theme_id=tpc["Topic"].map(back)).sort_values(["Class", "Topic"]).reset_index(drop=True)
+        class_keywords = {(int(r.theme_id), r.Class): [w for w in str(r.Words).split(", ") if w]
+                          for r in tpc.itertuples() if r.theme_id == r.theme_id}
+        themes, per_comm = build_profiles(frame, assignments, self.embeddings_, keywords, self.labels_,
+                                          class_keywords, self.n_quotes)
+        # The view's own representations and labels follow the table, so figures and table agree.
+        reps = dict(view.topic_representations_)
+        for ours, bt in view_ids.items():
+            if ours in keywords and keywords[ours]:
+                reps[bt] = list(keywords[ours])
+        view.topic_representations_ = reps
+        label_of = dict(zip(themes["theme_id"], themes["label"]))
+        with _quiet_bertopic(self.verbose):
+            view.set_topic_labels({bt: (f"{ours}: {label_of.get(ours, '')}" if ours != OUTLIER
+                                        else label_of.get(ours, "Unassigned"))
+                                   for ours, bt in view_ids.items()})
+        self.keywords_ = keywords
+        self.assignments_ = pd.Series(assignments, index=pd.Index(frame["segment_id"], name="segment_id"),
+                                      name="theme_id")
+        self.themes_ = themes
+        self.per_community_ = per_comm
+        self.topics_per_class_ = tpc
+        self.view_model_ = view
+        self.view_ids_ = dict(view_ids)
+
+    # ------------------------------------------------------------------ helpers
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "themes_"):
+            raise ThemesError("The theme model has not been fitted yet: call fit(segments) first.")
+
+    def theme(self, theme_id: int) -> dict:
+        """One theme's profile as a plain dict."""
+        self._check_fitted()
+        rows = self.themes_[self.themes_["theme_id"] == int(theme_id)]
+        if rows.empty:
+            raise ThemesError(f"There is no theme {theme_id}; themes are {sorted(self.themes_['theme_id'])}.")
+        return rows.iloc[0].to_dict()
+
+    def summary(self) -> str:
+        """One line per theme: id, label, size, participants."""
+        self._check_fitted()
+        lines = [f"{len(self.themes_)} themes by {self.method_} from {self.info_['n_segments']} segments"]
+        for r in self.themes_.itertuples():
+            lines.append(f"{r.theme_id:>4}  {r.label:<40}  {r.size:>5} segments  {r.participants:>4} participants")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        state = f", fitted: {self.method_}, {len(self.themes_)} themes" if hasattr(self, "themes_") else ""
+        return f"ThemeModel(method={self.method!r}{state})"

@@ -1,0 +1,134 @@
+"""The workshop workbook: sheets, headers, known matrix counts, frozen panes, filters, heat map,
+charts, pseudonymised quotes and neutralised formulas."""
+
+import openpyxl
+import pytest
+
+from tests.insights import _pack
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    import elc
+    from elc.export.workbook import write_workbook
+
+    p = elc.open_project(_pack.shared(tmp_path_factory))
+    path = write_workbook(p, tmp_path_factory.mktemp("xlsx") / "pack.xlsx")
+    p.close()
+    return openpyxl.load_workbook(path)
+
+
+def _header(ws, row=2):
+    return [c.value for c in ws[row] if c.value is not None]
+
+
+def test_sheets_and_headers(book):
+    from elc.export.workbook import SHEETS
+
+    assert book.sheetnames == list(SHEETS)
+    assert _header(book["Quotes"])[:5] == ["Participant", "Community", "Touchpoint", "Valence", "Code"]
+    assert _header(book["High-impact changes"])[:7] == ["#", "Change", "Owner", "Rationale", "Strength", "Score",
+                                                       "Participants"]
+    assert _header(book["Codebook"])[:4] == ["Code", "Kind", "Family", "Parent"]
+    assert _header(book["Insight matrix"])[:3] == ["Touchpoint", "Family",
+                                                   "People who use non-emergency transport (n=3): balance"]
+
+
+def test_summary(book):
+    ws = book["Summary"]
+    facts = {r[0].value: r[1].value for r in ws.iter_rows(min_row=2, max_row=12) if r[0].value}
+    assert facts["Focus question"].startswith("What needs to happen so that eligible patients")
+    assert "de-identified" in facts["De-identification"]
+    assert "interviews with 5 participants" in facts["Interviews"]
+    rows = {r[0]: r for r in ws.iter_rows(values_only=True) if r[0]}
+    assert rows["People who use non-emergency transport"][2:4] == (43, 3)  # target vs achieved
+    assert rows["NHS staff"][3] == 0
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    assert len(ws._charts) == 1
+
+
+def test_matrix_counts_and_heat_map(book):
+    ws = book["Insight matrix"]
+    header = [c.value for c in ws[2]]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True) if r[0]}
+    ready = rows["Getting ready for pick up"]
+    col = header.index("People who use non-emergency transport (n=3): balance")
+    assert ready[col:col + 3] == (-0.5, 1, 3)  # balance, working well, to improve
+    assert ready[header.index("All: to improve")] == 3
+    home = rows["Journey home"]
+    carers = header.index("Family carers and escorts (n=1): balance")
+    assert home[carers:carers + 3] == (-1, 0, 1)
+    assert ws.freeze_panes == "C3"
+    assert ws.auto_filter.ref.startswith("A2:")
+    ranges = [str(cf.sqref) for cf in ws.conditional_formatting]
+    rules = [r for cf in ws.conditional_formatting for r in cf.rules]
+    assert any(r.type == "colorScale" for r in rules)
+    assert any("C3:C" in rng for rng in ranges)
+    assert len(ws._charts) == 1
+
+
+def test_detail_sheet_has_shares_and_quotes(book):
+    ws = book["Matrix detail"]
+    header = [c.value for c in ws[2]]
+    for r in ws.iter_rows(min_row=3, values_only=True):
+        if r[0] == "Getting ready for pick up" and r[2] == "People who use non-emergency transport":
+            assert r[header.index("To improve")] == 3
+            assert r[header.index("To improve share")] == 1
+            assert "(P0" in r[header.index("Quote 1")]
+            break
+    else:
+        pytest.fail("cell missing")
+
+
+def test_quotes_carry_pseudonyms_and_are_neutralised(book):
+    ws = book["Quotes"]
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    assert {r[0] for r in rows} == {"P01", "P02", "P03", "C01", "D01"}
+    hyperlink = [c for row in ws.iter_rows(min_row=3) for c in row
+                 if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert hyperlink and all(c.value.startswith("'=HYPERLINK") and c.data_type == "s" for c in hyperlink)
+    # no cell anywhere in the workbook is a formula
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (sheet.title, c.coordinate, c.value)
+    assert ws.freeze_panes == "B3" and ws.auto_filter.ref == f"A2:K{ws.max_row}"
+    assert ws.column_dimensions["H"].width >= 60
+    assert ws["H3"].alignment.wrap_text
+
+
+def test_changes_sheet_has_evidence_trail(book):
+    ws = book["High-impact changes"]
+    header = [c.value for c in ws[2]]
+    rows = {r[1]: r for r in ws.iter_rows(min_row=3, values_only=True) if r[1]}
+    early = rows["Avoid early morning pick-ups"]
+    assert early[header.index("Strength")] == "thin"
+    assert early[header.index("People who use non-emergency transport (of 3)")] == 3
+    assert early[header.index("Drivers (of 1)")] == 0
+    assert "missing voice: Drivers" in early[header.index("Flags")]
+    assert "Early morning pick-ups" in early[header.index("Linked codes")]
+    assert "P0" in early[header.index("Top quotes")]
+    assert rows["Fix the hospital entrance"][header.index("Strength")] == "none"
+
+
+def test_codebook_swatches_and_themes_note(book):
+    ws = book["Codebook"]
+    rows = [r for r in ws.iter_rows(min_row=3) if r[0].value == "Getting ready for pick up"]
+    colour = rows[0][6]
+    assert colour.value.startswith("#") and colour.fill.fgColor.rgb.endswith(colour.value[1:].upper())
+    assert rows[0][7].value == 4  # codings
+    note = book["Themes by community"]["A2"].value
+    assert "No theme run" in note
+
+
+def test_refuses_bad_targets(tmp_path_factory, tmp_path):
+    import elc
+    from elc.errors import ExportError
+    from elc.export.workbook import write_workbook
+
+    p = elc.open_project(_pack.shared(tmp_path_factory))
+    with pytest.raises(ExportError, match="must be an .xlsx"):
+        write_workbook(p, tmp_path / "x.csv")
+    with pytest.raises(ExportError, match="no such folder"):
+        write_workbook(p, tmp_path / "missing" / "x.xlsx")
+    p.close()
