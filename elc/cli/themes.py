@@ -1,0 +1,77 @@
+"""Themes verb: find themes per community, and record the researcher's decisions about them."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from elc.cli._app import main, open_or_fail, project_argument
+
+
+@main.command("themes")
+@project_argument
+@click.option("--unit", type=click.Choice(["segments", "coded"]), default="segments", show_default=True,
+              help="Model all participant sentences, or only coded passages.")
+@click.option("--guided", is_flag=True, help="Seed themes with the interview guide's touchpoint keywords.")
+@click.option("--nr-topics", type=int, help="Reduce to at most this many themes.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Write the interactive themes report (opens offline).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write the themes table (theme x community).")
+@click.option("--json", "as_json", is_flag=True, help="Print the themes table as JSON.")
+@click.option("--rename", nargs=2, type=(int, str), help="Rename theme ID to NAME (latest run).")
+@click.option("--merge", "merge_ids", multiple=True, type=int, help="Merge these theme ids (repeat the option).")
+@click.option("--split", nargs=2, type=(int, int), help="Split theme ID into K themes.")
+@click.option("--discard", type=int, help="Discard theme ID.")
+@click.option("--promote", type=int, help="Promote theme ID to a codebook code.")
+@click.option("--name", help="Name for --merge or --promote.")
+@click.option("--coder", default="elc", show_default=True, help="Who takes the decision.")
+def themes(project, unit, guided, nr_topics, html_path, csv_path, as_json, rename, merge_ids, split, discard,
+           promote, name, coder):
+    """Themes by stakeholder group (BERTopic on an offline embedding), with researcher decisions.
+
+    Without a decision option, fits themes on the project's participant segments, re-applies
+    every stored decision, stores the run and prints themes per community. A decision option
+    records the decision (it applies to this and every later run) and re-runs.
+    """
+    from elc.themes import service, write_html_report
+
+    p = open_or_fail(project)
+    if rename:
+        service.add_decision(p, coder, "rename", [rename[0]], rename[1])
+    if merge_ids:
+        service.add_decision(p, coder, "merge", list(merge_ids), name)
+    if split:
+        service.add_decision(p, coder, "split", [split[0]], k=split[1])
+    if discard is not None:
+        service.add_decision(p, coder, "discard", [discard])
+    if promote is not None:
+        d = service.add_decision(p, coder, "promote", [promote], name)
+        click.echo(f"promoted theme {promote} to code id {d['code_id']}")
+    result = service.run_themes(p, unit=unit, guided=guided, nr_topics=nr_topics)
+    from elc.themes import themes_table
+
+    table = themes_table(result)
+    if csv_path:
+        from elc.export.safety import safe_cell
+
+        table.map(safe_cell).to_csv(csv_path, index=False, encoding="utf-8-sig")
+    if html_path:
+        write_html_report(result, html_path)
+    if as_json:
+        click.echo(table.to_json(orient="records", indent=2))
+        return
+    t = result.themes_
+    t = t[t.theme_id >= 0]
+    click.echo(f"{len(t)} themes from {len(result.assignments_)} segments (method: {result.method_})")
+    for row in t.itertuples():
+        sub = table[table.theme_id == row.theme_id]
+        voices = ", ".join(f"{r.community} {r.participants}/{r.community_participants}"
+                           for r in sub.itertuples() if r.participants)
+        click.echo(f"\n[{row.theme_id}] {row.label}  ({row.size} segments)")
+        click.echo(f"    keywords: {', '.join(list(row.keywords)[:8])}")
+        click.echo(f"    participants: {voices}")
+        quotes = list(row.quotes)[:2] if hasattr(row, "quotes") else []
+        for q in quotes:
+            click.echo(f"    \"{q}\"")
+    if html_path:
+        click.echo(f"\nreport: {html_path}")

@@ -1,0 +1,130 @@
+"""Themes for a project: build the input from stored segments and codings, fit, apply the
+researcher's stored decisions, and keep each run (table + assignments) in the project.
+
+Decisions (rename, merge, split, discard, promote) are stored as JSON in ``theme_decisions``
+and re-applied after every re-run, matched to the new themes by keyword overlap.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from sqlalchemy import select
+
+from elc.errors import ElcError
+from elc.store import database, schema as s
+
+MIN_WORDS = 4  # "Yeah." and "[laughs]" carry no theme
+
+
+def theme_input(project, unit: str = "segments", min_words: int = MIN_WORDS) -> pd.DataFrame:
+    """Participant sentences (or only coded ones) with their touchpoints and dominant valence."""
+    if unit not in ("segments", "coded"):
+        raise ElcError(f"unknown unit '{unit}' (expected segments or coded)")
+    segs = project.segments(role="participant")
+    coded = project.coded_segments()
+    tps = (coded[coded.code_kind == "touchpoint"].groupby("segment_id").code.agg(lambda c: sorted(set(c)))
+           if len(coded) else pd.Series(dtype=object))
+    order = {"to-improve": 0, "working-well": 1, "neutral": 2}
+    val = (coded.assign(r=coded.valence.map(order)).sort_values("r").drop_duplicates("segment_id")
+           .set_index("segment_id").valence) if len(coded) else pd.Series(dtype=object)
+    frame = pd.DataFrame({
+        "segment_id": segs.id, "text": segs.text, "lemmas": segs.lemmas, "community": segs.community,
+        "participant_id": segs.participant_id,
+        "touchpoints": segs.id.map(tps).map(lambda v: v if isinstance(v, list) else []),
+        "valence": segs.id.map(val),
+    })
+    if unit == "coded":
+        frame = frame[frame.segment_id.isin(coded.segment_id)]
+    frame = frame[frame.text.str.split().str.len() >= min_words]
+    if frame.empty:
+        raise ElcError(f"{project.location}: no participant segments to find themes in"
+                       + (" (nothing is coded yet; try --unit segments)" if unit == "coded" else ""))
+    return frame.reset_index(drop=True)
+
+
+def guide_seeds(project) -> list[list[str]]:
+    """Seed topics from the guide: each touchpoint's keywords (guided topic modelling)."""
+    codes = project.codes()
+    return [list(k) for k in codes[codes.kind == "touchpoint"].keywords if len(k)]
+
+
+def decisions(project) -> list[dict]:
+    with project.engine.connect() as conn:
+        return [json.loads(r[0]) for r in conn.execute(select(s.theme_decisions.c.decision)
+                                                       .order_by(s.theme_decisions.c.id))]
+
+
+def run_themes(project, unit: str = "segments", guided: bool = False, nr_topics=None, random_state: int = 42,
+               embedder=None):
+    """Fit themes, apply stored decisions, store the run; returns the fitted (decided) model."""
+    from elc.themes import ThemeModel, apply_decisions, themes_table
+
+    frame = theme_input(project, unit)
+    kwargs = {"embedder": embedder} if embedder else {}
+    model = ThemeModel(seed_topics=guide_seeds(project) if guided else None, nr_topics=nr_topics,
+                       random_state=random_state, **kwargs).fit(frame)
+    stored = decisions(project)
+    result = apply_decisions(model, stored) if stored else model
+    table = themes_table(result)
+    assignments = {str(k): int(v) for k, v in result.assignments_.items()}
+    with project.engine.begin() as conn:
+        conn.execute(s.theme_runs.insert().values(
+            ts=database.now(), method=result.method_,
+            params=json.dumps({"unit": unit, "guided": guided, "nr_topics": nr_topics, "random_state": random_state,
+                               "segments": len(frame), "decisions": len(stored)}),
+            themes=table.to_json(orient="records"), assignments=json.dumps(assignments)))
+    return result
+
+
+def latest_run(project) -> dict | None:
+    with project.engine.connect() as conn:
+        row = conn.execute(select(s.theme_runs).order_by(s.theme_runs.c.id.desc()).limit(1)).mappings().first()
+    if row is None:
+        return None
+    return {"id": row["id"], "ts": row["ts"], "method": row["method"], "params": json.loads(row["params"]),
+            "table": pd.read_json(__import__("io").StringIO(row["themes"]), orient="records"),
+            "assignments": {int(k): v for k, v in json.loads(row["assignments"]).items()}}
+
+
+def _keywords(run: dict, theme_id: int) -> list[str]:
+    rows = run["table"][run["table"].theme_id == theme_id]
+    if rows.empty or theme_id < 0:
+        raise ElcError(f"there is no theme {theme_id} in the latest run (themes: "
+                       f"{sorted(set(run['table'].theme_id) - {-1})})")
+    return [k.strip() for k in str(rows.iloc[0].keywords).split(",") if k.strip()]
+
+
+def add_decision(project, coder: str, action: str, themes: list[int], label: str | None = None, k: int = 2) -> dict:
+    """Record a researcher's decision about the latest run's themes; applies on every re-run."""
+    from elc.themes import validate_decision
+
+    run = latest_run(project)
+    if run is None:
+        raise ElcError(f"{project.location}: no themes yet; run 'elc themes {project.location}' first")
+    if action == "merge":
+        decision = {"action": "merge", "themes": themes, "keywords": [_keywords(run, t) for t in themes],
+                    "label": label}
+    else:
+        decision = {"action": action, "theme": themes[0], "keywords": _keywords(run, themes[0])}
+        if action == "rename":
+            decision["label"] = label
+        elif action == "split":
+            decision["k"] = k
+        elif action == "promote":
+            decision["name"] = label
+    validate_decision(decision)
+    if action == "promote":
+        from elc.coding import Codebook
+
+        rows = run["table"][run["table"].theme_id == themes[0]]
+        name = label or str(rows.iloc[0].label)
+        quotes = [q for q in rows.quote.dropna().tolist() if q][:3]
+        definition = (f"Theme found in the interviews (keywords: {', '.join(decision['keywords'][:8])})."
+                      + (" Examples: " + " | ".join(quotes) if quotes else ""))
+        decision["code_id"] = Codebook(project, coder).add(name, "theme", definition,
+                                                          keywords=tuple(decision["keywords"][:8]))
+    with project.engine.begin() as conn:
+        conn.execute(s.theme_decisions.insert().values(ts=database.now(), coder=coder, decision=json.dumps(decision)))
+    return decision
