@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from elc.errors import ExportError
@@ -43,8 +43,6 @@ NOTE_FONT = Font(italic=True, color="425563")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
-THIN = Side(style="thin", color="D8DDE0")
-BOX = Border(bottom=THIN)
 
 
 def _value(v):
@@ -67,7 +65,7 @@ class _Sheet:
         self.wrap_cols = set(wrap_cols)
         self.n_cols = len(widths)
 
-    def cell(self, value, font=None, fill=None, align=None, fmt=None, border=None):
+    def cell(self, value, font=None, fill=None, align=None, fmt=None):
         c = WriteOnlyCell(self.ws, value=_value(value))
         if font is not None:
             c.font = font
@@ -77,8 +75,6 @@ class _Sheet:
             c.alignment = align
         if fmt is not None:
             c.number_format = fmt
-        if border is not None:
-            c.border = border
         return c
 
     def append(self, values, styled=None) -> int:
@@ -274,9 +270,18 @@ def _themes(wb: Workbook, d: ReportData) -> None:
         sh.note("No theme run is stored in this project yet: run the themes step (elc themes PROJECT) "
                 "and export again to see the themes found in each community's interviews.")
         return
-    wide = {"label": 36, "keywords": 40, "quotes": 80}
-    widths = [wide.get(c, 14) for c in cols]
-    wrap = {i for i, c in enumerate(cols) if c in ("label", "keywords", "quotes")}
+    def width(col: str) -> float:
+        low = col.lower()
+        if "quote" in low and not low.endswith("id"):
+            return 70
+        if "keyword" in low or "touchpoint" in low:
+            return 36
+        if low in ("label", "name", "community"):
+            return 30
+        return 12
+
+    widths = [width(c) for c in cols]
+    wrap = {i for i, w in enumerate(widths) if w >= 30}
     sh = _Sheet(wb, "Themes by community", widths, wrap_cols=wrap, freeze="A3")
     run = d.theme_run
     sh.title("Themes by community", f"latest theme run #{run['id']} ({run['method']}, {str(run['ts'])[:16]})")
@@ -308,7 +313,7 @@ def _quotes(wb: Workbook, d: ReportData, bulk: dict) -> None:
         # in exactly the form openpyxl writes (see _BulkRows), which is what makes 50,000 fast
         sh.append(list(first))
         wrap_style = sh.cell("", align=WRAP).style_id
-        bulk[sh.ws] = _BulkRows(sh.row + 1, {7: wrap_style}).extend(rows)
+        bulk[sh.ws] = _BulkRows(sh.row + 1, {7: wrap_style}).extend(rows, unique=(7, 10))
     last = max(head + len(q), head + 1)
     sh.autofilter(head, len(names), last)
     rng = f"D{head + 1}:D{last}"
@@ -334,56 +339,84 @@ class _BulkRows:
         self.parts: list[str] = []
         self.n = 0
 
-    def extend(self, rows) -> "_BulkRows":
+    @staticmethod
+    def _body(v) -> str | None:
+        """Everything of a cell after its reference and style: type and value, made safe."""
+        if v is None:
+            return None
+        if type(v) is not str:
+            v = _value(v)
+            if v is None:
+                return None
+            if isinstance(v, bool):
+                return f' t="b"><v>{int(v)}</v></c>'
+            if not isinstance(v, str):
+                return f' t="n"><v>{v}</v></c>'
+        v = safe_xlsx_cell(v)
+        text = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+        return f' t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+    def extend(self, rows, unique: tuple[int, ...] = ()) -> "_BulkRows":
+        """Append rows (iterables of values); columns in ``unique`` rarely repeat (not cached)."""
         letters = [get_column_letter(i) for i in range(1, 64)]
-        styles = self.styles
+        heads = [f'"{self.styles.get(i, "")}' for i in range(63)]  # closes r="..", adds the style
+        body = self._body
+        caches: list[dict | None] = [None if i in unique else {} for i in range(63)]
         out = self.parts
         r = self.first_row + self.n
         for row in rows:
-            cells = []
+            cells = [f'<row r="{r}">']
+            rs = str(r)
             for i, v in enumerate(row):
-                if v is None:
-                    continue
-                st = styles.get(i, "")
-                if type(v) is str:
-                    v = safe_xlsx_cell(v)
-                    text = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-                    cells.append(f'<c r="{letters[i]}{r}"{st} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+                cache = caches[i]
+                if cache is None:
+                    b = body(v)
                 else:
-                    v = _value(v)
-                    if v is None:
-                        continue
-                    if isinstance(v, str):  # not a plain str before (e.g. a list): render as text
-                        cells.append(f'<c r="{letters[i]}{r}"{st} t="inlineStr"><is><t>'
-                                     f'{v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}</t></is></c>')
-                    elif isinstance(v, bool):
-                        cells.append(f'<c r="{letters[i]}{r}"{st} t="b"><v>{int(v)}</v></c>')
-                    else:
-                        cells.append(f'<c r="{letters[i]}{r}"{st} t="n"><v>{v}</v></c>')
-            out.append(f'<row r="{r}">{"".join(cells)}</row>')
+                    try:
+                        b = cache[v]
+                    except KeyError:
+                        b = cache[v] = body(v)
+                    except TypeError:  # unhashable (a list): render it each time
+                        b = body(v)
+                if b is not None:
+                    cells.append(f'<c r="{letters[i]}{rs}{heads[i]}{b}')
+            cells.append("</row>")
+            out.append("".join(cells))
             r += 1
             self.n += 1
         return self
 
+    def chunks(self, size: int = 2000):
+        """The rows' XML as UTF-8 byte chunks of ``size`` rows."""
+        for k in range(0, len(self.parts), size):
+            yield "".join(self.parts[k:k + size]).encode("utf-8")
+
     def xml(self) -> bytes:
-        return "".join(self.parts).encode("utf-8")
+        return b"".join(self.chunks())
 
 
 def _splice(path: str, bulk: dict) -> None:
-    """Put the bulk rows into the saved workbook's sheets (rewriting the zip once)."""
+    """Put the bulk rows into the saved workbook's sheets (rewriting the zip once, streaming)."""
     targets = {ws.path.lstrip("/"): rows for ws, rows in bulk.items() if rows.n}
     if not targets:
         return
     out = path + ".splice"
-    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as zout:
+    marker = b"</sheetData>"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
-            if item.filename in targets:
-                if b"</sheetData>" not in data:
-                    raise ExportError(f"{path}: internal error writing {item.filename}")
-                data = data.replace(b"</sheetData>", targets[item.filename].xml() + b"</sheetData>", 1)
-            zout.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+            if item.filename not in targets:
+                zout.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+                continue
+            cut = data.find(marker)
+            if cut < 0:
+                raise ExportError(f"{path}: internal error writing {item.filename}")
+            with zout.open(item.filename, "w", force_zip64=True) as fh:
+                fh.write(data[:cut])
+                for chunk in targets[item.filename].chunks():
+                    fh.write(chunk)
+                fh.write(data[cut:])
     os.replace(out, path)
 
 

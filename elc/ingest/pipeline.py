@@ -207,7 +207,25 @@ def _sentence_spans(doc, new_text: str, offsets):
                 carry = a
             continue
         spans.append((sent, a, b))
-    return spans
+    return _join_split_brackets(spans, new_text)
+
+
+BRACKETED = re.compile(r"\[[^\[\]\n]{1,40}\]")
+
+
+def _join_split_brackets(spans, text: str):
+    """Never split inside "[Driver 1]" or "[laughs]": join sentences whose boundary falls inside one."""
+    if len(spans) < 2 or "[" not in text:
+        return spans
+    regions = [(m.start(), m.end()) for m in BRACKETED.finditer(text)]
+    out = [spans[0]]
+    for sent, a, b in spans[1:]:
+        _, pa, pb = out[-1]
+        if any(rs < a < re_ or rs < pb < re_ for rs, re_ in regions):
+            out[-1] = (out[-1][0], pa, b)
+        else:
+            out.append((sent, a, b))
+    return out
 
 
 def build_source(transcript: RawTranscript, docs: list, participant: str | None, detector, pseudonymiser,
@@ -247,7 +265,7 @@ def build_source(transcript: RawTranscript, docs: list, participant: str | None,
         for r in repl:
             detections.append({"start": body_start + r.new_start, "end": body_start + r.new_end,
                                "label": r.label, "replacement": r.replacement,
-                               "entity_key": r.replacement, "detector": _detector_of(dets, r)})
+                               "entity_key": r.replacement, "detector": _detector_of(dets, r), "_original": r.original})
         if role == "interviewer":
             last_question = new_text[:300]
         words += len(doc)
@@ -321,7 +339,8 @@ def _store(project, conn, path: Path, digest: str, fmt: str, items: list[tuple],
         if sentences:
             conn.execute(s.segments.insert(), sentences)
         if built.detections:
-            conn.execute(s.deid_detections.insert(), [{**d, "source_id": source_id} for d in built.detections])
+            from elc.deid.originals import store_detections  # originals go to the sidecar, never here
+            store_detections(project, conn, source_id, built.detections)
     if pseudonymiser is not None:
         project.meta_set("deid_pseudonyms", pseudonymiser.to_dict(), conn)
 

@@ -40,6 +40,8 @@ def _tidy(text, speaker) -> tuple[str, int]:
         # later turn labels inside a multi-turn span become a separator
         out = _TURN_BREAK.sub(" / ", out)
     tokens = out.split()
+    while tokens and tokens[0] in (".", ",", ";", ":", "-", "–", "…"):
+        tokens = tokens[1:]  # a sentence split just before its own full stop
     out = " ".join(tokens)
     if "]" in out or "[" in out:
         # a sentence split inside a stage direction leaves "pause] ..." or "... [" behind

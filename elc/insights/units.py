@@ -101,7 +101,13 @@ def coded_units(project, coder: str | None = None) -> pd.DataFrame:
     if is_tp.any() and (~is_tp).any():
         others = df.loc[~is_tp, ["id", "source_id", "start", "end"]]
         tps = df.loc[is_tp, ["source_id", "start", "end", "code_id", "code"]]
-        m = others.merge(tps, on="source_id", suffixes=("", "_t"))
+        # most theme codings sit on the same sentence as a touchpoint coding: match those on
+        # (source, start) first and compare every touchpoint of the source only for the rest
+        same = others.merge(tps, on=["source_id", "start"], suffixes=("", "_t"))
+        same["start_t"] = same["start"]
+        rest = others[~others.id.isin(same.id)]
+        wide = rest.merge(tps, on="source_id", suffixes=("", "_t")) if len(rest) else same.iloc[0:0]
+        m = pd.concat([same, wide], ignore_index=True) if len(wide) else same
         if len(m):
             overlap = np.minimum(m.end.to_numpy(), m.end_t.to_numpy()) - np.maximum(m.start.to_numpy(), m.start_t.to_numpy())
             m = m.assign(overlap=overlap)

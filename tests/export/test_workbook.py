@@ -132,3 +132,57 @@ def test_refuses_bad_targets(tmp_path_factory, tmp_path):
     with pytest.raises(ExportError, match="no such folder"):
         write_workbook(p, tmp_path / "missing" / "x.xlsx")
     p.close()
+
+
+def test_themes_sheet_from_latest_run_and_cli(tmp_path_factory, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    import elc
+    from elc.cli import main
+    from elc.store import schema as s
+
+    src = elc.open_project(_pack.shared(tmp_path_factory))
+    p = _pack.copy_project(src, tmp_path / "p")
+    src.close()
+    themes = [{"theme_id": 0, "label": "early starts", "community": "patients", "share": 0.5, "participants": 3,
+               "keywords": ["early", "morning"], "quotes": [{"text": "=cmd|' /C calc'!A0", "participant": "P01"}]}]
+    with p.engine.begin() as conn:
+        conn.execute(s.theme_runs.insert().values(ts="2025-01-01T00:00:00", method="bertopic", params="{}",
+                                                  themes=json.dumps(themes), assignments="{}"))
+    loc = p.location
+    p.close()
+    res = CliRunner().invoke(main, ["report", loc, "--xlsx", str(tmp_path / "t.xlsx"), "--html", str(tmp_path / "h")])
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["Themes by community"]
+    header = [c.value for c in ws[2]]
+    assert header[:3] == ["Community", "Theme id", "Label"]
+    row = [c.value for c in ws[3]]
+    assert row[0] == "People who use non-emergency transport" and row[2] == "early starts"
+    assert row[header.index("Quotes")].startswith("'=cmd")
+    assert ws.auto_filter.ref == "A2:G3"
+    assert "early starts" in (tmp_path / "h" / "index.html").read_text(encoding="utf-8")
+    res = CliRunner().invoke(main, ["report", loc])
+    assert res.exit_code == 1 and "--xlsx FILE and/or --html DIR" in res.output
+
+
+def test_bulk_rows_are_neutralised_escaped_and_well_formed():
+    from xml.etree import ElementTree as ET
+
+    from elc.export.workbook import _BulkRows
+
+    rows = [["P01", '=HYPERLINK("http://x","y")', 3, None, "a < b & c", " padded ", 2.5],
+            ["P01", "@SUM(A1)", -4, "\x01+cmd", "ok", "-1", None]]
+    bulk = _BulkRows(5, {4: 3}).extend(rows, unique=(1,))
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    root = ET.fromstring(b'<sheetData xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                         + bulk.xml() + b"</sheetData>")
+    cells = {c.get("r"): c for c in root.iter(f"{ns}c")}
+    text = {ref: "".join(c.itertext()) for ref, c in cells.items()}
+    assert text["B5"] == "'=HYPERLINK(\"http://x\",\"y\")" and text["B6"] == "'@SUM(A1)"
+    assert text["D6"] == "'+cmd" and text["F6"] == "'-1"
+    assert cells["C6"].get("t") == "n" and text["C6"] == "-4" and text["G5"] == "2.5"
+    assert "D5" not in cells and cells["E5"].get("s") == "3" and text["E5"] == "a < b & c"
+    assert [r.get("r") for r in root.iter(f"{ns}row")] == ["5", "6"]
+    assert cells["F5"].find(f"{ns}is/{ns}t").get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"

@@ -151,3 +151,11 @@ def test_big_files_use_two_spacy_processes_with_same_result(project, tmp_path, m
     assert len(segs) == 80
     assert not segs.text.str.contains("07700").any()
     assert segs.text.str.contains(r"\[phone\]").sum() == 40
+
+
+def test_sentences_never_split_inside_brackets(project, tmp_path):
+    path = tmp_path / "P09.txt"
+    path.write_text("Interviewer: And the crew?\nP09: The driver, [Driver 1], is lovely. He [laughs] always waits.\n")
+    assert import_files(project, [path], deidentify=False).ok
+    sents = project.segments(role="participant").text.tolist()
+    assert all(s.count("[") == s.count("]") for s in sents), sents

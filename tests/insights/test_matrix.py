@@ -82,4 +82,5 @@ def test_quote_helpers():
 
     assert tidy("P07: Well,\n  it was   late.", "P07") == "Well, it was late."
     assert tidy("pause] This is my big one", None) == "This is my big one"
+    assert tidy(". Now I sit by the desk", "P05") == "Now I sit by the desk"
     assert clip("one two three", 2) == "one two …"
