@@ -9,9 +9,10 @@ Public API (imported lazily: ``import elc.suggest`` loads neither scikit-learn n
     uncertainty_order(model.predict_proba(uncoded))   # what to code next
 
 Modules: ``features`` (lemmas, TF-IDF features), ``prior`` (cold start from code
-descriptions), ``exemplar`` (few-shot fallback), ``model`` (CodeSuggester), ``valence``,
-``active`` (uncertainty sampling), ``evaluate`` (cross-validation, learning curves,
-reliability), ``refit`` (background refits).
+descriptions), ``exemplar`` (few-shot fallback), ``calibration`` (cross-validated Platt
+scaling), ``model`` (CodeSuggester), ``valence``, ``active`` (uncertainty sampling),
+``evaluate`` (cross-validation, learning curves, reliability), ``refit`` (background
+refits). ``service`` (project bridge) is written against this API by the store side.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ _EXPORTS = {
     "DescriptionPrior": "elc.suggest.prior",
     "uncertainty_order": "elc.suggest.active",
     "uncertainty_scores": "elc.suggest.active",
+    "ExemplarPrior": "elc.suggest.exemplar",
     "cross_validate_codes": "elc.suggest.evaluate",
     "learning_curve": "elc.suggest.evaluate",
     "reliability_table": "elc.suggest.evaluate",

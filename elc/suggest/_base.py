@@ -9,7 +9,7 @@ The boundary of :mod:`elc.suggest` is a pandas DataFrame of segments with the co
 ``community``  the participant's community (e.g. ``"patients"``, ``"drivers"``)
 
 Missing columns are tolerated: ``lemmas`` is then derived from ``text`` with the regex
-fallback, ``question`` and ``community`` become ``""``. A list or Series of strings is read
+fallback (so are missing values in it), ``question`` and ``community`` become ``""``. A list or Series of strings is read
 as ``text``. Labels are a 0/1 matrix, one column per code (a DataFrame whose columns are the
 code ids or names); a 1-D sequence of labels is one-hot encoded (single-label data).
 """
@@ -48,7 +48,13 @@ def as_segments(X) -> pd.DataFrame:
     out = {}
     out["text"] = _clean_text_column(df["text"].to_numpy(dtype=object)) if "text" in df else None
     if "lemmas" in df.columns:
-        out["lemmas"] = _clean_text_column(df["lemmas"].to_numpy(dtype=object))
+        raw = pd.Series(df["lemmas"].to_numpy(dtype=object), dtype=object)
+        out["lemmas"] = _clean_text_column(raw)
+        missing = raw.isna().to_numpy()
+        if missing.any() and out["text"] is not None:  # rows never lemmatised: regex fallback
+            from elc.suggest.features import simple_lemmatize
+
+            out["lemmas"][missing] = simple_lemmatize(out["text"][missing].tolist())
     else:
         from elc.suggest.features import simple_lemmatize
 

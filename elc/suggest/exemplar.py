@@ -67,22 +67,19 @@ class ExemplarPrior(BaseEstimator):
         self.random_state = random_state
 
     def fit(self, Z, Y):
+        """Fit on features ``Z`` and 0/1 codings ``Y`` ``(n, n_codes)``."""
         import scipy.sparse as sp
 
         Zn = _row_normalize(Z)
         Y = np.asarray(Y, dtype=np.float64)
         n, m = Y.shape
         S = sp.csr_matrix(Y.T) @ Zn  # (m, F) sums of normalised segments
-        G = np.asarray((Zn @ S.T).todense())  # (n, m): z_i . S_c
         sq = np.asarray(S.multiply(S).sum(axis=1)).ravel()
         self.centroids_ = S
         self.centroid_norms_ = np.sqrt(sq)
         self.n_positives_ = Y.sum(axis=0)
         self.n_samples_fit_ = n
-        # Leave-one-out similarity for coded segments, plain similarity for the others.
-        loo_sq = sq[None, :] - 2 * G * Y + Y
-        loo_dot = G - Y
-        sim = np.divide(loo_dot, np.sqrt(np.clip(loo_sq, 0, None)), out=np.zeros_like(G), where=loo_sq > 1e-9)
+        sim = self._loo_similarity(Zn, Y)
         self.coef_, self.intercept_ = None, None
         self.threshold_ = 0.5
         used = self.n_positives_ > 0
@@ -110,6 +107,26 @@ class ExemplarPrior(BaseEstimator):
             z = _pooled_features(sim[:, few], self.n_positives_[few], n) @ self.coef_ + self.intercept_
             self.threshold_ = best_f1_threshold(Y[:, few].reshape(-1), 1.0 / (1.0 + np.exp(-z.reshape(-1))))
         return self
+
+    def _loo_similarity(self, Zn, Y) -> np.ndarray:
+        """Leave-one-out similarity for coded segments, plain similarity for the others."""
+        G = np.asarray((Zn @ self.centroids_.T).todense())  # (n, m): z_i . S_c
+        sq = self.centroid_norms_**2
+        loo_sq = sq[None, :] - 2 * G * Y + Y
+        loo_dot = G - Y
+        return np.divide(loo_dot, np.sqrt(np.clip(loo_sq, 0, None)), out=np.zeros_like(G), where=loo_sq > 1e-9)
+
+    def leave_one_out_proba(self, Z, Y) -> np.ndarray:
+        """Probabilities on the training data ``(Z, Y)`` with each coded segment left out of
+        its own code's centroid: honest estimates for choosing thresholds and blend weights."""
+        check_is_fitted(self, "centroids_")
+        Y = np.asarray(Y, dtype=np.float64)
+        sim = self._loo_similarity(_row_normalize(Z), Y)
+        n = self.n_samples_fit_
+        if self.coef_ is None:
+            return np.broadcast_to((self.n_positives_ + 1) / (n + 2), sim.shape).copy()
+        z = _pooled_features(sim, self.n_positives_, n) @ self.coef_ + self.intercept_
+        return 1.0 / (1.0 + np.exp(-z))
 
     def similarity(self, Z) -> np.ndarray:
         """Cosine similarity of each segment to each code's centroid, ``(n, n_codes)``."""

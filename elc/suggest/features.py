@@ -61,7 +61,7 @@ def simple_lemmatize(texts: Iterable[str], keep_negations: bool = True) -> list[
     stop = STOP_WORDS if keep_negations else _NEGATION_FREE_STOP
     out = []
     for text in texts:
-        low = _NT_RE.sub(" not", (text or "").lower())
+        low = _NT_RE.sub(" not", (text or "").lower().replace("’", "'"))
         toks = [t.split("'")[0] for t in _TOKEN_RE.findall(low)]
         out.append(" ".join(t for t in toks if t and t not in stop))
     return out

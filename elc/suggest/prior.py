@@ -27,6 +27,7 @@ from elc.suggest._base import as_segments, normalize_descriptions
 _DEFAULT_COEF = np.array([9.0, 3.0, 1.5])
 _DEFAULT_INTERCEPT = -3.5
 _MIN_POOLED = 3  # positives (and negatives) needed, in total, to fit the pooled mapping
+_MAX_NEGATIVE_PAIRS = 50_000
 
 
 def _description_docs(descriptions: dict, nlp, keyword_repeat: int) -> list[str]:
@@ -121,8 +122,15 @@ class DescriptionPrior(BaseEstimator):
             return
         from sklearn.linear_model import LogisticRegression
 
-        F = self.features(segs).reshape(-1, 3)
-        lr = LogisticRegression(C=1.0, max_iter=200).fit(F[known], y[known].astype(int))
+        F, y = self.features(segs).reshape(-1, 3)[known], y[known].astype(int)
+        weight = np.ones(len(y))
+        neg = np.flatnonzero(y == 0)
+        if len(neg) > _MAX_NEGATIVE_PAIRS:  # subsample negative pairs, reweighted: same fit, faster
+            keep_neg = np.random.default_rng(0).choice(neg, size=_MAX_NEGATIVE_PAIRS, replace=False)
+            keep = np.concatenate([np.flatnonzero(y == 1), keep_neg])
+            weight = np.where(y[keep] == 1, 1.0, len(neg) / _MAX_NEGATIVE_PAIRS)
+            F, y = F[keep], y[keep]
+        lr = LogisticRegression(C=1.0, max_iter=200).fit(F, y, sample_weight=weight)
         self.coef_ = lr.coef_[0].astype(float)
         self.intercept_ = float(lr.intercept_[0])
         self.fitted_mapping_ = True
