@@ -134,7 +134,10 @@ def build_demo(target: Path, corpus: Path, quiet: bool = False):
     manifest = read_manifests(corpus)
     if not manifest:
         raise ElcError(f"{corpus}: no manifest*.csv listing the transcripts")
+    from elc.deid import originals
+
     tmp = target.with_name(target.name + ".building")
+    originals.remove_sidecar(tmp)
     project = new_project(tmp, guide, codebook if codebook.exists() else None, overwrite=True)
     files = [corpus / name for name in sorted(manifest)]
     if quiet:
@@ -157,6 +160,8 @@ def build_demo(target: Path, corpus: Path, quiet: bool = False):
         load_changes_file(project, changes)
     project.close()
     tmp.replace(target)
+    originals.remove_sidecar(target)
+    originals.move_sidecar(tmp, target)
     for extra in ("-wal", "-shm"):
         (tmp.parent / (tmp.name + extra)).unlink(missing_ok=True)
     return report

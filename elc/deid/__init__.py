@@ -1,8 +1,10 @@
 """De-identification of interview transcripts: detect identifiers, replace them with
 consistent pseudonyms, and map offsets from the original text into the de-identified one.
 
-Nothing here touches the disk or the database, and spaCy is only imported when a
-``Detector`` first needs its pipeline.
+The names exported here touch neither the disk nor the database, and spaCy is only imported
+when a ``Detector`` first needs its pipeline. Two submodules work on a project:
+``elc.deid.originals`` (the ``<project>.originals`` sidecar holding what each replacement hid)
+and ``elc.deid.review`` (accept, reject, add names and spans, allow terms, report).
 """
 
 from .allowlist import DEFAULT_ALLOW_LIST, AllowList

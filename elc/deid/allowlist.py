@@ -60,10 +60,30 @@ def _norm(term: str) -> str:
 
 
 class AllowList:
-    """A case-insensitive phrase list; ``protected_spans`` finds its occurrences in a text."""
+    """A case-insensitive phrase list; ``protected_spans`` finds its occurrences in a text.
+
+    A term written with a leading ``=`` ("=0116 496 0123") is also an *exact* term: a detection
+    whose whole text is that term is dropped whatever its label. Reviewers' rejections are
+    recorded this way, so a decision on one string re-applies on re-import without letting a
+    plain allow-list phrase hide a phone number or NHS number that merely contains it.
+    """
 
     def __init__(self, terms: Iterable[str] = DEFAULT_ALLOW_LIST):
-        self.terms: frozenset[str] = frozenset(_norm(t) for t in terms if t and t.strip())
+        plain: set[str] = set()
+        exact: set[str] = set()
+        for t in terms:
+            if not t or not str(t).strip():
+                continue
+            t = str(t).strip()
+            if t.startswith("="):
+                t = _norm(t[1:])
+                if t:
+                    exact.add(t)
+                    plain.add(t)
+            else:
+                plain.add(_norm(t))
+        self.terms: frozenset[str] = frozenset(plain)
+        self.exact: frozenset[str] = frozenset(exact)
         ordered = sorted(self.terms, key=len, reverse=True)
         if ordered:
             body = "|".join(r"\s+".join(map(re.escape, t.split())) for t in ordered)
@@ -73,7 +93,7 @@ class AllowList:
 
     def extended(self, terms: Iterable[str]) -> "AllowList":
         """A new allow-list with ``terms`` added."""
-        return AllowList(self.terms | {_norm(t) for t in terms})
+        return AllowList([*self.terms, *(f"={t}" for t in self.exact), *terms])
 
     def __contains__(self, term: str) -> bool:
         return _norm(_strip_article(term)) in self.terms or _norm(term) in self.terms

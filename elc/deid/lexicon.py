@@ -200,6 +200,41 @@ FIRST_NAMES = _words(
     zahid zainab zara zoe zofia zubair"""
 )
 
+# Short and familiar forms of first names ("Kev", "Trev", "Baz"), as they are said on the phone.
+# Forms that are also ordinary words (pat, sue, bob, ray, mo...) are in AMBIGUOUS_NAMES instead.
+NICKNAMES = _words(
+    """kev kevvy trev baz bazza gaz gazza daz dazza tez tezza shaz kaz chaz del delboy nige
+    stu davey dougie jonno robbo mags maggie jen jenni jules deb debs bex becs tash tasha cath
+    kath trish tish ange angie bri col clem fred freddy ern ernie wal walt vic vicky jacko
+    mikey mick micky nobby sid alfie albie bert bertie archie jimbo jez jezza stevie benny
+    lenny len mel kel bev sal sally lyn lynda pam pammy rosie suzie suzy tina nikki
+    hels ellie liz lizzie beth betsy babs bella izzy lottie millie tilly jas nav sukh manj
+    bal pav raj rajj sunny kash kully taz naz shaz mo"""
+) - frozenset({"sunny", "mo"})
+FIRST_NAMES = FIRST_NAMES | NICKNAMES
+
+# Languages, nationalities, peoples and faiths (spaCy's NORP and LANGUAGE): what someone speaks
+# or is matters to the analysis (interpreting, leaflets, cultural needs) and identifies nobody on
+# its own, so these are never replaced even when the model mislabels them as places or people.
+# Words that are also common given names or surnames (Christian, Jain) are left out.
+NORP_WORDS = _words(
+    """english british welsh scottish irish scots cornish european american african asian
+    gujarati punjabi hindi urdu bengali bangla sylheti tamil telugu malayalam marathi kannada
+    sindhi pashto dari farsi persian kurdish arabic somali swahili amharic tigrinya oromo yoruba
+    igbo hausa twi akan shona zulu xhosa lingala french german spanish portuguese italian dutch
+    polish czech slovak hungarian romanian bulgarian lithuanian latvian estonian russian
+    ukrainian belarusian serbian croatian bosnian albanian greek turkish cypriot maltese
+    chinese mandarin cantonese hakka vietnamese thai filipino tagalog japanese korean nepali
+    nepalese sinhala sinhalese malay indonesian burmese indian pakistani bangladeshi sri lankan
+    afghan iranian iraqi syrian kurd yemeni sudanese eritrean ethiopian somalian kenyan
+    ugandan tanzanian nigerian ghanaian zimbabwean zambian malawian congolese cameroonian
+    jamaican caribbean trinidadian barbadian guyanese brazilian colombian mexican canadian
+    australian hispanic latino latina arab arabian chinese gypsy roma romani traveller
+    travellers sikh sikhs hindu hindus muslim muslims jains christians catholic
+    catholics protestant anglican methodist baptist pentecostal jewish jew jews buddhist
+    buddhists islamic rastafarian orthodox bsl makaton"""
+)
+
 SURNAMES = _words(
     """abbott adams adeyemi ahmed akhtar ali allen anderson andrews armstrong asante atkinson
     atwal aziz bailey bains baker ball barker barnes barrett bassi bates begum bell bennett

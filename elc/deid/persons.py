@@ -332,7 +332,9 @@ _PAIR_RE = re.compile(rf"(?<![\w'-])(?P<name>{_NAME_TOKEN})\s+and\s+(?:me|i|myse
 _IT_WAS_RE = re.compile(rf"\bit\s+was\s+(?P<name>{_NAME_TOKEN})\s+(?:who|that)\b", re.IGNORECASE)
 _NOT_PERSON = frozenset(
     """queen king god lord jesus christ allah mum mam dad nan nanna grandad grandma mummy daddy
-    sir madam ma'am love duck""".split()
+    sir madam ma'am love duck one two three four five six seven eight nine ten eleven twelve
+    thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty
+    seventy eighty ninety hundred thousand""".split()
 )
 _PROPN_SKIP_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY",
                               "PERCENT", "NORP", "LANGUAGE", "LAW", "EVENT"})
@@ -417,20 +419,61 @@ def role_phrase_follows(text: str, end: int) -> bool:
     return bool(_AFTER_ROLE_RE.match(text[end:end + 40]))
 
 
-class NameList:
-    """The project's own names, matched case-insensitively on word boundaries."""
+def _norm_name(name: str) -> str:
+    return " ".join(str(name).replace("’", "'").casefold().split())
 
-    def __init__(self, names: Iterable[str | tuple[str, str]] = ()):
+
+def name_hash(name: str, salt: str) -> str:
+    """Keyed hash of a project name (case and spacing folded), as stored in the project file."""
+    import hashlib
+    import hmac
+
+    return hmac.new(salt.encode("utf-8"), _norm_name(name).encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def hashed_name_entry(name: str, label: str, salt: str) -> dict:
+    """A project name in the form kept in the project file: ``{"hash", "salt", "words", "label"}``.
+
+    ``NameList`` matches such entries by hashing the word runs of a text, so the name itself
+    need not be written anywhere the analysis data goes."""
+    return {"hash": name_hash(name, salt), "salt": salt, "words": len(_norm_name(name).split()),
+            "label": label}
+
+
+_HASH_TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+class NameList:
+    """The project's own names, matched case-insensitively on word boundaries.
+
+    Entries are names (``CUSTOM``), ``(name, label)`` pairs (tuples, or two-item lists as they come
+    back from JSON), ``{"name": ..., "label": ...}`` dicts, or hashed entries made by
+    :func:`hashed_name_entry`.
+    """
+
+    def __init__(self, names: Iterable = ()):
         entries: dict[str, str] = {}
+        hashed: dict[str, dict[str, str]] = {}  # salt -> hash -> label
+        sizes: set[int] = set()
         for item in names:
-            if isinstance(item, tuple):
-                name, label = item
+            label = "CUSTOM"
+            if isinstance(item, dict):
+                if "hash" in item:
+                    hashed.setdefault(str(item.get("salt", "")), {})[str(item["hash"])] = \
+                        str(item.get("label") or "CUSTOM")
+                    sizes.add(max(1, int(item.get("words", 1) or 1)))
+                    continue
+                name, label = item.get("name", ""), item.get("label") or "CUSTOM"
+            elif isinstance(item, (tuple, list)):
+                name, label = (item[0], item[1]) if len(item) > 1 else (item[0] if item else "", "CUSTOM")
             else:
-                name, label = item, "CUSTOM"
+                name = item
             name = " ".join(str(name).split())
             if name:
-                entries[name.casefold()] = label
+                entries[name.casefold()] = str(label)
         self.entries = entries
+        self.hashed = hashed
+        self._sizes = sorted(sizes, reverse=True)
         if entries:
             body = "|".join(
                 r"\s+".join(map(re.escape, n.split()))
@@ -441,14 +484,48 @@ class NameList:
             self._pattern = None
 
     def __bool__(self) -> bool:
-        return bool(self.entries)
+        return bool(self.entries) or bool(self.hashed)
 
     def find(self, text: str) -> Iterator[Detection]:
-        if self._pattern is None:
-            return
-        for m in self._pattern.finditer(text):
-            label = self.entries.get(" ".join(m.group().casefold().split()), "CUSTOM")
-            yield Detection(m.start(), m.end(), label, m.group(), "list", 0.95)
+        if self._pattern is not None:
+            for m in self._pattern.finditer(text):
+                label = self.entries.get(" ".join(m.group().casefold().split()), "CUSTOM")
+                yield Detection(m.start(), m.end(), label, m.group(), "list", 0.95)
+        if self.hashed:
+            yield from self._find_hashed(text)
+
+    def _find_hashed(self, text: str) -> Iterator[Detection]:
+        tokens = list(_HASH_TOKEN.finditer(text))
+        taken_until = 0
+        for i, first in enumerate(tokens):
+            if first.start() < taken_until:
+                continue
+            hit = None
+            for n in self._sizes:
+                if i + n > len(tokens):
+                    continue
+                run = tokens[i:i + n]
+                if any(not text[a.end():b.start()].isspace() for a, b in zip(run, run[1:])):
+                    continue
+                key = " ".join(t.group() for t in run)
+                candidates = [(key, run[-1].end())]
+                low = key.casefold().replace("’", "'")
+                if low.endswith("'s"):
+                    candidates.append((key[:-2], run[-1].end() - 2))
+                for cand, end in candidates:
+                    for salt, table in self.hashed.items():
+                        label = table.get(name_hash(cand, salt))
+                        if label is not None:
+                            hit = (end, label)
+                            break
+                    if hit:
+                        break
+                if hit:
+                    break
+            if hit:
+                end, label = hit
+                taken_until = end
+                yield Detection(first.start(), end, label, text[first.start():end], "list", 0.95)
 
 
 def person_rule_detections(text: str, doc: Any = None, gazetteer: bool = True) -> list[Detection]:

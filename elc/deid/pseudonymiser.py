@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +24,7 @@ TYPED_TAGS = {
     "ORG": "[organisation]",
 }
 PERSON_LABELS = frozenset({"PERSON", "CUSTOM"})
-_STATE_VERSION = 1
+_STATE_VERSION = 2
 _PUNCT = re.compile(r"[^\w\s'-]")
 _TITLE_WORDS = frozenset(TITLES) | {"the"}
 
@@ -48,18 +51,34 @@ class Pseudonymiser:
     keeps the tag of their first mention. Surname-only ("Mrs Hughes") and first-name-only
     mentions are linked to a full name when exactly one known person fits. Other labels get
     typed tags (``[phone]``, ``[postcode]`` ...). ``to_dict``/``from_dict`` round-trip the state.
+
+    Names are never kept in clear: each word of a normalised name is replaced by a keyed hash
+    (HMAC-SHA256 with a random per-mapping ``salt``) before it is stored or compared, so the state
+    saved in a project file links mentions without spelling out who was mentioned. (The salt is
+    saved with the state: this stops casual reading and text search, not a dictionary attack by
+    someone holding the project file.)
     """
 
-    def __init__(self) -> None:
+    def __init__(self, salt: str | None = None) -> None:
         self._people: list[dict[str, Any]] = []
         self._index: dict[str, int] = {}
         self._counters: dict[str, int] = {}
+        self.salt = salt or secrets.token_hex(16)
+        self._salt_bytes = self.salt.encode("ascii")
+
+    def _hash(self, key: str) -> str:
+        """The stored form of a normalised name: one keyed hash per word, space-separated."""
+        return " ".join(
+            hmac.new(self._salt_bytes, w.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
+            for w in key.split()
+        )
 
     # ------------------------------------------------------------------ state
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready copy of the mapping."""
         return {
             "version": _STATE_VERSION,
+            "salt": self.salt,
             "counters": dict(self._counters),
             "people": [
                 {"tag": p["tag"], "role": p["role"], "names": list(p["names"]),
@@ -70,16 +89,23 @@ class Pseudonymiser:
 
     @classmethod
     def from_dict(cls, state: dict[str, Any] | None) -> "Pseudonymiser":
-        """Rebuild a pseudonymiser saved with ``to_dict``."""
-        self = cls()
+        """Rebuild a pseudonymiser saved with ``to_dict`` (version-1 states, which held names in
+        clear, are hashed on the way in)."""
         if not state:
-            return self
-        if state.get("version", _STATE_VERSION) > _STATE_VERSION:
+            return cls()
+        version = int(state.get("version", 1))
+        if version > _STATE_VERSION:
             raise ValueError("pseudonym state was written by a newer elc")
+        self = cls(state.get("salt") if version >= 2 else None)
+
+        def stored(name: str) -> str:
+            return name if version >= 2 else self._hash(name)
+
         self._counters = {str(k): int(v) for k, v in state.get("counters", {}).items()}
         for p in state.get("people", []):
-            rec = {"tag": p["tag"], "role": p.get("role", "Person"), "names": list(p["names"]),
-                   "titled": set(p.get("titled", ()))}
+            rec = {"tag": p["tag"], "role": p.get("role", "Person"),
+                   "names": [stored(n) for n in p["names"]],
+                   "titled": {stored(n) for n in p.get("titled", ())}}
             self._people.append(rec)
             for n in rec["names"]:
                 self._index.setdefault(n, len(self._people) - 1)
@@ -90,8 +116,14 @@ class Pseudonymiser:
 
     @property
     def people(self) -> list[dict[str, Any]]:
-        """Read-only view: one dict per person (tag, role, names)."""
+        """Read-only view: one dict per person (tag, role, hashed names)."""
         return [dict(p, names=list(p["names"]), titled=sorted(p["titled"])) for p in self._people]
+
+    def known(self, surface: str) -> str | None:
+        """The tag already given to this exact name (after normalisation), else ``None``."""
+        key, _ = normalise_name(surface)
+        idx = self._index.get(self._hash(key)) if key else None
+        return self._people[idx]["tag"] if idx is not None else None
 
     # ------------------------------------------------------------------ tags
     def person_tag(self, surface: str, role: str | None = None) -> str:
@@ -99,6 +131,7 @@ class Pseudonymiser:
         key, titled = normalise_name(surface)
         if not key:
             key = surface.casefold().strip() or "?"
+        key = self._hash(key)
         idx = self._find(key, titled)
         if idx is None:
             stem = role or "Person"

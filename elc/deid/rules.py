@@ -131,23 +131,52 @@ def find_postcodes(text: str) -> Iterator[Detection]:
 
 # --------------------------------------------------------------------------- emails
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+%-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_SPELLED = r"[a-z0-9](?:[\s,]+[a-z0-9]\b){1,40}"  # "g m a i l", "j, o"
 _SPOKEN_EMAIL = re.compile(
     r"\b[a-z0-9]+(?:\s*(?:\bdot\b|\bunderscore\b|\bhyphen\b|\bdash\b|[._-])\s*[a-z0-9]+)*"
-    r"\s+(?:at|@)\s+[a-z0-9-]+(?:\s+dot\s+[a-z0-9-]+)*\s+dot\s+(?:com|net|org|uk|co\s+dot\s+uk"
+    r"\s+(?:at|@)(?:\s+(?:sign|symbol))?\s+"
+    rf"(?:{_SPELLED}|[a-z0-9-]+)(?:\s+dot\s+[a-z0-9-]+)*\s+dot\s+(?:com|net|org|uk|co\s+dot\s+uk"
     r"|org\s+dot\s+uk|nhs\s+dot\s+(?:uk|net)|ac\s+dot\s+uk|gov\s+dot\s+uk)\b",
     re.IGNORECASE,
 )
+# Pieces of an address read out letter by letter, before the part the pattern above matched.
+_SPELL_WORDS = frozenset("""dot underscore hyphen dash capital small lower upper lowercase
+    uppercase case double treble triple""".split())
+_SPELL_TOKEN = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]")
+
+
+def _spelled_start(text: str, start: int) -> int:
+    """Move ``start`` left over a letter-by-letter spelling ("j, o, dot, s, m, i, t, h")."""
+    tokens = list(_SPELL_TOKEN.finditer(text, max(0, start - 200), start))
+    new_start = start
+    letters = 0
+    for tok in reversed(tokens):
+        word = tok.group()
+        if word in ",.-_":
+            continue
+        before = text[tok.start() - 1] if tok.start() else " "
+        if before not in " \t\n,(\"“":
+            break  # "it's": a letter hanging off a word is not spelling
+        if len(word) == 1 and word.isalnum() or word.lower() in _SPELL_WORDS:
+            if len(word) == 1:
+                letters += 1
+            new_start = tok.start()
+            continue
+        break
+    return new_start if letters >= 2 else start
 
 
 def find_emails(text: str) -> Iterator[Detection]:
-    """Written addresses (a@b.co.uk) and read-out ones ("jo dot smith at gmail dot com")."""
+    """Written addresses (a@b.co.uk) and read-out ones ("jo dot smith at gmail dot com"),
+    including ones spelled letter by letter ("j, o, dot, s, m, i, t, h at g m a i l dot com")."""
     for m in _EMAIL.finditer(text):
         yield Detection(m.start(), m.end(), "EMAIL", m.group(), "rule", 0.99)
     for m in _SPOKEN_EMAIL.finditer(text):
         start = m.start()
         if m.group().split()[0].lower() in FILLERS:
             continue
-        yield Detection(start, m.end(), "EMAIL", m.group(), "rule", 0.9)
+        start = _spelled_start(text, start)
+        yield Detection(start, m.end(), "EMAIL", text[start:m.end()], "rule", 0.9)
 
 
 # --------------------------------------------------------------------------- dates of birth
@@ -162,21 +191,30 @@ _ORD_WORDS = (
     r"|thirty[\s-]first)"
 )
 _NUM_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|oh)"
-_YEAR = rf"(?:(?:19|20)\d\d|'\d\d|\d\d(?![\d:])|nineteen(?:[\s-]{_NUM_WORDS}){{1,2}}|two thousand(?:\s+and)?(?:[\s-]{_NUM_WORDS}){{0,2}})"
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_YEAR = (rf"(?:(?:19|20)\d\d|'\d\d|\d\d(?![\d:])|nineteen(?:[\s-]{_NUM_WORDS}){{1,2}}"
+         rf"|two thousand(?:\s+and)?(?:[\s-]{_NUM_WORDS}){{0,2}}|{_TENS}(?:[\s-]{_UNITS})?(?![\w-]))")
 _DAY = rf"(?:[0-3]?\d(?:st|nd|rd|th)?|{_ORD_WORDS})"
 _DATE = re.compile(
     r"(?<![\w/.-])(?:"
     r"[0-3]?\d[/.-][01]?\d[/.-](?:\d{4}|\d{2})(?![\w/-]|\.\d)"
     rf"|{_DAY}\s+(?:of\s+)?{_MONTHS}(?:,?\s+{_YEAR})?"
     rf"|{_MONTHS}\s+(?:the\s+)?{_DAY}(?:,?\s+{_YEAR})?"
+    rf"|{_MONTHS},?\s+(?:of\s+)?(?:(?:19|20)\d\d|'\d\d)"
     r")(?![\w])",
     re.IGNORECASE,
 )
 _DOB_TRIGGER = re.compile(
-    r"\b(?:born|d\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s*date|birthday|b'?day"
+    r"\b(?:born|d\.?\s?o\.?\s?b\b\.?|date[\s-]+of[\s-]+birth|birth[\s-]*date|birthday|b'?day"
     r"|birth)\b",
     re.IGNORECASE,
 )
+_NUMERIC_DATE = re.compile(r"[0-3]?\d[/.-][01]?\d[/.-](\d{4}|\d{2})")
+# A numeric date after a DOB phrase may follow a sentence break ("Date of birth? 03/09/1958").
+_NUMERIC_WINDOW = 100
+# A full numeric date this many years back or more is a birth date (or as personal) on its own.
+_OLD_DATE_YEARS = 16
 _BOUNDARY = re.compile(r"[.?!\n]\s|;")
 
 
@@ -190,22 +228,31 @@ def _dates(text: str) -> Iterator[re.Match]:
 
 
 def find_dobs(text: str) -> Iterator[Detection]:
-    """Dates within a short window of "born", "DOB", "date of birth" or "birthday"."""
+    """Dates within a short window of "born", "DOB", "date of birth" or "birthday"; full numeric
+    dates a little further after such a phrase (even past a sentence break); and full numeric
+    dates with a four-digit year long past ("03/09/1958"), which in an interview are birth dates."""
+    import datetime
+
     triggers = [(t.start(), t.end()) for t in _DOB_TRIGGER.finditer(text)]
-    if not triggers:
-        return
+    old_year = datetime.date.today().year - _OLD_DATE_YEARS
     for m in _dates(text):
+        numeric = _NUMERIC_DATE.fullmatch(m.group())
+        hit = False
         for ts, te in triggers:
-            if te <= m.start() and m.start() - te <= 60:
+            if te <= m.start() and m.start() - te <= (_NUMERIC_WINDOW if numeric else 60):
                 gap = text[te:m.start()]
             elif m.end() <= ts and ts - m.end() <= 35:
                 gap = text[m.end():ts]
             else:
                 continue
-            if _BOUNDARY.search(gap):
+            if _BOUNDARY.search(gap) and not (numeric and gap.count("\n") < 2):
                 continue
-            yield Detection(m.start(), m.end(), "DOB", m.group(), "rule", 0.9)
+            hit = True
             break
+        if hit:
+            yield Detection(m.start(), m.end(), "DOB", m.group(), "rule", 0.9)
+        elif numeric and len(numeric.group(1)) == 4 and 1900 <= int(numeric.group(1)) <= old_year:
+            yield Detection(m.start(), m.end(), "DOB", m.group(), "rule", 0.75)
 
 
 # --------------------------------------------------------------------------- addresses
@@ -260,6 +307,8 @@ _ORG_SUFFIX = (
     r"|Lodge|Manor|Court|House|Hall)"
 )
 _ORG_CAP = re.compile(rf"\b((?:{_CAP}\s+){{1,3}}){_ORG_SUFFIX}\b")
+# Care homes are often "<invented word> <Grange|Meadows|View ...>": one or two capitalised words.
+_CARE_HOME = re.compile(rf"\b((?:{_CAP}\s+){{1,2}})(?:Grange|Meadows|View|Lodge|Manor|Court|House)\b")
 _ORG_LOWER_SUFFIX = re.compile(
     r"\b(?:care\s+home|nursing\s+home|residential\s+home|medical\s+centre|health\s+centre"
     r"|private\s+hire|taxis|cabs|surgery)\b"
@@ -304,6 +353,16 @@ def find_orgs(text: str) -> Iterator[Detection]:
         # drop leading sentence-initial function words ("The Rosewood Care Home")
         start = m.start()
         while words and words[0].lower() in _GENERIC_FIRST:
+            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end()
+            words = words[1:]
+        if not words or not _org_words_ok(words, False):
+            continue
+        yield Detection(start, m.end(), "ORG", text[start:m.end()], "rule", 0.85)
+    for m in _CARE_HOME.finditer(text):
+        words = m.group(1).split()
+        start = m.start()
+        while words and (words[0].lower() in _GENERIC_FIRST or words[0].lower() in COMMON_WORDS
+                         or words[0].lower() in FILLERS):
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end()
             words = words[1:]
         if not words or not _org_words_ok(words, False):

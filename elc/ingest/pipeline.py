@@ -124,6 +124,9 @@ class _NoDeid:
     def detect_doc(self, doc):
         return []
 
+    def detect_docs(self, docs):
+        return [[] for _ in docs]
+
 
 def _deid_tools(project, nlp, enabled: bool):
     if not enabled:
@@ -239,10 +242,12 @@ def build_source(transcript: RawTranscript, docs: list, participant: str | None,
     offset = 0
     last_question = ""
     words = 0
+    # names found confidently in one turn are replaced wherever they recur in the interview
+    all_dets = detector.detect_docs(docs)
     for turn_index, (turn, doc) in enumerate(zip(transcript.turns, docs)):
         role = roles.get(turn.speaker, "other")
         label = display_label(turn.speaker, role, participant, others)
-        dets = detector.detect_doc(doc)
+        dets = all_dets[turn_index]
         new_text, repl = _apply(doc.text, dets, pseudonymiser)
         prefix = f"{label}: "
         turn_start = offset

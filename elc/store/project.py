@@ -75,8 +75,11 @@ class Project:
             for extra in ("-wal", "-shm"):
                 Path(tmp + extra).unlink(missing_ok=True)
             if overwrite:
+                from elc.deid.originals import remove_sidecar
+
                 for extra in ("-wal", "-shm"):
                     Path(str(path) + extra).unlink(missing_ok=True)
+                remove_sidecar(path)
             os.replace(tmp, path)
         finally:
             for extra in ("", "-wal", "-shm"):
