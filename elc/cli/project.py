@@ -191,4 +191,4 @@ def demo(target, corpus, rebuild, coder, no_ui):
 
         _print_status(compute(open_or_fail(str(target))))
         return
-    run_app(str(target), coder=coder)
+    run_app(str(target), coder=coder, live_suggestions=True)

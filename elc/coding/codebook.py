@@ -95,8 +95,15 @@ class Codebook:
         if source_id == target_id:
             raise CodingError("cannot merge a code into itself")
         with self.project.engine.begin() as conn:
-            self._get(conn, source_id)
+            source = self._get(conn, source_id)
             self._get(conn, target_id)
+            ancestor = conn.execute(select(s.codes.c.parent_id).where(s.codes.c.id == target_id)).scalar()
+            while ancestor is not None:  # merging a parent into its own sub-code: lift the sub-code first
+                if ancestor == source_id:
+                    conn.execute(s.codes.update().where(s.codes.c.id == target_id)
+                                 .values(parent_id=source["parent_id"]))
+                    break
+                ancestor = conn.execute(select(s.codes.c.parent_id).where(s.codes.c.id == ancestor)).scalar()
             moved = [r[0] for r in conn.execute(select(s.codings.c.id).where(s.codings.c.code_id == source_id))]
             conn.execute(s.codings.update().where(s.codings.c.code_id == source_id).values(code_id=target_id))
             conn.execute(s.codes.update().where(s.codes.c.parent_id == source_id).values(parent_id=target_id))

@@ -87,6 +87,13 @@ class Project:
         return cls.open(path)
 
     def close(self) -> None:
+        """Checkpoint the WAL into the main file (so the .elc alone is the whole project), then close."""
+        if self.engine.dialect.name == "sqlite":
+            try:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            except Exception:  # a busy reader elsewhere: the WAL stays and SQLite replays it next open
+                pass
         self.engine.dispose()
 
     def __enter__(self):

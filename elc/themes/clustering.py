@@ -4,6 +4,11 @@
 * :class:`SilhouetteKMeans` for small corpora, where HDBSCAN's density estimate has too few
   points and leaves nearly everything as an outlier: k-means with k chosen by the silhouette
   over a small range. It never produces outliers.
+* :func:`refine_by_centroids`: after HDBSCAN (on the 5-d UMAP map) has found the themes, a few
+  spherical k-means steps in the full embedding space, started from those themes, move each
+  segment to its nearest theme centroid. UMAP's map distorts distances; the refinement undoes
+  that at the borders between themes. On the NHS feedback benchmark it raised the agreement
+  with the human labels at both 2,000 and 19,000 segments (see bench/themes.py).
 """
 
 from __future__ import annotations
@@ -14,13 +19,15 @@ from elc.themes._errors import missing_dependency
 
 
 def scaled_min_cluster_size(n: int) -> int:
-    """Smallest theme HDBSCAN may form: about 0.2% of the segments, at least 10."""
-    return int(max(10, round(n * 0.002)))
+    """Smallest theme HDBSCAN may form: half the square root of the number of segments, at
+    least 10 (10 at 400 segments, 22 at 2,000, 71 at 20,000)."""
+    return int(max(10, round(0.5 * np.sqrt(n))))
 
 
 def scaled_n_neighbors(n: int) -> int:
-    """UMAP neighbourhood: grows slowly with corpus size (10 at 200 segments, 30 at 20,000)."""
-    return int(np.clip(round(np.sqrt(n) / 5), 10, 30))
+    """UMAP neighbourhood: grows with the corpus from 10 (up to ~1,000 segments) to 15
+    (BERTopic's default, from ~2,000)."""
+    return int(np.clip(round(np.sqrt(n) / 3), 10, 15))
 
 
 def make_hdbscan(n: int, min_cluster_size: int | None = None, min_samples: int | None = None):
@@ -107,3 +114,40 @@ class SilhouetteKMeans:
         norms = np.linalg.norm(X, axis=1, keepdims=True)
         X = X / np.where(norms > 0, norms, 1.0)
         return np.argmax(X @ self.cluster_centers_.T, axis=1)
+
+
+def refine_by_centroids(embeddings: np.ndarray, labels, max_iter: int = 10) -> tuple[np.ndarray, int]:
+    """Spherical k-means in embedding space, started from ``labels`` (-1 = unassigned).
+
+    Every row with a non-zero embedding ends up in the theme whose centroid it is most similar
+    to; themes that lose all their rows disappear. Returns the new labels, numbered 0..k-1 by
+    size (largest first, ties by old id) as BERTopic numbers topics, and the iterations run.
+    Zero rows keep their label. Deterministic.
+    """
+    X = np.asarray(embeddings, dtype=np.float64)
+    labels = np.asarray(labels, dtype=int).copy()
+    norms = np.linalg.norm(X, axis=1)
+    live = norms > 0
+    Xn = X / np.where(norms > 0, norms, 1.0)[:, None]
+    ids = sorted(set(labels[labels >= 0].tolist()))
+    if not ids:
+        return labels, 0
+    current = labels.copy()
+    it = 0
+    for it in range(1, max_iter + 1):
+        centroids = np.stack([Xn[(current == t) & live].sum(axis=0) if ((current == t) & live).any()
+                              else np.zeros(X.shape[1]) for t in ids])
+        cn = np.linalg.norm(centroids, axis=1, keepdims=True)
+        centroids = centroids / np.where(cn > 0, cn, 1.0)
+        sims = Xn[live] @ centroids.T
+        sims[:, (cn[:, 0] == 0)] = -np.inf
+        new = current.copy()
+        new[live] = np.asarray(ids)[np.argmax(np.round(sims, 9), axis=1)]
+        if np.array_equal(new, current):
+            break
+        current = new
+    kept = [t for t in ids if (current == t).any()]
+    by_size = sorted(kept, key=lambda t: (-int((current == t).sum()), t))
+    mapping = {t: i for i, t in enumerate(by_size)}
+    out = np.array([mapping.get(int(v), -1) if v >= 0 else -1 for v in current], dtype=int)
+    return out, it

@@ -11,12 +11,14 @@ A decision is a dict the store can persist as JSON::
 The constructors (:func:`rename_theme`, :func:`merge_themes`, ...) record the keywords the
 theme had when the researcher decided, because theme ids are not stable across runs: a re-run
 after importing more interviews numbers themes afresh. :func:`apply_decisions` replays the list
-on a fitted model in order and finds each referenced theme by id when its keywords still match
-(Jaccard overlap of the keyword words >= ``min_jaccard``), else by the best keyword match; a
-decision whose theme cannot be found is reported as ``"unmatched"`` and skipped, never guessed.
+on a fitted model in order and finds each referenced theme by keywords: the theme whose top
+keywords overlap most with the recorded ones (Jaccard overlap of their words, at least
+``min_jaccard``; the recorded id wins ties, so within one run ids simply hold). A decision
+whose theme cannot be found is reported as ``"unmatched"`` and skipped, never guessed.
 
 Ids after decisions are stable within a run: a merge keeps the smallest id, a split keeps the
-id for its largest part and numbers the others after the highest id, a discard sends the
+id for its largest part and numbers the others after the highest id used so far (an id is
+never reused), a discard sends the
 theme's segments to -1 (unassigned). Decisions are applied to a copy; the fitted model is left
 as it was.
 """
@@ -139,22 +141,24 @@ def promote_to_code(model, theme_id: int, name: str | None = None, n_examples: i
 
 # ---------------------------------------------------------------- replay
 def _resolve(ref_id, ref_keywords, current: dict[int, list[str]], min_jaccard: float) -> tuple[int | None, float]:
-    """Theme id in ``current`` (id -> keywords) that the reference means, and the overlap."""
+    """Theme id in ``current`` (id -> keywords) that the reference means, and the overlap.
+
+    The theme whose keywords overlap most with the recorded ones (Jaccard of their words),
+    if at least ``min_jaccard``; the recorded id wins ties. Without recorded keywords, the id.
+    """
     candidates = {t: kw for t, kw in current.items() if t != OUTLIER}
-    if ref_id is not None and int(ref_id) in candidates:
-        if not ref_keywords:
-            return int(ref_id), 1.0
-        score = jaccard(ref_keywords, candidates[int(ref_id)])
-        if score >= min_jaccard:
-            return int(ref_id), score
+    ref = int(ref_id) if ref_id is not None else None
     if not ref_keywords:
+        return (ref, 1.0) if ref in candidates else (None, 0.0)
+    scores = {t: jaccard(ref_keywords, kw) for t, kw in candidates.items()}
+    if not scores:
         return None, 0.0
-    best, best_score = None, 0.0
-    for t in sorted(candidates):
-        score = jaccard(ref_keywords, candidates[t])
-        if score > best_score + 1e-12:
-            best, best_score = t, score
-    return (best, best_score) if best is not None and best_score >= min_jaccard else (None, best_score)
+    best = max(scores.values())
+    if best < min_jaccard:
+        return None, best
+    if ref in scores and scores[ref] >= best - 1e-12:
+        return ref, best
+    return min(t for t, v in scores.items() if v >= best - 1e-12), best
 
 
 def _split_rows(embeddings: np.ndarray, rows: np.ndarray, k: int, random_state: int) -> list[np.ndarray]:
@@ -190,6 +194,7 @@ def apply_decisions(model, decisions: Sequence[dict], min_jaccard: float = DEFAU
                                                                    seed_words=seeds).items()}
 
     current = current_keywords()
+    highest = int(max(base.max(), 0))  # new ids never reuse one that existed in this replay
     log: list[dict] = []
     promotions: list[tuple[int, str | None, dict]] = []
     changed = False
@@ -246,12 +251,11 @@ def apply_decisions(model, decisions: Sequence[dict], min_jaccard: float = DEFAU
                     entry.update(status="skipped", reason="the theme's segments are identical")
                     log.append(entry)
                     continue
-                next_id = int(max(assignments.max(), max(current)) + 1)
                 new_ids = [tid]
                 for p in parts[1:]:
-                    assignments[p] = next_id
-                    new_ids.append(next_id)
-                    next_id += 1
+                    highest += 1
+                    assignments[p] = highest
+                    new_ids.append(highest)
                 labels.pop(tid, None)
                 entry.update(status="applied", result=new_ids)
                 changed = True

@@ -35,7 +35,7 @@ def _seed_multiplier(words: Sequence[str], seed_words: Iterable[str] | None) -> 
     return np.array([1.2 if w in seeds else 1.0 for w in words])  # as BERTopic does for seed topics
 
 
-def ctfidf(X, labels, words: Sequence[str], seed_words=None, reduce_frequent_words: bool = True):
+def ctfidf(X, labels, words: Sequence[str], seed_words=None, reduce_frequent_words: bool = False):
     """(classes, fitted ClassTfidfTransformer, c-TF-IDF matrix) for the labels, -1 included if present."""
     import scipy.sparse as sp
     from bertopic.vectorizers import ClassTfidfTransformer
@@ -47,23 +47,42 @@ def ctfidf(X, labels, words: Sequence[str], seed_words=None, reduce_frequent_wor
     return classes, model, sp.csr_matrix(model.transform(counts))
 
 
-def top_words(matrix, words: Sequence[str], top_n: int = 10) -> list[list[tuple[str, float]]]:
-    """Top ``top_n`` (word, score) pairs of each row, highest first, zero scores left out."""
+def top_words(matrix, words: Sequence[str], top_n: int = 10, supported=None) -> list[list[tuple[str, float]]]:
+    """Top ``top_n`` (word, score) pairs of each row, highest first, zero scores left out.
+
+    ``supported`` (same shape, boolean, optional) puts terms used by enough of the class's
+    segments before the rest, so a rare bigram from one long segment does not name a theme.
+    """
     words = np.asarray(words, dtype=object)
     out = []
-    dense_ok = matrix.shape[1] <= 200_000
     for i in range(matrix.shape[0]):
         row = matrix.getrow(i)
         if row.nnz == 0:
             out.append([])
             continue
         vals, idx = row.data, row.indices
-        order = np.lexsort((idx, -vals))[:top_n] if dense_ok else np.argsort(-vals, kind="stable")[:top_n]
+        keys = [idx, -np.round(vals, 12)]
+        if supported is not None:
+            keys.append(~np.asarray(supported.getrow(i)[:, idx].toarray()).ravel().astype(bool))
+        order = np.lexsort(keys)[:top_n]
         out.append([(str(words[idx[j]]), float(vals[j])) for j in order if vals[j] > 0])
     return out
 
 
-def theme_keywords(X, labels, words, top_n: int = 10, seed_words=None) -> dict[int, list[tuple[str, float]]]:
-    """c-TF-IDF keywords of every theme in ``labels`` (the outlier class -1 included)."""
+def theme_keywords(X, labels, words, top_n: int = 10, seed_words=None,
+                   min_support: float = 0.03) -> dict[int, list[tuple[str, float]]]:
+    """c-TF-IDF keywords of every theme in ``labels`` (the outlier class -1 included).
+
+    Terms found in at least ``max(2, min_support x size)`` of a theme's segments rank first.
+    """
+    import scipy.sparse as sp
+
     classes, _, matrix = ctfidf(X, labels, words, seed_words=seed_words)
-    return dict(zip(classes, top_words(matrix, words, top_n)))
+    labels = np.asarray(labels)
+    sizes = np.array([(labels == c).sum() for c in classes], dtype=float)
+    binary = sp.csr_matrix(X, copy=True)
+    binary.data = np.ones_like(binary.data, dtype=np.float64)
+    df = class_matrix(binary, labels, classes)
+    need = np.maximum(2.0, min_support * sizes)
+    supported = sp.csr_matrix(sp.diags(1.0 / need) @ df >= 1.0)
+    return dict(zip(classes, top_words(matrix, words, top_n, supported=supported)))

@@ -25,7 +25,13 @@ import numpy as np
 import pandas as pd
 
 from elc.themes._errors import ThemesError, missing_dependency
-from elc.themes.clustering import SilhouetteKMeans, make_hdbscan, scaled_min_cluster_size, scaled_n_neighbors
+from elc.themes.clustering import (
+    SilhouetteKMeans,
+    make_hdbscan,
+    refine_by_centroids,
+    scaled_min_cluster_size,
+    scaled_n_neighbors,
+)
 from elc.themes.embedding import DEFAULT_EMBEDDER, make_embedder
 from elc.themes.keywords import theme_keywords
 from elc.themes.profile import OUTLIER, build_profiles, normalise_touchpoints
@@ -43,6 +49,9 @@ REQUIRED_COLUMNS = ("segment_id", "text")
 def prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
     """Validate and normalise the input frame; adds ``doc``, ``usable`` and ``n_words``.
 
+    Rows come back sorted by segment id (a canonical order, so the themes do not depend on the
+    order the store returned the rows in).
+
     Required: ``segment_id``, ``text``. Optional: ``lemmas``, ``community`` (default
     "(all)"), ``participant_id``, ``touchpoints`` (list of names), ``valence``.
     """
@@ -55,6 +64,10 @@ def prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
     if seg["segment_id"].duplicated().any():
         dup = seg.loc[seg["segment_id"].duplicated(), "segment_id"].iloc[0]
         raise ThemesError(f"segment_id {dup!r} appears more than once; each segment needs its own id.")
+    # A canonical order (by segment id), so themes do not depend on the order rows arrive in.
+    order = sorted(range(len(seg)), key=lambda i: (str(type(seg["segment_id"].iat[i]).__name__),
+                                                   str(seg["segment_id"].iat[i])))
+    seg = seg.iloc[order].reset_index(drop=True)
     n = len(seg)
     frame = pd.DataFrame({
         "segment_id": seg["segment_id"].to_numpy(dtype=object),
@@ -76,16 +89,24 @@ def prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+class _BelowError(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR
+
+
 @contextlib.contextmanager
 def _quiet_bertopic(verbose: bool):
+    """Silence BERTopic's info and warning messages (e.g. about the re-assigned outliers, which
+    elc does on purpose). A filter, because BERTopic resets its logger's level when built."""
     logger = logging.getLogger("BERTopic")
-    old = logger.level
-    if not verbose:
-        logger.setLevel(logging.ERROR)
+    quiet = None if verbose else _BelowError()
+    if quiet is not None:
+        logger.addFilter(quiet)
     try:
         yield
     finally:
-        logger.setLevel(old)
+        if quiet is not None:
+            logger.removeFilter(quiet)
 
 
 def _import_bertopic():
@@ -94,6 +115,13 @@ def _import_bertopic():
     except ModuleNotFoundError as exc:
         raise missing_dependency("bertopic", "Finding themes") from exc
     return BERTopic
+
+
+def _set_topic_embeddings(tm, embeddings: np.ndarray, topics) -> None:
+    """Topic vectors as BERTopic computes them from document embeddings (mean per topic, in
+    topic order, -1 first), after the assignments changed outside its ``fit``."""
+    topics = np.asarray(topics)
+    tm.topic_embeddings_ = np.stack([embeddings[topics == t].mean(axis=0) for t in sorted(set(topics.tolist()))])
 
 
 def make_vectorizer(n_docs: int):
@@ -107,7 +135,7 @@ def make_vectorizer(n_docs: int):
 def make_ctfidf():
     from bertopic.vectorizers import ClassTfidfTransformer
 
-    return ClassTfidfTransformer(reduce_frequent_words=True)
+    return ClassTfidfTransformer()
 
 
 class ThemeModel:
@@ -135,6 +163,10 @@ class ThemeModel:
         How HDBSCAN's outliers (-1) are re-assigned (BERTopic ``reduce_outliers``); None keeps them.
     outlier_threshold : float
         Minimum similarity for re-assigning an outlier.
+    refine : bool
+        After HDBSCAN, move each segment to its nearest theme centroid in the embedding space
+        (spherical k-means steps started from the HDBSCAN themes, see
+        :func:`elc.themes.clustering.refine_by_centroids`). HDBSCAN path only.
     n_quotes : int
         Representative quotes per theme (3-5 is typical).
     verbose : bool
@@ -142,7 +174,7 @@ class ThemeModel:
     Learned attributes
     ------------------
     themes_ : DataFrame, one row per theme (see :func:`elc.themes.profile.build_profiles`)
-    assignments_ : Series segment_id -> theme id (-1 = outlier / no usable words)
+    assignments_ : Series segment_id -> theme id (-1 = outlier / no usable words), in input order
     per_community_ : DataFrame, one row per theme x community
     topics_per_class_ : DataFrame from BERTopic ``topics_per_class`` (classes = community)
     method_ : str, ``"bertopic-hdbscan"`` or ``"bertopic-kmeans"``
@@ -162,6 +194,7 @@ class ThemeModel:
         small_corpus_threshold: int = SMALL_CORPUS_THRESHOLD,
         outlier_strategy: str | None = "embeddings",
         outlier_threshold: float = 0.0,
+        refine: bool = True,
         n_quotes: int = 5,
         top_n_words: int = 10,
         verbose: bool = False,
@@ -175,6 +208,7 @@ class ThemeModel:
         self.small_corpus_threshold = small_corpus_threshold
         self.outlier_strategy = outlier_strategy
         self.outlier_threshold = outlier_threshold
+        self.refine = refine
         self.n_quotes = n_quotes
         self.top_n_words = top_n_words
         self.verbose = verbose
@@ -188,6 +222,7 @@ class ThemeModel:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         frame = prepare_segments(segments)
+        self.input_order_ = list(segments["segment_id"])
         usable = frame["usable"].to_numpy()
         n_used = int(usable.sum())
         if n_used < MIN_SEGMENTS:
@@ -297,21 +332,34 @@ class ThemeModel:
             calculate_probabilities=False,
             verbose=self.verbose,
         )
+        t = time.perf_counter()
         topics, _ = tm.fit_transform(docs, embeddings=emb.copy())
         topics = [int(x) for x in topics]
+        extra["seconds_bertopic_fit"] = round(time.perf_counter() - t, 3)
+        if hasattr(umap_model, "seconds_"):
+            extra["seconds_umap"] = dict(umap_model.seconds_)
         if method == "bertopic-kmeans":
             extra.update({"k": int(cluster_model.n_clusters_), "silhouette": round(float(cluster_model.silhouette_), 4),
                           "silhouette_by_k": {int(k): round(v, 4) for k, v in cluster_model.scores_.items()}})
         before = sum(1 for x in topics if x == OUTLIER)
         extra["outliers_before_reduction"] = before
+        t = time.perf_counter()
+        fitted = list(topics)
         if before and self.outlier_strategy and len(set(topics) - {OUTLIER}) >= 1:
-            new = tm.reduce_outliers(docs, topics, strategy=self.outlier_strategy, embeddings=emb,
-                                     threshold=self.outlier_threshold)
-            new = [int(x) for x in new]
-            if new != topics:
-                tm.update_topics(docs, topics=new, top_n_words=self.top_n_words,
-                                 vectorizer_model=tm.vectorizer_model, ctfidf_model=make_ctfidf())
-                topics = new
+            topics = [int(x) for x in tm.reduce_outliers(docs, topics, strategy=self.outlier_strategy,
+                                                         embeddings=emb, threshold=self.outlier_threshold)]
+        extra["seconds_outliers"] = round(time.perf_counter() - t, 3)
+        if self.refine and method == "bertopic-hdbscan" and len(set(topics) - {OUTLIER}) >= 2:
+            t = time.perf_counter()
+            refined, iterations = refine_by_centroids(emb, topics)
+            extra["refine"] = {"iterations": iterations,
+                               "moved": int(sum(a != b for a, b in zip(topics, refined.tolist()))),
+                               "seconds": round(time.perf_counter() - t, 3)}
+            topics = refined.tolist()
+        if topics != fitted:
+            tm.update_topics(docs, topics=topics, top_n_words=self.top_n_words,
+                             vectorizer_model=tm.vectorizer_model, ctfidf_model=make_ctfidf())
+            _set_topic_embeddings(tm, emb, topics)
         extra["outlier_strategy"] = self.outlier_strategy
         return tm, topics, extra
 
@@ -348,7 +396,7 @@ class ThemeModel:
                                    for ours, bt in view_ids.items()})
         self.keywords_ = keywords
         self.assignments_ = pd.Series(assignments, index=pd.Index(frame["segment_id"], name="segment_id"),
-                                      name="theme_id")
+                                      name="theme_id").reindex(pd.Index(self.input_order_, name="segment_id"))
         self.themes_ = themes
         self.per_community_ = per_comm
         self.topics_per_class_ = tpc

@@ -56,12 +56,22 @@ def clean_text(text: object) -> str:
 
 
 def documents(texts: Sequence[object], lemmas: Sequence[object] | None = None) -> list[str]:
-    """One document per segment for the vectorisers: lemmas when present, else cleaned text."""
+    """One document per segment for the vectorisers: lemmas when present, else cleaned text.
+
+    Lemmatisers usually drop stop words, and with them "nothing", "never", "none" (a comment
+    that says "Nothing to improve" keeps only "improve"); words of :data:`KEEP_WORDS` found in
+    the text are added back to the lemmas.
+    """
     out = []
     for i, text in enumerate(texts):
         lem = lemmas[i] if lemmas is not None else None
         lem = clean_text(lem) if isinstance(lem, str) else ""
-        out.append(lem if lem.strip() else clean_text(text))
+        if not lem.strip():
+            out.append(clean_text(text))
+            continue
+        have = set(lem.split())
+        extra = list(dict.fromkeys(w for w in clean_text(text).split() if w in KEEP_WORDS and w not in have))
+        out.append(" ".join([*extra, lem]) if extra else lem)
     return out
 
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import gc
 import getpass
 import os
 from collections.abc import Callable
@@ -16,11 +17,27 @@ from pathlib import Path
 
 from textual.app import App
 
+from elc.errors import ElcError
 from elc.tui import keymap
 from elc.tui.commands import ElcCommands
 from elc.tui.controller import CodingEvent, Workbench
 
 THEMES = ("textual-dark", "textual-light")
+_FROZEN: set[str] = set()
+
+
+def _freeze_once(stage: str) -> None:
+    """Move long-lived objects out of the cyclic garbage collector's way (``gc.freeze``).
+
+    After imports: once per process. After a screen is up: every time, after a collection, so that a
+    process making many apps (tests, benches) neither leaks the previous apps nor pays for them.
+    """
+    if stage == "mounted":
+        gc.collect()
+        gc.freeze()
+    elif stage not in _FROZEN:
+        _FROZEN.add(stage)
+        gc.freeze()
 
 
 def default_coder() -> str:
@@ -49,10 +66,16 @@ class ElcApp(App):
         super().__init__()
         self.project = project
         self.wb = Workbench(project, coder, show_others=show_others)
+        if source is not None and not self.wb.has_source(source):
+            ids = sorted(self.wb.source_order)
+            known = f"{ids[0]}-{ids[-1]}" if ids else "none yet"
+            raise ElcError(f"{project.location}: no source with id {source} (source ids: {known})")
         self.on_coding = on_coding
         self.start_source = source
         self.owns_project = owns_project
         self.start_theme = theme or os.environ.get("ELC_THEME") or THEMES[0]
+        if self.start_theme in self.available_themes:
+            self.theme = self.start_theme  # before the first screen: one stylesheet pass, not two
         self.events: list[CodingEvent] = []
         self.wb.listeners.append(self._coding_event)
         self.sub_title = f"{project.programme.name} · {self.wb.coder}"
@@ -65,8 +88,9 @@ class ElcApp(App):
         return self.main_screen
 
     def on_mount(self) -> None:
-        if self.start_theme in self.available_themes:
-            self.theme = self.start_theme
+        # Everything loaded so far (pandas, SQLAlchemy, the project) lives for the whole session:
+        # keep it out of the garbage collector's way so key presses never pay for full collections.
+        self.call_after_refresh(_freeze_once, "mounted")
 
     def on_unmount(self) -> None:
         if self.owns_project:
@@ -83,6 +107,20 @@ class ElcApp(App):
             hook(event)
 
         self.run_worker(call, thread=True, group="on_coding", exit_on_error=False, name=f"on_coding:{event.action}")
+
+    def on_worker_state_changed(self, event) -> None:
+        from textual.worker import WorkerState
+
+        if event.worker.group == "on_coding" and event.state == WorkerState.ERROR:
+            self.notify(f"the on_coding hook failed: {event.worker.error}", severity="warning", title="elc")
+
+    def suggestions_updated(self, n: int = 0) -> None:
+        """New suggestions were stored (e.g. by a background refit): show them for the cursor sentence."""
+        screen = getattr(self, "main_screen", None)
+        if screen is not None and screen.is_mounted:
+            screen.refresh_detail()
+            screen.say(f"suggestions refreshed ({n})")
+            screen.refresh_status()
 
     # ------------------------------------------------------------------ app actions
     def action_help(self) -> None:
@@ -108,6 +146,7 @@ def make_app(project_path: str | Path, coder: str | None = None, *, on_coding=No
     """
     from elc import open_project
 
+    _freeze_once("imported")  # the modules just imported live as long as the app: out of collections
     project = open_project(project_path)
     try:
         return ElcApp(project, (coder or default_coder()), on_coding=on_coding or suggester,
@@ -117,6 +156,34 @@ def make_app(project_path: str | Path, coder: str | None = None, *, on_coding=No
         raise
 
 
-def run_app(project_path: str | Path, coder: str | None = None, **opts) -> None:
-    """Run the workbench in the terminal until the coder quits (everything is already saved)."""
-    make_app(project_path, coder, **opts).run()
+def run_app(project_path: str | Path, coder: str | None = None, *, live_suggestions: bool = False,
+            **opts) -> None:
+    """Run the workbench in the terminal until the coder quits (everything is already saved).
+
+    With ``live_suggestions`` the suggestion model refits in the background every few codings
+    and the detail pane refreshes when new suggestions are stored.
+    """
+    coder = coder or default_coder()
+    refits = None
+    holder: dict = {}
+    if live_suggestions:
+        from elc.suggest.live import LiveSuggestions
+
+        def updated(n: int) -> None:  # called on the refit thread
+            app = holder.get("app")
+            if app is not None and app.is_running:
+                try:
+                    app.call_from_thread(app.suggestions_updated, n)
+                except RuntimeError:
+                    pass
+
+        refits = LiveSuggestions(str(project_path), coder, on_update=updated)
+    app = make_app(project_path, coder, on_coding=refits.notify if refits else None, **opts)
+    holder["app"] = app
+    try:
+        if refits is not None:
+            refits.start()
+        app.run()
+    finally:
+        if refits is not None:
+            refits.close()

@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, select
 
 from elc.coding import Codebook, CodingSession
 from elc.coding import suggestions as suggest
-from elc.domain import VALENCES
+from elc.errors import ElcError
 from elc.store import schema as s
 
 VALENCE_GLYPH = {"working-well": "▲", "to-improve": "▼", "neutral": "●"}
@@ -178,7 +178,7 @@ class Passage:
 class CodingEvent:
     """What the app tells the ``on_coding`` hook after every committed change."""
 
-    action: str  # apply remove valence memo undo redo accept reject
+    action: str  # apply remove valence memo resize undo redo accept reject
     coder: str
     coding_id: int | None = None
     source_id: int | None = None
@@ -210,6 +210,7 @@ class Workbench:
         self._codes: list[CodeView] | None = None
         self._counts: dict[int, int] | None = None
         self._views: dict = {}
+        self._code_map: dict[int, CodeView] | None = None
         self._codings: dict[int, list[CodingView]] = {}
         self._load_sources()
 
@@ -229,16 +230,25 @@ class Workbench:
         self.source_order = sorted(self._sources, key=lambda i: (
             order.get(self._sources[i]["community"], len(order)),
             self._sources[i]["participant_id"] or "~", self._sources[i]["name"], i))
-        segs = self.project.segments(role="participant", with_text=False)
+        # participant sentences (the unit of progress) and this coder's codings: two lean queries
+        g, k = s.segments, s.codings
+        with self.project.engine.connect() as conn:
+            segs = conn.execute(select(g.c.source_id, g.c.start, g.c.end, g.c.id).where(
+                and_(g.c.kind == "sentence", g.c.role == "participant")).order_by(g.c.source_id, g.c.start)).all()
+            own = conn.execute(select(k.c.source_id, k.c.start, k.c.end).where(
+                and_(k.c.coder == self.coder, k.c.active == 1))).all()
         self._psegs: dict[int, list[tuple[int, int, int]]] = {i: [] for i in self._sources}
-        for sid, gid, a, b in zip(segs.source_id, segs.id, segs.start, segs.end):
-            self._psegs.setdefault(int(sid), []).append((int(a), int(b), int(gid)))
-        for v in self._psegs.values():
-            v.sort()
+        for sid, a, b, gid in segs:
+            self._psegs.setdefault(sid, []).append((a, b, gid))
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for sid, a, b in own:
+            spans.setdefault(sid, []).append((a, b))
         self._coded: dict[int, set[int]] = {i: set() for i in self._sources}
-        coded = self.project.coded_segments(coder=self.coder)
-        for sid, gid in zip(coded.source_id, coded.segment_id):
-            self._coded.setdefault(int(sid), set()).add(int(gid))
+        for sid, items in spans.items():
+            self._coded[sid] = _overlapping(self._psegs.get(sid, []), items)
+
+    def has_source(self, source_id: int) -> bool:
+        return source_id in self._sources
 
     def source_info(self, source_id: int) -> dict:
         return self._sources[source_id]
@@ -258,26 +268,30 @@ class Workbench:
         return rows
 
     def _refresh_progress(self, source_id: int) -> None:
-        own = [c for c in self._source_codings(source_id) if c.own]
-        coded = set()
-        for a, b, gid in self._psegs.get(source_id, ()):
-            if any(c.start < b and a < c.end for c in own):
-                coded.add(gid)
-        self._coded[source_id] = coded
+        codings = self._codings.get(source_id)
+        if codings is None:
+            codings = self._source_codings(source_id)
+        own = [(c.start, c.end) for c in codings if c.own]
+        self._coded[source_id] = _overlapping(self._psegs.get(source_id, []), own)
 
     # ------------------------------------------------------------- one source
     def load(self, source_id: int) -> SourceDoc:
         if source_id in self._docs:
             return self._docs[source_id]
+        if source_id not in self._sources:
+            raise ElcError(f"no source with id {source_id} in {self.project.location}")
         info = self._sources[source_id]
         text = self.project.source_text(source_id)
-        df = self.project.segments(source_id=source_id, kind=None, with_text=False)
+        g = s.segments
+        with self.project.engine.connect() as conn:
+            rows = conn.execute(select(g.c.id, g.c.kind, g.c.start, g.c.end, g.c.speaker, g.c.role, g.c.question,
+                                       g.c.ts_start, g.c.parent_id).where(g.c.source_id == source_id)).all()
         turns: list[Turn] = []
         sentences: list[Sentence] = []
         turn_rows = []
         sent_rows = []
-        for r in zip(df.id, df.kind, df.start, df.end, df.speaker, df.role, df.question, df.ts_start, df.parent_id):
-            (turn_rows if r[1] == "turn" else sent_rows).append(r)
+        for r in rows:
+            (turn_rows if r[1] == "turn" else sent_rows).append(tuple(r))
         turn_rows.sort(key=lambda r: r[2])
         sent_rows.sort(key=lambda r: r[2])
         turn_index = {}
@@ -354,11 +368,14 @@ class Workbench:
     def code(self, code_id: int) -> CodeView | None:
         return self.code_map().get(code_id)
 
-    def _tree(self, roots: list[CodeView], by_parent: dict, visible: set[int]) -> list[CodeView]:
+    def _tree(self, roots: list[CodeView], by_parent: dict, visible: set[int], seen: set[int]) -> list[CodeView]:
         counts = self.counts()
         out: list[CodeView] = []
 
         def walk(c: CodeView, depth: int):
+            if c.id in seen:  # never loop, whatever the parent links say
+                return
+            seen.add(c.id)
             out.append(_replace(c, depth=depth, count=counts.get(c.id, 0)))
             for child in by_parent.get(c.id, ()):
                 if child.id in visible:
@@ -377,10 +394,14 @@ class Workbench:
                 by_parent.setdefault(c.parent_id, []).append(c)
         ids = {c.id for c in codes}
         roots = [c for c in codes if c.id in visible and (c.parent_id is None or c.parent_id not in ids)]
+        seen: set[int] = set()
         tps = self._tree(sorted([c for c in roots if c.kind == "touchpoint"], key=lambda c: c.position),
-                         by_parent, visible)
+                         by_parent, visible, seen)
         themes = self._tree(sorted([c for c in roots if c.kind != "touchpoint"], key=lambda c: c.position),
-                            by_parent, visible)
+                            by_parent, visible, seen)
+        # codes caught in a parent loop (never reached from a root) are shown at the top level
+        stray = [c for c in sorted(codes, key=lambda c: c.position) if c.id in visible and c.id not in seen]
+        themes += self._tree(stray, by_parent, visible, seen)
         return tps, themes
 
     def codes(self, family: str | None = None) -> list[CodeView]:
@@ -399,9 +420,11 @@ class Workbench:
         return self._views["all"]
 
     def code_map(self) -> dict[int, CodeView]:
-        if "map" not in self._views:
-            self._views["map"] = {c.id: c for c in self.all_codes()}
-        return self._views["map"]
+        """Code id -> CodeView (names, colours, tree depth); kept until the codebook changes, so its
+        ``count`` fields may lag behind: read counts from :meth:`counts`."""
+        if self._code_map is None:
+            self._code_map = {c.id: c for c in self.all_codes()}
+        return self._code_map
 
     def _all_codes_tree(self) -> list[CodeView]:
         families = [f for f in dict.fromkeys(
@@ -476,6 +499,11 @@ class Workbench:
         self.session.set_memo(coding.id, memo)
         self._changed(coding.source_id)
         self._emit(CodingEvent("memo", self.coder, coding.id, coding.source_id, coding.code_id))
+
+    def resize(self, coding: CodingView, start: int, end: int) -> None:
+        self.session.resize(coding.id, start, end)
+        self._changed(coding.source_id)
+        self._emit(CodingEvent("resize", self.coder, coding.id, coding.source_id, coding.code_id))
 
     def _undo_redo(self, which: str) -> dict | None:
         result = self.session.undo() if which == "undo" else self.session.redo()
@@ -608,6 +636,7 @@ class Workbench:
     # ------------------------------------------------------------- codebook edits
     def _codebook_changed(self) -> None:
         self._codes = None
+        self._code_map = None
         self._counts = None
         self._views.clear()
 
@@ -634,6 +663,11 @@ class Workbench:
         self._codebook_changed()
 
     def merge_code(self, code_id: int, into_id: int) -> int:
+        """Merge ``code_id`` into ``into_id``; merging a code into one of its own sub-codes first lifts
+        that sub-code to the merged code's place (else the library would make it its own parent)."""
+        if into_id != code_id and into_id in self.descendants(code_id):
+            source = self.code(code_id)
+            self.codebook.move(into_id, source.parent_id if source else None)
         n = self.codebook.merge(code_id, into_id)
         self._codebook_changed()
         self._codings.clear()
@@ -642,6 +676,21 @@ class Workbench:
     def archive_code(self, code_id: int) -> None:
         self.codebook.archive(code_id)
         self._codebook_changed()
+
+
+def _overlapping(segments: list[tuple[int, int, int]], spans: list[tuple[int, int]]) -> set[int]:
+    """Ids of the (start, end, id) segments, sorted by start, that overlap any of the spans."""
+    out: set[int] = set()
+    if not segments or not spans:
+        return out
+    starts = [a for a, _, _ in segments]
+    for a, b in spans:
+        i = max(0, bisect.bisect_right(starts, a) - 1)
+        while i < len(segments) and segments[i][0] < b:
+            if segments[i][1] > a:
+                out.add(segments[i][2])
+            i += 1
+    return out
 
 
 def _replace(obj, **changes):
@@ -689,6 +738,3 @@ def fuzzy_codes(codes: Iterable[CodeView], query: str, limit: int = 60) -> list[
     scored.sort(key=lambda x: -x[1])
     return scored[:limit]
 
-
-def valences() -> tuple[str, ...]:
-    return VALENCES

@@ -93,3 +93,16 @@ def test_codebook_edits_keep_codings(coded):
         book.move(project.code_id("Timing and waiting"), parent_id=new)
     with pytest.raises(CodingError, match="still has 2 codings"):
         book.archive(new)
+
+
+def test_merge_parent_into_its_own_child(coded):
+    project, _ = coded
+    book = Codebook(project, "alice")
+    parent = project.code_id("Timing and waiting")
+    child = project.code_id("Waiting and delays")
+    book.merge(parent, child)
+    codes = project.codes().set_index("id")
+    assert codes.loc[child, "parent_id"] != child
+    assert parent not in codes.index
+    siblings = codes[codes.parent_id == child]
+    assert {"Early morning pick-ups", "Pick-up time windows"} <= set(siblings.name)

@@ -65,6 +65,33 @@ def make_corpus() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+POOLS = {
+    "booking": ["booking line", "phone", "on hold", "call", "rang", "engaged", "queue", "eligibility questions",
+                "operator", "book the transport", "forty minutes", "nobody answers"],
+    "driver": ["driver", "crew", "kind", "friendly", "chat", "lovely", "helped", "gentle", "smile", "door",
+               "patient", "cheerful"],
+    "waiting": ["waited", "hours", "lounge", "discharge", "home", "late", "collected", "exhausted", "clinic",
+                "return", "ambulance", "evening"],
+}
+SHARED = ["really", "always", "my mum", "every time", "last week", "at the hospital", "to be honest", "again"]
+
+
+def make_large_corpus(per_topic: int = 80, seed: int = 0) -> pd.DataFrame:
+    """Distinct generated segments (5 topic phrases + 2 shared phrases each) on the three themes."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for topic, pool in POOLS.items():
+        for j in range(per_topic):
+            words = list(rng.choice(pool, 5, replace=False)) + list(rng.choice(SHARED, 2, replace=False))
+            rng.shuffle(words)
+            community = COMMUNITIES[j % len(COMMUNITIES)]
+            rows.append({"segment_id": f"{topic}-{j:03d}", "text": " ".join(words).capitalize() + ".",
+                         "community": community, "participant_id": f"{community}-{j % 7}", "truth": topic})
+    return pd.DataFrame(rows)
+
+
 @pytest.fixture(scope="session")
 def corpus() -> pd.DataFrame:
     return make_corpus()

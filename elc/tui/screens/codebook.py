@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from elc.domain import PALETTE
 from elc.errors import ElcError
+from elc.tui.widgets.panes import add_swatch
 from elc.tui.controller import CodeView, Workbench
 from elc.tui.screens.dialogs import ConfirmScreen, PickerScreen, PromptScreen
 
@@ -82,7 +83,7 @@ class CodebookScreen(Screen[bool]):
                     section = sec
             t = Text(no_wrap=True, overflow="ellipsis")
             t.append("  " * c.depth)
-            t.append("■ ", style=c.colour)
+            add_swatch(t, c.colour)
             t.append(c.name)
             t.append(f"  {c.count}" if c.count else "", style="dim")
             options.append(Option(t, id=str(c.id)))
@@ -108,7 +109,7 @@ class CodebookScreen(Screen[bool]):
         if c is None:
             t.append("No code selected.", style="dim")
         else:
-            t.append("■■ ", style=c.colour)
+            add_swatch(t, c.colour, 3)
             t.append(c.name + "\n", style="bold")
             t.append(f"{c.kind}" + (f" · {c.family}" if c.family else "") + f" · {c.colour}\n", style="dim")
             if c.parent_id:
@@ -194,7 +195,7 @@ class CodebookScreen(Screen[bool]):
         palette = Text("palette: ")
         for i, p in enumerate(PALETTE, 1):
             palette.append(f"{i}", style=f"bold {p}")
-            palette.append("■ ", style=p)
+            add_swatch(palette, p)
         self.app.push_screen(PromptScreen(f"Colour of “{c.name}”", c.colour, placeholder="#RRGGBB",
                                           hint=palette), done)
 

@@ -6,12 +6,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from elc.tui.controller import CodeView, fuzzy_codes
+from elc.tui.widgets.panes import add_swatch
 
 NEW_CODE = "new:"
 
@@ -145,7 +146,7 @@ class PickerScreen(_ListDialog):
     def code_prompt(c: CodeView, query: str = "", depth: bool = True) -> Text:
         t = Text(no_wrap=True, overflow="ellipsis")
         t.append("  " * (c.depth if depth and not query else 0))
-        t.append("■ ", style=c.colour)
+        add_swatch(t, c.colour)
         t.append(c.name, style="bold")
         kind = c.kind if c.kind != "touchpoint" else f"touchpoint · {c.family}" if c.family else "touchpoint"
         t.append(f"  {kind}", style="dim")
@@ -208,4 +209,4 @@ class ChoiceScreen(_ListDialog):
             self.dismiss(option_id)
 
 
-__all__ = ["PromptScreen", "ConfirmScreen", "PickerScreen", "ChoiceScreen", "NEW_CODE", "Horizontal"]
+__all__ = ["PromptScreen", "ConfirmScreen", "PickerScreen", "ChoiceScreen", "NEW_CODE"]

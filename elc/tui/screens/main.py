@@ -13,7 +13,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from elc.errors import ElcError
 from elc.tui import keymap
@@ -21,7 +20,7 @@ from elc.tui.controller import (
     OTHER_GLYPH, PROGRESS, VALENCE_GLYPH, VALENCE_LABEL, CodeView, CodingView, Workbench,
 )
 from elc.tui.screens.dialogs import NEW_CODE, ChoiceScreen, PickerScreen, PromptScreen
-from elc.tui.widgets.panes import CodebookPane, DetailPane, SourcesPane, StatusBar
+from elc.tui.widgets.panes import CodebookPane, DetailPane, KeyBar, SourcesPane, StatusBar, add_swatch
 from elc.tui.widgets.transcript import TranscriptView
 
 
@@ -58,7 +57,6 @@ class MainScreen(Screen):
         self.colours: dict[int, str] = {}
         self.search_state: tuple[str, list, int] | None = None
         self.message = Text()
-        self._seg_codings: list[CodingView] = []
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -69,7 +67,12 @@ class MainScreen(Screen):
             with Vertical(id="side"):
                 yield CodebookPane(id="codebook")
                 yield DetailPane(id="detail")
-        yield Footer(compact=True)
+        yield KeyBar(id="keybar")
+
+    def on_resize(self, event) -> None:
+        # the transcript gets most of a wide terminal; the side panes grow a little with it
+        side = max(34, min(52, event.size.width * 30 // 100))
+        self.query_one("#side").styles.width = side
 
     @property
     def transcript(self) -> TranscriptView:
@@ -90,6 +93,8 @@ class MainScreen(Screen):
                 first = self.wb.uncoded(start)[0][0]
                 self.transcript.move_to_offset(first)
         else:
+            self.transcript.empty_message = (f"No transcripts in this project yet: import some with "
+                                             f"'elc import {self.wb.project.location} FILES --community KEY'.")
             self.refresh_codebook()
             self.refresh_detail()
             self.refresh_status()
@@ -119,6 +124,11 @@ class MainScreen(Screen):
         a, b = (span if self.transcript.word_mode else seg)
         return [c for c in self.wb.codings(self.doc.id) if c.start < b and a < c.end]
 
+    @property
+    def _seg_codings(self) -> list[CodingView]:
+        # computed on demand, never cached: a key pressed before the panes repaint sees the new state
+        return self.segment_codings()
+
     def selected_coding(self) -> CodingView | None:
         codings = self._seg_codings
         for c in codings:
@@ -128,7 +138,7 @@ class MainScreen(Screen):
 
     def refresh_detail(self) -> None:
         t = self.transcript
-        self._seg_codings = self.segment_codings()
+        seg_codings = self._seg_codings
         selected = self.selected_coding()
         if selected is not None:
             self.selected_coding_id = selected.id
@@ -139,12 +149,11 @@ class MainScreen(Screen):
                 suggestions = self.wb.suggestions(sentence)
             except ElcError:
                 suggestions = []
-        self._suggestions = suggestions
         i, j = t.selection_range()
         names = self.wb.code_map()
         self.query_one(DetailPane).show(
-            self.doc, sentence, t.selection_span(), j - i + 1, t.word_mode, self._seg_codings,
-            self._seg_codings.index(selected) if selected in self._seg_codings else None, names, suggestions,
+            self.doc, sentence, t.selection_span(), j - i + 1, t.word_mode, seg_codings,
+            seg_codings.index(selected) if selected in seg_codings else None, names, suggestions,
             self.default_valence)
 
     def refresh_status(self) -> None:
@@ -203,6 +212,7 @@ class MainScreen(Screen):
 
     # ------------------------------------------------------------------ events
     def on_transcript_view_changed(self, event: TranscriptView.Changed) -> None:
+        self.query_one(KeyBar).set_word_mode(self.transcript.word_mode)
         self.refresh_detail()
         self.refresh_codebook()
         self.refresh_status()
@@ -368,7 +378,7 @@ class MainScreen(Screen):
         cid = self.wb.apply(self.doc.id, span[0], span[1], code_id, self.default_valence)
         self.selected_coding_id = cid
         code = self.wb.code(code_id)
-        self.say("applied ", ("■ ", code.colour), (code.name, "bold"), f" {VALENCE_GLYPH[self.default_valence]}")
+        self.say("applied ", ("  ", f"on {code.colour}"), " ", (code.name, "bold"), f" {VALENCE_GLYPH[self.default_valence]}")
         self.after_coding()
         return cid
 
@@ -469,6 +479,21 @@ class MainScreen(Screen):
         self.selected_coding_id = None
         self.after_coding()
 
+    @guarded
+    def action_resize(self) -> None:
+        c = self._own_selected("resize")
+        span = self.transcript.selection_span()
+        if c is None or span is None:
+            return
+        if (c.start, c.end) == span:
+            self.app.notify("The coding already covers exactly the selection: select more (⇧↓) or fewer words (w).",
+                            title="Resize")
+            return
+        self.wb.resize(c, *span)
+        code = self.wb.code(c.code_id)
+        self.say("resized ", (code.name if code else "", "bold"), " to the selection")
+        self.after_coding()
+
     def action_next_coding(self, delta: int = 1) -> None:
         codings = self._seg_codings
         if not codings:
@@ -508,26 +533,32 @@ class MainScreen(Screen):
         self._undo_redo("redo")
 
     # ------------------------------------------------------------------ suggestions
+    def current_suggestions(self) -> list[dict]:
+        """Suggestions for the cursor sentence, read now (never a stale list from the last repaint)."""
+        s = self.transcript.sentence
+        return self.wb.suggestions(s) if s is not None else []
+
     @guarded
     def _accept(self, code_id: int) -> None:
         s = self.transcript.sentence
-        sug = next((x for x in self._suggestions if x["code_id"] == code_id), None)
+        sug = next((x for x in self.current_suggestions() if x["code_id"] == code_id), None)
         valence = None if sug and sug.get("valence") else self.default_valence
         cid = self.wb.accept(self.doc.id, s, code_id, valence)
         self.selected_coding_id = cid
         code = self.wb.code(code_id)
-        self.say("accepted ", ("■ ", code.colour), (code.name, "bold"))
+        self.say("accepted ", ("  ", f"on {code.colour}"), " ", (code.name, "bold"))
         self.after_coding()
         self.refresh_detail()
 
     def action_accept_suggestion(self) -> None:
-        if not getattr(self, "_suggestions", None):
+        sugs = self.current_suggestions()
+        if not sugs:
             self.app.notify("No suggestions for this sentence.", title="Suggestions")
             return
-        self._accept(self._suggestions[0]["code_id"])
+        self._accept(sugs[0]["code_id"])
 
     def action_choose_suggestion(self) -> None:
-        sugs = getattr(self, "_suggestions", None)
+        sugs = self.current_suggestions()
         if not sugs:
             self.app.notify("No suggestions for this sentence.", title="Suggestions")
             return
@@ -535,7 +566,7 @@ class MainScreen(Screen):
         for sg in sugs:
             t = Text()
             t.append(f"{sg['probability']:.0%} ".rjust(5), style="bold")
-            t.append("■ ", style=sg.get("colour") or "")
+            add_swatch(t, sg.get("colour"))
             t.append(sg["code"])
             if sg.get("valence"):
                 t.append(f"  {VALENCE_GLYPH.get(sg['valence'], '')} {VALENCE_LABEL.get(sg['valence'], '')}",
@@ -550,7 +581,7 @@ class MainScreen(Screen):
 
     @guarded
     def action_reject_suggestion(self) -> None:
-        sugs = getattr(self, "_suggestions", None)
+        sugs = self.current_suggestions()
         if not sugs:
             self.app.notify("No suggestions for this sentence.", title="Suggestions")
             return

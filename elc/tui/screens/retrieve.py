@@ -15,6 +15,11 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from elc.tui.controller import VALENCE_GLYPH, VALENCE_LABEL, Passage, Workbench
+from elc.tui.widgets.panes import add_swatch
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 class RetrieveScreen(Screen[Passage | None]):
@@ -52,7 +57,7 @@ class RetrieveScreen(Screen[Passage | None]):
             head.append("That code no longer exists.", style="bold")
             self.query_one("#retrieve-head", Static).update(head)
             return
-        head.append("■ ", style=code.colour)
+        add_swatch(head, code.colour)
         head.append(code.name, style="bold")
         head.append(f"  {code.kind}{' · ' + code.family if code.family else ''}\n", style="dim")
         if code.definition:
@@ -73,8 +78,8 @@ class RetrieveScreen(Screen[Passage | None]):
             counts = {v: sum(1 for p in passages if p.valence == v) for v in VALENCE_GLYPH}
             title = Text()
             title.append(f"{name}", style="bold underline")
-            title.append(f"  {len(passages)} passage{'s' if len(passages) != 1 else ''} from "
-                         f"{len(pids)} participant{'s' if len(pids) != 1 else ''}: {', '.join(pids)}  ", style="dim")
+            title.append(f"  {plural(len(passages), 'passage')} from {plural(len(pids), 'participant')}: "
+                         f"{', '.join(pids)}  ", style="dim")
             title.append("  ".join(f"{VALENCE_GLYPH[v]} {n}" for v, n in counts.items() if n))
             options.append(Option(title, disabled=True))
             summary.append(f"{key or '-'} {len(passages)}")
@@ -91,7 +96,7 @@ class RetrieveScreen(Screen[Passage | None]):
                     t.append(f"\n     memo: {p.memo}", style="italic dim")
                 options.append(Option(t, id=str(len(self.passages))))
                 self.passages.append(p)
-        head.append(f"{n_total} passages · {len(people)} participants · ", style="bold")
+        head.append(f"{plural(n_total, 'passage')} · {plural(len(people), 'participant')} · ", style="bold")
         head.append(" · ".join(summary) or "nothing coded yet", style="dim")
         filt = VALENCE_LABEL[self.valence] if self.valence else "all valences"
         who = "all coders" if self.wb.show_others else f"coder {self.wb.coder}"

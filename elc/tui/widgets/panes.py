@@ -15,18 +15,20 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from elc.tui.controller import (
     OTHER_GLYPH, PROGRESS_GLYPH, VALENCE_GLYPH, VALENCE_LABEL, CodeView, CodingView, Sentence, SourceDoc, SourceRow,
 )
+from elc.tui.widgets.picklist import Item, PickList
 
-COMMUNITY_SHORT = 9
+COMMUNITY_SHORT = 8
 
 
-def swatch(colour: str) -> Text:
-    return Text("■", style=colour)
+def add_swatch(text: Text, colour: str | None, width: int = 2) -> None:
+    """A block of the code's colour (reads on light and dark backgrounds alike), then a space."""
+    text.append(" " * width, style=f"on {colour}" if colour else "")
+    text.append(" ")
 
 
 class SourcesPane(Vertical):
@@ -39,7 +41,7 @@ class SourcesPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="sources-filter", classes="pane-title")
-        yield OptionList(id="sources-list")
+        yield PickList(id="sources-list")
 
     def on_mount(self) -> None:
         self.border_title = "Sources"
@@ -49,56 +51,45 @@ class SourcesPane(Vertical):
     @staticmethod
     def prompt(row: SourceRow, current: bool) -> Text:
         t = Text(no_wrap=True, overflow="ellipsis")
-        t.append(PROGRESS_GLYPH[row.status] + " ", style="bold" if row.status != "uncoded" else "dim")
-        t.append(f"{row.label[:7]:<7}", style="bold underline" if current else "bold")
-        t.append(f" {(row.community or '-')[:COMMUNITY_SHORT]:<{COMMUNITY_SHORT}}", style="dim")
-        t.append(f"{round(row.share * 100):>4}%")
+        t.append(PROGRESS_GLYPH[row.status] + " ", style="bold")
+        t.append(f"{row.label[:6]:<6}", style="bold underline" if current else "bold")
+        t.append(f" {(row.community or '-')[:COMMUNITY_SHORT]:<{COMMUNITY_SHORT}}", style="italic")
+        t.append(f"{round(row.share * 100):>3}%")
         return t
 
+    def _items(self) -> list[Item]:
+        return [Item(str(r.id), self.prompt(r, r.id == self.current)) for r in self.rows]
+
     def set_rows(self, rows: list[SourceRow], current: int | None, community: str | None, progress: str) -> None:
-        self.rows = rows
+        self.rows = list(rows)
         self.current = current
-        lst = self.query_one("#sources-list", OptionList)
-        highlighted = lst.highlighted_option.id if lst.highlighted_option else None
-        lst.set_options([Option(self.prompt(r, r.id == current), id=str(r.id)) for r in rows])
-        want = highlighted or (str(current) if current is not None else None)
-        ids = [str(r.id) for r in rows]
-        if want in ids:
-            lst.highlighted = ids.index(want)
-        elif current is not None and str(current) in ids:
-            lst.highlighted = ids.index(str(current))
+        lst = self.query_one("#sources-list", PickList)
+        lst.set_items(self._items(), highlight_id=lst.highlighted_id or (str(current) if current else None))
         label = Text(no_wrap=True, overflow="ellipsis")
         label.append("C ", style="bold")
-        label.append("community ", style="dim")
+        label.append("community ", style="italic")
         label.append(community or "all", style="bold")
         label.append("\nP ", style="bold")
-        label.append("progress ", style="dim")
+        label.append("progress ", style="italic")
         label.append(progress, style="bold")
         self.query_one("#sources-filter", Static).update(label, layout=False)
         self.border_subtitle = f"{len(rows)} shown"
 
     def update_row(self, row: SourceRow) -> None:
-        lst = self.query_one("#sources-list", OptionList)
         for i, r in enumerate(self.rows):
             if r.id == row.id:
                 self.rows[i] = row
-                lst.replace_option_prompt_at_index(i, self.prompt(row, row.id == self.current))
+                self.query_one("#sources-list", PickList).replace_item(
+                    i, Item(str(row.id), self.prompt(row, row.id == self.current)))
                 return
 
     def set_current(self, source_id: int) -> None:
-        old = self.current
         self.current = source_id
-        lst = self.query_one("#sources-list", OptionList)
-        for i, r in enumerate(self.rows):
-            if r.id in (old, source_id):
-                lst.replace_option_prompt_at_index(i, self.prompt(r, r.id == source_id))
-            if r.id == source_id:
-                lst.highlighted = i
+        self.query_one("#sources-list", PickList).set_items(self._items(), highlight_id=str(source_id))
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_pick_list_selected(self, event: PickList.Selected) -> None:
         event.stop()
-        if event.option.id:
-            self.post_message(self.Open(int(event.option.id)))
+        self.post_message(self.Open(int(event.item_id)))
 
 
 class CodebookPane(Vertical):
@@ -110,10 +101,11 @@ class CodebookPane(Vertical):
             self.code_id = code_id
 
     def compose(self) -> ComposeResult:
-        yield OptionList(id="codebook-list")
+        yield PickList(id="codebook-list")
 
     def on_mount(self) -> None:
         self.border_title = "Codebook"
+        self.border_subtitle = "1-9 · Enter applies"
         self._key: tuple | None = None
 
     def set_codes(self, codes: list[CodeView], family: str | None, on_segment: set[int] | frozenset = frozenset()
@@ -122,37 +114,30 @@ class CodebookPane(Vertical):
         if key == self._key:
             return
         self._key = key
-        lst = self.query_one("#codebook-list", OptionList)
-        highlighted = lst.highlighted_option.id if lst.highlighted_option else None
-        options: list = []
+        items: list[Item] = []
         section = None
         for c in codes:
             kind = ("touchpoint" if c.kind == "touchpoint" else "theme") if c.depth == 0 else section
             if kind != section:
                 title = f"Touchpoints · {family}" if kind == "touchpoint" and family else (
                     "Touchpoints" if kind == "touchpoint" else "Themes")
-                options.append(Option(Text(title, style="bold"), disabled=True))
+                items.append(Item(None, Text(title, style="bold"), disabled=True))
                 section = kind
             t = Text(no_wrap=True, overflow="ellipsis")
             t.append(f"{c.number} " if c.number else "  ", style="bold")
             t.append("  " * c.depth)
-            t.append("■ ", style=c.colour)
+            add_swatch(t, c.colour)
             t.append(c.name, style="bold" if c.id in on_segment else "")
             if c.count:
                 t.append(f" {c.count}", style="dim")
             if c.id in on_segment:
                 t.append(" ✓")
-            options.append(Option(t, id=str(c.id)))
-        lst.set_options(options)
-        ids = [o.id for o in options]
-        if highlighted in ids:
-            lst.highlighted = ids.index(highlighted)
-        self.border_subtitle = "1-9 · Enter applies"
+            items.append(Item(str(c.id), t))
+        self.query_one("#codebook-list", PickList).set_items(items)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_pick_list_selected(self, event: PickList.Selected) -> None:
         event.stop()
-        if event.option.id:
-            self.post_message(self.Chosen(int(event.option.id)))
+        self.post_message(self.Chosen(int(event.item_id)))
 
 
 class TextPane(ScrollView, can_focus=False):
@@ -165,6 +150,8 @@ class TextPane(ScrollView, can_focus=False):
         self._wrapped_width = -1
 
     def update(self, text: Text) -> None:
+        if text == self.text and self._strips:
+            return
         self.text = text
         self._wrap()
         self.refresh()
@@ -180,8 +167,12 @@ class TextPane(ScrollView, can_focus=False):
             return
         console = self.app.console
         base = self.rich_style
+        lines = self.text.wrap(console, width)
+        if len(lines) > self.scrollable_content_region.height and width > 10:
+            width -= 1  # leave the scrollbar its column
+            lines = self.text.wrap(console, width)
         strips = []
-        for line in self.text.wrap(console, width):
+        for line in lines:
             segments = Segment.apply_style(line.render(console), base)
             strips.append(Strip(segments).adjust_cell_length(width, base))
         self._strips = strips
@@ -230,8 +221,11 @@ class DetailPane(TextPane):
             t.append(f" · {secs // 3600:02d}:{secs % 3600 // 60:02d}:{secs % 60:02d}", style="dim")
         t.append("\n")
         if word_mode and span:
+            words = " ".join(doc.text[span[0]:span[1]].split())
+            if len(words) > 140:
+                words = words[:90] + " … " + words[-40:]
             t.append("words: ", style="dim")
-            t.append(f"“{doc.text[span[0]:span[1]]}”\n", style="italic")
+            t.append(f"“{words}”\n", style="italic")
         elif n_selected > 1:
             t.append(f"{n_selected} sentences selected\n", style="italic")
         if sentence.question and sentence.role != "interviewer":
@@ -250,6 +244,11 @@ class DetailPane(TextPane):
             t.append(glyph + " ", style=code.colour if code else "")
             t.append(code.name if code else f"code {c.code_id}", style="bold" if i == selected else "")
             t.append("\n    ")
+            if (c.start, c.end) != (sentence.start, sentence.end):
+                excerpt = " ".join(doc.text[c.start:c.end].split())
+                if len(excerpt) > 48:
+                    excerpt = excerpt[:30] + " … " + excerpt[-14:]
+                t.append(f"“{excerpt}” ", style="italic")
             t.append(VALENCE_LABEL[c.valence], style="dim")
             if not c.own:
                 t.append(f" · by {c.coder}", style="italic")
@@ -264,7 +263,8 @@ class DetailPane(TextPane):
             for j, sg in enumerate(suggestions[:5]):
                 t.append("  ")
                 t.append(f"{sg['probability']:.0%}".rjust(4), style="bold" if j == 0 else "")
-                t.append(" ■ ", style=sg.get("colour") or "")
+                t.append(" ")
+                add_swatch(t, sg.get("colour"))
                 t.append(sg["code"])
                 if sg.get("valence"):
                     t.append(f"  {VALENCE_GLYPH.get(sg['valence'], '')}", style="dim")
@@ -272,6 +272,59 @@ class DetailPane(TextPane):
         t.append("\nnext code: ", style="dim")
         t.append(f"{VALENCE_GLYPH[default_valence]} {VALENCE_LABEL[default_valence]}", style="bold")
         self.update(t)
+
+
+class KeyBar(Widget):
+    """The footer of the coding screen: the keymap's footer entries, one line, clickable.
+
+    A single widget rendered from :data:`elc.tui.keymap.FOOTER` (Textual's Footer mounts one widget
+    per key and recomposes on every focus change, which costs a fifth of a second at start-up).
+    Word-selection keys appear only in word mode.
+    """
+
+    COMPONENT_CLASSES = {"keybar--key", "keybar--label"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.word_mode = False
+        self._spans: list[tuple[int, int, str]] = []
+
+    def set_word_mode(self, on: bool) -> None:
+        if on != self.word_mode:
+            self.word_mode = on
+            self.refresh()
+
+    def entries(self) -> list[tuple[str, str, str]]:
+        from elc.tui import keymap
+
+        out = []
+        for action_id in keymap.FOOTER:
+            a = keymap.BY_ID[action_id]
+            if action_id in keymap.WORD_ACTIONS and not self.word_mode:
+                continue
+            key = a.footer_key or keymap.keys_text(a).split(" ")[0]
+            label = "end words" if action_id == "word_mode" and self.word_mode else a.footer
+            out.append((key, label, a.action_name if a.id != "apply_number" else "pick_code"))
+        out.append(("^p", "palette", "app.command_palette"))
+        return out
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("keybar--key", partial=True)
+        label_style = self.get_component_rich_style("keybar--label", partial=True)
+        t = Text(no_wrap=True, overflow="crop")
+        self._spans = []
+        for key, label, action in self.entries():
+            start = len(t)
+            t.append(f" {key}", style=key_style)
+            t.append(f" {label} ", style=label_style)
+            self._spans.append((start, len(t), action))
+        return t
+
+    async def on_click(self, event) -> None:
+        for a, b, action in self._spans:
+            if a <= event.x < b:
+                await self.screen.run_action(action)
+                return
 
 
 class StatusBar(Widget):
@@ -282,8 +335,9 @@ class StatusBar(Widget):
         self.text = Text()
 
     def update(self, text: Text) -> None:
-        self.text = text
-        self.refresh()
+        if text != self.text:
+            self.text = text
+            self.refresh()
 
     def render(self) -> Text:
         return self.text

@@ -25,7 +25,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.color import Color
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -33,7 +33,7 @@ from textual.strip import Strip
 from elc.tui.controller import OTHER_GLYPH, VALENCE_GLYPH, CodingView, SourceDoc
 
 GUTTER = 5  # cursor bar, three coding markers, a space
-SCROLL_MARGIN = 2
+SCROLL_MARGIN = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,7 +329,10 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         span = self.segments_span()
         if not span or not self.doc:
             return False
-        words = self.doc.words(*span)
+        i, j = self.selection_range()
+        # the words of the selected sentences only: never a speaker label between two turns
+        words = [w for k in range(i, j + 1) for w in self.doc.words(self.doc.sentences[k].start,
+                                                                    self.doc.sentences[k].end)]
         if not words:
             return False
         before = self._before_change()
@@ -379,7 +382,8 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self._lines = []
         self._line_a = []
         doc = self.doc
-        if doc is None:
+        if doc is None or not self.size.width:  # not laid out yet: on_resize will do it
+            self._width = 0
             self.virtual_size = Size(self.size.width, 0)
             self.refresh()
             return
@@ -406,6 +410,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         if self.doc is not None and self._text_width() != self._width:
             self._layout()
             self._scroll_to_cursor(center=True)
+            self._changed()
 
     def _line_of(self, offset: int) -> int:
         i = bisect.bisect_right(self._line_a, offset) - 1
@@ -508,7 +513,8 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
                 bgcolor = bg + st.background
             color = None
             if st.has_rule("color") and st.color.a > 0:
-                color = (bgcolor or bg) + st.color
+                under = bgcolor or bg
+                color = under + (under.get_contrast_text(st.color.a) if st.color.auto else st.color)
             style = Style(color=color.rich_color if color else None,
                           bgcolor=bgcolor.rich_color if bgcolor else None) + st.text_style
             self._styles[key] = style
@@ -562,10 +568,13 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.size.width
         index = y + int(self.scroll_y)
         if self.doc is None or not self._lines:
-            if y == 1 and self.doc is None:
-                text = "  " + self.empty_message
-                return Strip([Segment(text[:width], self.rich_style + self._component("transcript--empty"))]
-                             ).extend_cell_length(width, self.rich_style)
+            if self.doc is None:
+                import textwrap
+
+                lines = textwrap.wrap(self.empty_message, max(10, width - 4))
+                if 1 <= y <= len(lines):
+                    return Strip([Segment("  " + lines[y - 1], self.rich_style + self._component("transcript--empty"))]
+                                 ).adjust_cell_length(width, self.rich_style)
             return Strip.blank(width, self.rich_style)
         if index >= len(self._lines):
             return Strip.blank(width, self.rich_style)
@@ -643,6 +652,3 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             style = self._style((role, label, colour, own, sel, dim, match))
             segs.append(Segment(text[x0:x1], style))
         return Strip(segs).adjust_cell_length(width, base)
-
-    def visible_region(self) -> Region:
-        return Region(0, int(self.scroll_y), self.size.width, self.size.height)

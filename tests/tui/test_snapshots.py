@@ -1,0 +1,72 @@
+"""Snapshots (pytest-textual-snapshot) of the main screen, retrieve, help and the codebook editor.
+
+Regenerate after a deliberate visual change with ``pytest tests/tui/test_snapshots.py --snapshot-update``
+and look at the SVGs under ``__snapshots__`` before committing them.
+"""
+
+from __future__ import annotations
+
+from elc.tui.app import make_app
+
+from .conftest import SIZE
+from .test_screens import add_suggestions, seed
+
+
+def coded(elc_path):
+    seed(elc_path, "alice", [
+        (1, 3, "Making the booking", "to-improve"), (1, 4, "Waiting and delays", "to-improve"),
+        (1, 6, "Relationship with crew (driver)", "working-well"), (1, 6, "Driver-patient relationship", "working-well"),
+        (1, 8, "Early morning pick-ups", "to-improve"), (4, 3, "Making the booking", "neutral"),
+        (2, 7, "Knowing when transport will arrive", "to-improve"), (2, 7, "Making the booking", "to-improve"),
+    ])
+    seed(elc_path, "bob", [(1, 11, "Waiting and delays", "to-improve")])
+    add_suggestions(elc_path, [(1, 7, "Driver-patient relationship", 0.78, "working-well"),
+                               (1, 7, "Relationship with crew (driver)", 0.64, None)])
+
+
+def test_main_screen(elc_path, snap_compare):
+    coded(elc_path)
+
+    async def before(pilot):
+        await pilot.pause()
+        await pilot.press("J", "J", "J", "j")  # "Always has a chat.": two suggestions
+        await pilot.pause()
+
+    assert snap_compare(make_app(elc_path, "alice", source=1), terminal_size=SIZE, run_before=before)
+
+
+def test_main_screen_word_selection_light_theme_with_others(elc_path, snap_compare):
+    coded(elc_path)
+
+    async def before(pilot):
+        await pilot.pause()
+        await pilot.press("t", "o", "G", "k", "w", "right", "right", "shift+left")
+        await pilot.pause()
+
+    assert snap_compare(make_app(elc_path, "alice", source=1), terminal_size=SIZE, run_before=before)
+
+
+def test_retrieve_screen(elc_path, snap_compare):
+    coded(elc_path)
+
+    async def before(pilot):
+        await pilot.pause()
+        pilot.app.main_screen.open_retrieve(pilot.app.wb.project.code_id("Making the booking"))
+        await pilot.pause()
+
+    assert snap_compare(make_app(elc_path, "alice", source=1), terminal_size=SIZE, run_before=before)
+
+
+def test_help_screen(elc_path, snap_compare):
+    assert snap_compare(make_app(elc_path, "alice", source=1), press=["question_mark"], terminal_size=SIZE)
+
+
+def test_codebook_editor(elc_path, snap_compare):
+    coded(elc_path)
+
+    async def before(pilot):
+        await pilot.pause()
+        await pilot.press("e", "down", "down", "down")
+        await pilot.pause()
+
+    assert snap_compare(make_app(elc_path, "alice", source=1), terminal_size=SIZE, run_before=before)
