@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 import sys
 
 import click
@@ -16,13 +14,9 @@ LABEL_CHOICES = ("PERSON", "CUSTOM", "NHS_NUMBER", "PHONE", "POSTCODE", "EMAIL",
 
 
 def _default_reviewer() -> str:
-    name = os.environ.get("ELC_CODER", "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return ""
+    from elc.coding.actions import default_coder
+
+    return default_coder("")
 
 
 def _print_report(rep: dict, project: str) -> None:

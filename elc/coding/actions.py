@@ -18,6 +18,20 @@ from elc.store import database, schema as s
 UNDOABLE = ("apply", "remove", "valence", "memo", "move")
 
 
+def default_coder(fallback: str = "coder") -> str:
+    """``$ELC_CODER``, else the login name, else ``fallback``."""
+    import getpass
+    import os
+
+    name = os.environ.get("ELC_CODER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser() or fallback
+    except (KeyError, OSError):
+        return fallback
+
+
 def _state(row) -> dict:
     return {"active": row["active"], "valence": row["valence"], "memo": row["memo"],
             "start": row["start"], "end": row["end"]}

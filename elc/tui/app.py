@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import gc
-import getpass
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -42,13 +41,9 @@ def _freeze_once(stage: str) -> None:
 
 def default_coder() -> str:
     """``$ELC_CODER``, else the login name."""
-    name = os.environ.get("ELC_CODER", "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "coder"
+    from elc.coding.actions import default_coder as _default
+
+    return _default("coder")
 
 
 class ElcApp(App):
