@@ -21,6 +21,20 @@ from elc.themes import (
 )
 
 
+MORE_BOOKING = [
+    "Ringing the booking line to book transport takes forever, the phone just rings.",
+    "I spent an hour on hold on the phone trying to book the transport for Monday.",
+    "The booking phone line was engaged all morning so I could not book.",
+    "Booking transport over the phone is a nightmare with the long hold music.",
+    "My daughter has to phone the booking line for me and she is always kept on hold.",
+    "They put you on hold on the booking line and then the phone call drops.",
+    "You cannot book the transport online, only by phone, and the hold is long.",
+    "The phone line to book transport opens at eight and you are on hold straight away.",
+    "On hold again to the booking line, the phone queue never moves.",
+    "Phoning to book the transport means waiting on hold for half an hour.",
+]
+
+
 def _theme_of(model, segment_id) -> int:
     return int(model.assignments_.loc[segment_id])
 
@@ -82,10 +96,10 @@ def test_decisions_survive_a_rerun_with_new_ids(corpus, fitted):
                  promote_theme(fitted, booking)]
     # a re-run on more data numbers the themes differently: the booking theme grows and is now
     # the largest (id 0) while the ids of the others move.
-    extra = corpus[corpus["truth"] == "booking"].copy()
-    extra["segment_id"] = extra["segment_id"] + "-b"
-    extra["text"] = "Again, " + extra["text"]
+    extra = pd.DataFrame({"segment_id": [f"new{i}" for i in range(len(MORE_BOOKING))], "text": MORE_BOOKING,
+                          "community": "patients", "participant_id": [f"new-{i}" for i in range(len(MORE_BOOKING))]})
     rerun = ThemeModel().fit(pd.concat([extra, corpus], ignore_index=True))
+    assert rerun.assignments_.loc[["bo00", "new0", "new5"]].nunique() == 1
     new_driver, new_waiting = _theme_of(rerun, "dr00"), _theme_of(rerun, "wa00")
     assert new_driver != driver or new_waiting != waiting
     result = apply_decisions(rerun, decisions)
