@@ -677,6 +677,131 @@ class Workbench:
         self.codebook.archive(code_id)
         self._codebook_changed()
 
+    # ------------------------------------------------------------- analysis: themes, matrix, changes, agreement
+    def reload_texts(self) -> None:
+        """Stored text changed (de-identification review): forget the loaded documents and codings."""
+        self._docs.clear()
+        self.invalidate()
+
+    def segment_rows(self, ids: Iterable[int] | None = None) -> dict[int, dict]:
+        """Sentence segments by id: source_id, start, end, text, participant_id, community."""
+        df = self.project.segments(kind="sentence")
+        if ids is not None:
+            df = df[df.id.isin({int(i) for i in ids})]
+        cols = ["source_id", "start", "end", "text", "participant_id", "community"]
+        out = {}
+        for r in df[["id", *cols]].to_dict("records"):
+            row = {c: _none(r[c]) for c in cols}
+            row.update(id=int(r["id"]), source_id=int(r["source_id"]), start=int(r["start"]), end=int(r["end"]))
+            out[row["id"]] = row
+        return out
+
+    def theme_run(self) -> dict | None:
+        """The latest stored theme run (``table``, ``assignments``, ``method``, ``params``) or None."""
+        from elc.themes.service import latest_run
+
+        return latest_run(self.project)
+
+    def run_themes(self) -> str:
+        """Fit themes again (slow: call from a worker thread; uses its own connection). Returns the method."""
+        from elc import open_project
+        from elc.themes.service import run_themes
+
+        project = open_project(self.project.location)
+        try:
+            return str(run_themes(project).method_)
+        finally:
+            project.close()
+
+    def theme_decision(self, action: str, themes: list[int], label: str | None = None) -> dict:
+        """rename / merge / split / discard / promote (a theme becomes a code); applies on every re-run."""
+        from elc.themes.service import add_decision
+
+        decision = add_decision(self.project, self.coder, action, [int(t) for t in themes], label)
+        if action == "promote":
+            self._codebook_changed()
+        return decision
+
+    def insight_matrix(self):
+        from elc.insights.matrix import insight_matrix
+
+        return insight_matrix(self.project)
+
+    def evidence(self) -> list[dict]:
+        """Every high-impact change with its evidence (strength, flags, communities, quotes)."""
+        from elc.insights.evidence import all_evidence
+
+        return all_evidence(self.project, quotes=5)
+
+    def change_codes(self, change_id: int) -> list[int]:
+        from elc.insights.changes import get_change
+
+        return list(get_change(self.project, change_id)["code_ids"])
+
+    def link_code(self, change_id: int, code_id: int) -> int:
+        from elc.insights.changes import link_change
+
+        return link_change(self.project, change_id, codes=[code_id])
+
+    def unlink_code(self, change_id: int, code_id: int) -> int:
+        from elc.insights.changes import unlink_change
+
+        return unlink_change(self.project, change_id, codes=[code_id])
+
+    def other_coders(self) -> list[str]:
+        return [c for c in self.project.coders() if c != self.coder]
+
+    def agreement(self, other: str) -> dict:
+        """Agreement between this coder (A) and ``other`` (B), with the disagreements."""
+        from elc.coding.compare import project_agreement
+
+        return project_agreement(self.project, self.coder, other)
+
+    def codings_on(self, segment: dict, code_id: int, coder: str | None = None) -> list[CodingView]:
+        """Codings of ``code_id`` overlapping a segment, by ``coder`` (default: this coder)."""
+        coder = coder or self.coder
+        return [c for c in self._source_codings(segment["source_id"])
+                if c.coder == coder and c.code_id == code_id and c.start < segment["end"] and segment["start"] < c.end]
+
+    def own_codings_on(self, segment: dict, code_id: int) -> list[CodingView]:
+        return self.codings_on(segment, code_id)
+
+    def coder_valence(self, segment: dict, code: str, coder: str) -> str | None:
+        """The valence ``coder`` gave ``code`` on ``segment`` (None if they did not apply it)."""
+        code_id = self.project.code_id(code)
+        found = self.codings_on(segment, code_id, coder) if code_id is not None else []
+        return found[0].valence if found else None
+
+    def adopt(self, segment: dict, code: str, applied: bool, valence: str | None, other: str | None = None) -> str:
+        """Make this coder's coding of ``code`` on ``segment`` match the other coder's
+        (``applied``/``valence`` are the other coder's); committed at once."""
+        code_id = self.project.code_id(code)
+        if code_id is None:
+            raise ElcError(f"the code '{code}' no longer exists")
+        if applied and valence not in VALENCE_LABEL and other:
+            valence = self.coder_valence(segment, code, other)
+        mine = self.own_codings_on(segment, code_id)
+        if not applied:
+            for c in mine:
+                self.remove(c)
+            return f"removed {len(mine)} coding{'s' if len(mine) != 1 else ''}"
+        valence = valence if valence in VALENCE_LABEL else "neutral"
+        if mine:
+            for c in mine:
+                if c.valence != valence:
+                    self.set_valence(c, valence)
+            return f"valence set to {VALENCE_LABEL[valence]}"
+        self.apply(segment["source_id"], segment["start"], segment["end"], code_id, valence)
+        return f"applied ({VALENCE_LABEL[valence]})"
+
+    def drop_own(self, segment: dict, code: str) -> int:
+        """Remove this coder's codings of ``code`` on ``segment``; returns how many."""
+        code_id = self.project.code_id(code)
+        mine = self.own_codings_on(segment, code_id) if code_id is not None else []
+        for c in mine:
+            self.remove(c)
+        return len(mine)
+
 
 def _overlapping(segments: list[tuple[int, int, int]], spans: list[tuple[int, int]]) -> set[int]:
     """Ids of the (start, end, id) segments, sorted by start, that overlap any of the spans."""

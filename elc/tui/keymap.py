@@ -31,7 +31,7 @@ class KeyAction:
         return self.action or self.id
 
 
-GROUPS = ("Move", "Select", "Code", "Suggestions", "Find", "View", "Codebook", "App")
+GROUPS = ("Move", "Select", "Code", "Suggestions", "Find", "View", "Codebook", "Analyse", "App")
 
 KEYMAP: tuple[KeyAction, ...] = (
     # Move
@@ -97,6 +97,13 @@ KEYMAP: tuple[KeyAction, ...] = (
     # Codebook
     KeyAction("edit_codebook", ("e",), "Edit the codebook (add, rename, move, merge, colour, define)", "Codebook",
               footer="codebook"),
+    # Analyse
+    KeyAction("themes", ("T",), "Themes: the latest run, by community; rename, merge, discard, promote, re-run",
+              "Analyse"),
+    KeyAction("matrix", ("M",), "Insight matrix: touchpoint × community, to improve vs working well", "Analyse"),
+    KeyAction("changes", ("I",), "High-impact changes and their evidence; link codes", "Analyse"),
+    KeyAction("compare", ("V",), "Compare coders… (agreement and disagreements)", "Analyse"),
+    KeyAction("deid_review", ("D",), "Review de-identification (accept, reject, add names)", "Analyse"),
     # App
     KeyAction("help", ("?", "f1"), "Keys and help", "App", action="app.help", footer="help"),
     KeyAction("command_palette", ("ctrl+p",), "Command palette", "App", scope="app", palette=False),

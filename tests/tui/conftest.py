@@ -97,3 +97,27 @@ def elc_path(template_project, tmp_path) -> Path:
 def run(coro):
     """Run an async test scenario (no pytest-asyncio needed)."""
     return asyncio.run(coro)
+
+
+@pytest.fixture(scope="session")
+def themed_template(template_project, tmp_path_factory):
+    """The workbench template project with one theme run (a few seconds, once per session)."""
+    from elc.themes.service import run_themes
+
+    target = tmp_path_factory.mktemp("tui-themes") / "themes.elc"
+    shutil.copy(template_project, target)
+    from elc import open_project
+
+    p = open_project(target)
+    run_themes(p)
+    with p.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    p.close()
+    return target
+
+
+@pytest.fixture
+def themed_path(themed_template, tmp_path):
+    target = tmp_path / "themes.elc"
+    shutil.copy(themed_template, target)
+    return target

@@ -70,3 +70,53 @@ def test_codebook_editor(elc_path, snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(elc_path, "alice", source=1), terminal_size=SIZE, run_before=before)
+
+
+def test_themes_screen(themed_path, snap_compare):
+    async def before(pilot):
+        await pilot.pause()
+        await pilot.press("T", "down", "space")
+        await pilot.pause()
+
+    assert snap_compare(make_app(themed_path, "alice", source=1), terminal_size=SIZE, run_before=before)
+
+
+def test_matrix_screen(elc_path, snap_compare):
+    coded(elc_path)
+
+    async def before(pilot):
+        await pilot.pause()
+        await pilot.press("M", "right", "down")
+        await pilot.pause()
+
+    assert snap_compare(make_app(elc_path, "alice", source=1), terminal_size=SIZE, run_before=before)
+
+
+def test_changes_screen(elc_path, snap_compare):
+    import elc
+    from elc.insights.changes import add_change
+
+    coded(elc_path)
+    p = elc.open_project(elc_path)
+    add_change(p, "Answer the booking line within five minutes", rationale="People wait on hold for ages.",
+               codes=["Making the booking", "Waiting and delays"])
+    add_change(p, "Tell people when transport will arrive")
+    p.close()
+
+    async def before(pilot):
+        await pilot.pause()
+        await pilot.press("I")
+        await pilot.pause()
+
+    assert snap_compare(make_app(elc_path, "alice", source=1), terminal_size=SIZE, run_before=before)
+
+
+def test_compare_screen(elc_path, snap_compare):
+    coded(elc_path)
+
+    async def before(pilot):
+        await pilot.pause()
+        await pilot.press("V", "enter", "n")
+        await pilot.pause()
+
+    assert snap_compare(make_app(elc_path, "alice", source=1), terminal_size=SIZE, run_before=before)

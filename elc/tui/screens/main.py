@@ -693,3 +693,58 @@ class MainScreen(Screen):
             self.refresh_detail()
 
         self.app.push_screen(CodebookScreen(self.wb), done)
+
+    # ------------------------------------------------------------------ analyse
+    def action_themes(self) -> None:
+        from elc.tui.screens.themes import ThemesScreen
+
+        self.app.push_screen(ThemesScreen(self.wb), lambda _: self._after_analysis())
+
+    def action_matrix(self) -> None:
+        from elc.tui.screens.matrix import MatrixScreen
+
+        self.app.push_screen(MatrixScreen(self.wb))
+
+    def action_changes(self) -> None:
+        from elc.tui.screens.changes import ChangesScreen
+
+        self.app.push_screen(ChangesScreen(self.wb))
+
+    @guarded
+    def action_compare(self) -> None:
+        from elc.tui.screens.compare import CompareScreen
+
+        others = self.wb.other_coders()
+        if not others:
+            self.app.notify("nobody else has coded this project yet", title="elc")
+            return
+
+        def chosen(other) -> None:
+            if other:
+                self.app.push_screen(CompareScreen(self.wb, other), lambda _: self._after_analysis())
+
+        self.app.push_screen(ChoiceScreen(f"Compare your coding ({self.wb.coder}) with…",
+                                          [(c, c) for c in others]), chosen)
+
+    def action_deid_review(self) -> None:
+        from elc.tui.screens.deid_review import DeidReviewScreen
+
+        def done(changed) -> None:
+            if changed:
+                self.wb.reload_texts()
+                if self.source_id is not None:
+                    offset = self.transcript.sentence.start if self.transcript.sentence is not None else None
+                    self.open_source(self.source_id, offset)
+                self.say("transcripts reloaded after de-identification review")
+
+        self.app.push_screen(DeidReviewScreen(self.wb.project, self.wb.coder), done)
+
+    def _after_analysis(self) -> None:
+        """Codings or codes may have changed on an analysis screen: show them."""
+        self._refresh_colours()
+        self.wb.invalidate()
+        if self.doc is not None:
+            self.transcript.set_codings(self.wb.codings(self.doc.id), self.colours)
+        self.refresh_codebook()
+        self.refresh_detail()
+        self.refresh_status()

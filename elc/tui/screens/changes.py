@@ -1,0 +1,199 @@
+"""High-impact changes and the evidence behind each: what a commissioner traces back to the interviews.
+
+The list shows every change with its evidence strength and flags; the right pane the selected
+change's participants per community, touchpoints and quotes. ``l`` links a code (fuzzy picker),
+``L``/``u`` unlinks one; every change is committed at once.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from elc.errors import ElcError
+from elc.tui.controller import VALENCE_GLYPH, Workbench
+
+STRENGTH_STYLE = {"strong": "bold green", "moderate": "bold yellow", "weak": "bold red", "none": "dim"}
+
+
+def bar(share: float | None, width: int = 10) -> str:
+    share = 0.0 if share is None or share != share else max(0.0, min(1.0, float(share)))
+    full = round(share * width)
+    return "█" * full + "░" * (width - full)
+
+
+class ChangesScreen(Screen[None]):
+    DEFAULT_CSS = """
+    ChangesScreen #changes-head { height: auto; padding: 0 1; border-bottom: solid $primary-background; }
+    ChangesScreen #changes-list { width: 2fr; height: 1fr; border: none; border-right: solid $primary-background; }
+    ChangesScreen #changes-scroll { width: 3fr; height: 1fr; }
+    ChangesScreen #changes-detail { padding: 0 1; height: auto; }
+    """
+    BINDINGS = [
+        Binding("escape,q", "close", "back"),
+        Binding("l", "link", "link code"),
+        Binding("L,u", "unlink", "unlink code"),
+        Binding("r", "reload", "reload"),
+    ]
+
+    def __init__(self, wb: Workbench) -> None:
+        super().__init__()
+        self.wb = wb
+        self.evidence: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="changes-head")
+        with Horizontal():
+            yield OptionList(id="changes-list")
+            with VerticalScroll(id="changes-scroll"):
+                yield Static("", id="changes-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+        self.query_one(OptionList).focus()
+
+    # ------------------------------------------------------------------ data
+    def current(self) -> dict | None:
+        i = self.query_one(OptionList).highlighted
+        return self.evidence[i] if i is not None and 0 <= i < len(self.evidence) else None
+
+    def action_reload(self, keep: int | None = None) -> None:
+        try:
+            self.evidence = self.wb.evidence()
+        except ElcError as exc:
+            self.app.notify(str(exc), severity="error", title="elc")
+            self.evidence = []
+        lst = self.query_one(OptionList)
+        keep = keep if keep is not None else (lst.highlighted or 0)
+        options = []
+        for ev in self.evidence:
+            t = Text(overflow="fold")
+            t.append(f"{ev['position'] + 1}. ", style="dim")
+            t.append(ev["title"], style="bold")
+            t.append("\n   ")
+            t.append(ev["strength"] if ev["strength"] != "none" else "no evidence", style=STRENGTH_STYLE.get(
+                ev["strength"], ""))
+            t.append(f" · {ev['participants']} participant{'s' if ev['participants'] != 1 else ''}", style="dim")
+            if ev["flags"]:
+                t.append(f" · ⚑ {len(ev['flags'])}", style="bold")
+            options.append(Option(t))
+        lst.set_options(options)
+        head = Text()
+        head.append("High-impact changes", style="bold")
+        head.append(f"  {len(self.evidence)} change{'s' if len(self.evidence) != 1 else ''} · "
+                    "the evidence behind each, by community", style="dim")
+        self.query_one("#changes-head", Static).update(head)
+        if options:
+            lst.highlighted = min(keep, len(options) - 1)
+        self.show_detail()
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        from elc.insights.evidence import evidence_sentence, strength_label
+
+        ev = self.current()
+        out = Text()
+        if ev is None:
+            out.append("No high-impact changes yet.", style="bold")
+            out.append("\nAdd them with 'elc changes add' (or load a changes file), then link codes here with l.",
+                       style="dim")
+            self.query_one("#changes-detail", Static).update(out)
+            return
+        out.append(ev["title"] + "\n", style="bold")
+        if ev["rationale"]:
+            out.append(ev["rationale"] + "\n", style="italic")
+        out.append(strength_label(ev), style=STRENGTH_STYLE.get(ev["strength"], ""))
+        out.append(f" · {evidence_sentence(ev)}\n", style="dim")
+        out.append("Linked codes: ", style="bold")
+        out.append(", ".join(ev["codes"]) or "none (l to link one)")
+        if ev["themes"]:
+            out.append("\nLinked themes: ", style="bold")
+            out.append(", ".join(ev["themes"]))
+        for f in ev["flags"]:
+            out.append(f"\n⚑ {f['message']}", style="bold")
+        out.append("\n\nParticipants per community\n", style="bold underline")
+        for b in ev["by_community"]:
+            share = b["participants"] / b["interviewed"] if b["interviewed"] else 0
+            out.append(f"{b['name'][:34]:<34} ")
+            out.append(bar(share), style="green" if b["participants"] else "dim")
+            out.append(f" {b['participants']} of {b['interviewed']}")
+            if b["participants"]:
+                out.append(f"  ▼{b['to_improve']} ▲{b['working_well']}", style="dim")
+            out.append("\n")
+        if ev["touchpoints"]:
+            out.append("\nTouchpoints\n", style="bold underline")
+            for tp in ev["touchpoints"]:
+                out.append(f"{tp['touchpoint']}: {tp['participants']} "
+                           f"(▼{tp['to_improve']} ▲{tp['working_well']})\n")
+        if ev["quotes"]:
+            out.append("\nQuotes\n", style="bold underline")
+            for q in ev["quotes"]:
+                out.append(f"{VALENCE_GLYPH.get(q.get('valence'), '●')} ")
+                out.append(f"{q.get('participant') or '?'}, {q.get('community_name') or q.get('community') or '-'}",
+                           style="bold")
+                out.append(f"  “{' '.join(str(q.get('text') or '').split())}”\n")
+        self.query_one("#changes-detail", Static).update(out)
+
+    # ------------------------------------------------------------------ actions
+    def action_link(self) -> None:
+        from elc.tui.screens.dialogs import PickerScreen
+
+        ev = self.current()
+        if ev is None:
+            return
+        linked = set(self.wb.change_codes(ev["id"]))
+
+        def chosen(code_id) -> None:
+            if not isinstance(code_id, int) or not code_id:
+                return
+            try:
+                self.wb.link_code(ev["id"], code_id)
+            except ElcError as exc:
+                self.app.notify(str(exc), severity="error", title="elc")
+                return
+            code = self.wb.code(code_id)
+            self.app.notify(f"linked “{code.name if code else code_id}” to “{ev['title']}”", title="elc")
+            self.action_reload()
+
+        self.app.push_screen(PickerScreen(f"Link a code to “{ev['title']}”", self.wb.all_codes(), exclude=linked),
+                             chosen)
+
+    def action_unlink(self) -> None:
+        from elc.tui.screens.dialogs import PickerScreen
+
+        ev = self.current()
+        if ev is None:
+            return
+        linked = set(self.wb.change_codes(ev["id"]))
+        if not linked:
+            self.app.notify("this change has no linked codes", title="elc")
+            return
+        codes = [c for c in self.wb.all_codes() if c.id in linked]
+
+        def chosen(code_id) -> None:
+            if not isinstance(code_id, int) or not code_id:
+                return
+            try:
+                self.wb.unlink_code(ev["id"], code_id)
+            except ElcError as exc:
+                self.app.notify(str(exc), severity="error", title="elc")
+                return
+            code = self.wb.code(code_id)
+            self.app.notify(f"unlinked “{code.name if code else code_id}”", title="elc")
+            self.action_reload()
+
+        self.app.push_screen(PickerScreen(f"Unlink a code from “{ev['title']}”", codes), chosen)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
