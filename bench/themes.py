@@ -162,6 +162,7 @@ def worker(kind: str, path: str) -> dict:
         extra = {"method": model.method_, "seconds": model.info_["seconds"],
                  "params": {k: model.info_.get(k) for k in ("n_neighbors", "min_cluster_size", "min_samples", "k")},
                  "outliers_before_reduction": model.info_.get("outliers_before_reduction"),
+                 "refine": model.info_.get("refine"),
                  "umap": model.info_.get("seconds_umap")}
     else:
         from bertopic import BERTopic
@@ -248,7 +249,8 @@ def main(argv=None) -> int:
     for r in results:
         if r["kind"] == "elc":
             print(f"elc {r['config']}: method {r['method']}, params {r['params']}, outliers before reduction "
-                  f"{r['outliers_before_reduction']}, stage seconds {r['seconds']}, umap {r['umap']}")
+                  f"{r['outliers_before_reduction']}, refine {r['refine']}, stage seconds {r['seconds']}, "
+                  f"umap {r['umap']}")
     for config in dict.fromkeys(r["config"] for r in results):
         pair = {r["kind"]: r for r in results if r["config"] == config}
         if len(pair) == 2:

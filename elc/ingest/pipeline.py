@@ -295,56 +295,94 @@ def _participant_for(transcript: RawTranscript, path: Path, options: ImportOptio
     return None
 
 
+def _chunks(values: list, size: int = 500):
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+def _insert_returning_ids(conn, table, rows: list[dict]) -> list[int]:
+    """Bulk insert (one round trip per batch on SQLite and PostgreSQL), ids in row order."""
+    if not rows:
+        return []
+    res = conn.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows)
+    return [r[0] for r in res]
+
+
 def _store(project, conn, path: Path, digest: str, fmt: str, items: list[tuple], pseudonymiser,
            community_hint: str | None, metadata: dict) -> None:
+    """Write one file's sources in bulk, inside the caller's transaction."""
     ts = database.now()
     imp_id = conn.execute(s.imports.insert().values(
         file_name=path.name, file_hash=digest, format=fmt, imported_at=ts, n_sources=len(items))
     ).inserted_primary_key[0]
-    communities = {r.key.lower(): int(r.id) for r in project.communities().itertuples()}
-    communities.update({r.name.lower(): int(r.id) for r in project.communities().itertuples()})
-    for transcript, participant, built in items:
+    comms = project.communities()
+    communities = {**{k.lower(): int(i) for k, i in zip(comms.key, comms.id)},
+                   **{n.lower(): int(i) for n, i in zip(comms.name, comms.id)}}
+
+    # participants: one look-up for all, then inserts for the new ones
+    wanted: dict[str, int | None] = {}
+    for transcript, participant, _ in items:
         community = community_hint or transcript.community
         community_id = None
         if community:
             community_id = communities.get(community.strip().lower())
             if community_id is None:
-                known = ", ".join(sorted(r.key for r in project.communities().itertuples()))
+                known = ", ".join(sorted(comms.key))
                 raise ImportFileError(path, f"names an unknown community '{community}' (known: {known})")
-        if participant:
-            existing = conn.execute(select(s.participants.c.community_id)
-                                    .where(s.participants.c.id == participant)).first()
-            if existing is None:
-                conn.execute(s.participants.insert().values(
-                    id=participant, community_id=community_id,
-                    attributes=json.dumps(metadata.get("attributes", {})), created_at=ts))
-            elif community_id is not None and existing[0] is None:
-                conn.execute(s.participants.update().where(s.participants.c.id == participant)
-                             .values(community_id=community_id))
-        content_hash = hashlib.sha256(built.text.encode("utf-8")).hexdigest()
-        if conn.execute(select(s.sources.c.id).where(s.sources.c.content_hash == content_hash)).first():
-            raise DuplicateSourceError(path, f"has the same text as a source already in the project ({transcript.name})")
-        meta = {**transcript.metadata,
-                **{k: v for k, v in metadata.items() if k not in ("attributes", "participant", "community")}}
-        source_id = conn.execute(s.sources.insert().values(
-            import_id=imp_id, name=transcript.name, participant_id=participant, content_hash=content_hash,
-            text=built.text, format=fmt, interview_date=meta.pop("interview_date", None),
-            method=meta.pop("method", None) or "telephone", interviewer=meta.pop("interviewer", None),
-            imported_at=ts, metadata=json.dumps(meta, default=str),
-            deidentified=1 if pseudonymiser is not None else 0)).inserted_primary_key[0]
-        turn_ids: dict[int, int] = {}
+        if participant and (participant not in wanted or wanted[participant] is None):
+            wanted[participant] = community_id
+    existing: dict[str, int | None] = {}
+    for chunk in _chunks(list(wanted)):
+        existing.update(conn.execute(select(s.participants.c.id, s.participants.c.community_id)
+                                     .where(s.participants.c.id.in_(chunk))).fetchall())
+    attributes = json.dumps(metadata.get("attributes", {}))
+    new = [{"id": pid, "community_id": cid, "attributes": attributes, "created_at": ts}
+           for pid, cid in wanted.items() if pid not in existing]
+    if new:
+        conn.execute(s.participants.insert(), new)
+    for pid, cid in wanted.items():
+        if pid in existing and existing[pid] is None and cid is not None:
+            conn.execute(s.participants.update().where(s.participants.c.id == pid).values(community_id=cid))
+
+    # sources: refuse any text already in the project
+    hashes = [hashlib.sha256(built.text.encode("utf-8")).hexdigest() for _, _, built in items]
+    if len(set(hashes)) < len(hashes):
+        raise DuplicateSourceError(path, "contains the same interview text twice")
+    for chunk in _chunks(hashes):
+        if conn.execute(select(s.sources.c.id).where(s.sources.c.content_hash.in_(chunk))).first():
+            raise DuplicateSourceError(path, "has the same text as a source already in the project")
+    base_meta = {k: v for k, v in metadata.items() if k not in ("attributes", "participant", "community")}
+    source_rows = []
+    for (transcript, participant, built), content_hash in zip(items, hashes):
+        meta = {**transcript.metadata, **base_meta}
+        source_rows.append({
+            "import_id": imp_id, "name": transcript.name, "participant_id": participant,
+            "content_hash": content_hash, "text": built.text, "format": fmt,
+            "interview_date": meta.pop("interview_date", None), "method": meta.pop("method", None) or "telephone",
+            "interviewer": meta.pop("interviewer", None), "imported_at": ts,
+            "metadata": json.dumps(meta, default=str), "deidentified": 1 if pseudonymiser is not None else 0})
+    source_ids = _insert_returning_ids(conn, s.sources, source_rows)
+
+    # segments: turns first (their ids are the sentences' parents), then sentences, in bulk
+    def clean(seg):
+        return {k: v for k, v in seg.items() if not k.startswith("_")}
+
+    turn_rows, turn_keys = [], []
+    for source_id, (_, _, built) in zip(source_ids, items):
         for seg in built.segments:
             if seg["kind"] == "turn":
-                row = {k: v for k, v in seg.items() if not k.startswith("_")}
-                turn_ids[seg["_turn"]] = conn.execute(
-                    s.segments.insert().values(source_id=source_id, **row)).inserted_primary_key[0]
-        sentences = [{**{k: v for k, v in seg.items() if not k.startswith("_")},
-                      "source_id": source_id, "parent_id": turn_ids[seg["_turn"]]}
-                     for seg in built.segments if seg["kind"] == "sentence"]
-        if sentences:
-            conn.execute(s.segments.insert(), sentences)
+                turn_rows.append({**clean(seg), "source_id": source_id, "parent_id": None})
+                turn_keys.append((source_id, seg["_turn"]))
+    turn_ids = dict(zip(turn_keys, _insert_returning_ids(conn, s.segments, turn_rows)))
+    sentences = [{**clean(seg), "source_id": source_id, "parent_id": turn_ids[(source_id, seg["_turn"])]}
+                 for source_id, (_, _, built) in zip(source_ids, items)
+                 for seg in built.segments if seg["kind"] == "sentence"]
+    for chunk in _chunks(sentences, 5000):
+        conn.execute(s.segments.insert(), chunk)
+    from elc.deid.originals import store_detections  # originals go to the sidecar, never here
+
+    for source_id, (_, _, built) in zip(source_ids, items):
         if built.detections:
-            from elc.deid.originals import store_detections  # originals go to the sidecar, never here
             store_detections(project, conn, source_id, built.detections)
     if pseudonymiser is not None:
         project.meta_set("deid_pseudonyms", pseudonymiser.to_dict(), conn)

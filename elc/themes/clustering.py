@@ -116,13 +116,13 @@ class SilhouetteKMeans:
         return np.argmax(X @ self.cluster_centers_.T, axis=1)
 
 
-def refine_by_centroids(embeddings: np.ndarray, labels, max_iter: int = 10) -> tuple[np.ndarray, int]:
+def refine_by_centroids(embeddings: np.ndarray, labels, max_iter: int = 10) -> tuple[np.ndarray, int, int]:
     """Spherical k-means in embedding space, started from ``labels`` (-1 = unassigned).
 
     Every row with a non-zero embedding ends up in the theme whose centroid it is most similar
     to; themes that lose all their rows disappear. Returns the new labels, numbered 0..k-1 by
-    size (largest first, ties by old id) as BERTopic numbers topics, and the iterations run.
-    Zero rows keep their label. Deterministic.
+    size (largest first, ties by old id) as BERTopic numbers topics, the iterations run and
+    the number of rows whose theme changed. Zero rows keep their label. Deterministic.
     """
     X = np.asarray(embeddings, dtype=np.float64)
     labels = np.asarray(labels, dtype=int).copy()
@@ -131,7 +131,7 @@ def refine_by_centroids(embeddings: np.ndarray, labels, max_iter: int = 10) -> t
     Xn = X / np.where(norms > 0, norms, 1.0)[:, None]
     ids = sorted(set(labels[labels >= 0].tolist()))
     if not ids:
-        return labels, 0
+        return labels, 0, 0
     current = labels.copy()
     it = 0
     for it in range(1, max_iter + 1):
@@ -150,4 +150,4 @@ def refine_by_centroids(embeddings: np.ndarray, labels, max_iter: int = 10) -> t
     by_size = sorted(kept, key=lambda t: (-int((current == t).sum()), t))
     mapping = {t: i for i, t in enumerate(by_size)}
     out = np.array([mapping.get(int(v), -1) if v >= 0 else -1 for v in current], dtype=int)
-    return out, it
+    return out, it, int((current != labels).sum())

@@ -3,8 +3,8 @@
 Pipeline (each stage a small estimator, as in BERTopic)::
 
     lemmas --TfidfSvdEmbedder--> 100-d unit vectors
-           --KnnUMAP (5-d, cosine)----------> HDBSCAN --> reduce_outliers   (>= threshold segments)
-           --no reduction--------------------> SilhouetteKMeans               (small corpora)
+           --KnnUMAP (5-d, cosine)--> HDBSCAN --> reduce_outliers --> refine  (>= threshold segments)
+           --no reduction-----------> SilhouetteKMeans                         (small corpora)
            --CountVectorizer(1-2 grams) + c-TF-IDF--> keywords, labels
            --topics_per_class(community)--> per-community keywords
            --profiles--> shares, participants, touchpoints, valence, quotes
@@ -351,9 +351,8 @@ class ThemeModel:
         extra["seconds_outliers"] = round(time.perf_counter() - t, 3)
         if self.refine and method == "bertopic-hdbscan" and len(set(topics) - {OUTLIER}) >= 2:
             t = time.perf_counter()
-            refined, iterations = refine_by_centroids(emb, topics)
-            extra["refine"] = {"iterations": iterations,
-                               "moved": int(sum(a != b for a, b in zip(topics, refined.tolist()))),
+            refined, iterations, moved = refine_by_centroids(emb, topics)
+            extra["refine"] = {"iterations": iterations, "moved": moved,
                                "seconds": round(time.perf_counter() - t, 3)}
             topics = refined.tolist()
         if topics != fitted:

@@ -21,17 +21,17 @@ from elc.themes import (
 )
 
 
-MORE_BOOKING = [
-    "Ringing the booking line to book transport takes forever, the phone just rings.",
-    "I spent an hour on hold on the phone trying to book the transport for Monday.",
-    "The booking phone line was engaged all morning so I could not book.",
-    "Booking transport over the phone is a nightmare with the long hold music.",
-    "My daughter has to phone the booking line for me and she is always kept on hold.",
-    "They put you on hold on the booking line and then the phone call drops.",
-    "You cannot book the transport online, only by phone, and the hold is long.",
-    "The phone line to book transport opens at eight and you are on hold straight away.",
-    "On hold again to the booking line, the phone queue never moves.",
-    "Phoning to book the transport means waiting on hold for half an hour.",
+MORE_WAITING = [
+    "We waited four hours for the transport home after the scan and nobody could say why.",
+    "After the clinic my husband waited in the lounge until seven for his transport home.",
+    "The return transport home was so late that the discharge lounge closed around us.",
+    "Waiting hours for transport home after treatment is exhausting for frail patients.",
+    "She waited three hours after her appointment and missed her tablets at home.",
+    "Transport home after dialysis is always hours late, we wait in the lounge.",
+    "I waited in the discharge lounge for five hours to be collected and taken home.",
+    "The ambulance home came hours after the clinic, he was cold and hungry waiting.",
+    "Hours of waiting for the return journey home after a short appointment.",
+    "Patients sit waiting for transport home for hours after the ward discharges them.",
 ]
 
 
@@ -94,12 +94,12 @@ def test_decisions_survive_a_rerun_with_new_ids(corpus, fitted):
     booking, driver, waiting = (_theme_of(fitted, s) for s in ("bo00", "dr00", "wa00"))
     decisions = [rename_theme(fitted, driver, "Kind crews"), discard_theme(fitted, waiting),
                  promote_theme(fitted, booking)]
-    # a re-run on more data numbers the themes differently: the booking theme grows and is now
-    # the largest (id 0) while the ids of the others move.
-    extra = pd.DataFrame({"segment_id": [f"new{i}" for i in range(len(MORE_BOOKING))], "text": MORE_BOOKING,
-                          "community": "patients", "participant_id": [f"new-{i}" for i in range(len(MORE_BOOKING))]})
+    # a re-run on more data numbers the themes differently: the waiting theme grows and is now
+    # the largest (id 0), so the ids of the others move.
+    extra = pd.DataFrame({"segment_id": [f"new{i}" for i in range(len(MORE_WAITING))], "text": MORE_WAITING,
+                          "community": "patients", "participant_id": [f"new-{i}" for i in range(len(MORE_WAITING))]})
     rerun = ThemeModel().fit(pd.concat([extra, corpus], ignore_index=True))
-    assert rerun.assignments_.loc[["bo00", "new0", "new5"]].nunique() == 1
+    assert rerun.assignments_.loc[["wa00", "new0", "new5"]].nunique() == 1
     new_driver, new_waiting = _theme_of(rerun, "dr00"), _theme_of(rerun, "wa00")
     assert new_driver != driver or new_waiting != waiting
     result = apply_decisions(rerun, decisions)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
+
+from _themes_corpus import make_large_corpus
 
 from elc.themes import ThemeModel, ThemesError, prepare_segments
 
@@ -127,8 +128,6 @@ def test_prepare_segments_defaults_and_lemmas():
 
 
 def test_large_corpus_path_uses_hdbscan_and_is_deterministic():
-    from conftest import make_large_corpus
-
     big = make_large_corpus()  # 240 distinct segments: over the small-corpus threshold
     a = ThemeModel().fit(big)
     assert a.method_ == "bertopic-hdbscan"
