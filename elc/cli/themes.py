@@ -11,8 +11,9 @@ from elc.cli._app import main, open_or_fail, project_argument
 
 @main.command("themes")
 @project_argument
-@click.option("--unit", type=click.Choice(["segments", "coded"]), default="segments", show_default=True,
-              help="Model all participant sentences, or only coded passages.")
+@click.option("--unit", type=click.Choice(["auto", "segments", "coded"]), default="auto", show_default=True,
+              help="Model all participant sentences, or only coded passages (auto: coded passages once "
+                   "200 or more are coded).")
 @click.option("--guided", is_flag=True, help="Seed themes with the interview guide's touchpoint keywords.")
 @click.option("--nr-topics", type=int, help="Reduce to at most this many themes.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Write the interactive themes report (opens offline).")
@@ -33,8 +34,11 @@ def themes(project, unit, guided, nr_topics, html_path, csv_path, as_json, renam
     every stored decision, stores the run and prints themes per community. A decision option
     records the decision (it applies to this and every later run) and re-runs.
     """
+    import logging
+
     from elc.themes import service, write_html_report
 
+    logging.getLogger("BERTopic").setLevel(logging.ERROR)  # its notices are for developers, not users
     p = open_or_fail(project)
     if rename:
         service.add_decision(p, coder, "rename", [rename[0]], rename[1])
@@ -62,7 +66,8 @@ def themes(project, unit, guided, nr_topics, html_path, csv_path, as_json, renam
         return
     t = result.themes_
     t = t[t.theme_id >= 0]
-    click.echo(f"{len(t)} themes from {len(result.assignments_)} segments (method: {result.method_})")
+    unit = "coded passages" if getattr(result, "unit_", "") == "coded" else "participant sentences"
+    click.echo(f"{len(t)} themes from {len(result.assignments_)} {unit} (method: {result.method_})")
     for row in t.itertuples():
         sub = table[table.theme_id == row.theme_id]
         voices = ", ".join(f"{r.community} {r.participants}/{r.community_participants}"

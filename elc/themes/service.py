@@ -16,6 +16,15 @@ from elc.errors import ElcError
 from elc.store import database, schema as s
 
 MIN_WORDS = 4  # "Yeah." and "[laughs]" carry no theme
+AUTO_CODED_MIN = 200  # with this many coded passages, themes come from them: less chatter, clearer themes
+
+
+def resolve_unit(project, unit: str) -> str:
+    """``auto`` means coded passages once there are enough of them, else every participant sentence."""
+    if unit != "auto":
+        return unit
+    coded = project.coded_segments()
+    return "coded" if coded.segment_id.nunique() >= AUTO_CODED_MIN else "segments"
 
 
 def theme_input(project, unit: str = "segments", min_words: int = MIN_WORDS) -> pd.DataFrame:
@@ -56,11 +65,12 @@ def decisions(project) -> list[dict]:
                                                        .order_by(s.theme_decisions.c.id))]
 
 
-def run_themes(project, unit: str = "segments", guided: bool = False, nr_topics=None, random_state: int = 42,
+def run_themes(project, unit: str = "auto", guided: bool = False, nr_topics=None, random_state: int = 42,
                embedder=None):
     """Fit themes, apply stored decisions, store the run; returns the fitted (decided) model."""
     from elc.themes import ThemeModel, apply_decisions, themes_table
 
+    unit = resolve_unit(project, unit)
     frame = theme_input(project, unit)
     kwargs = {"embedder": embedder} if embedder else {}
     model = ThemeModel(seed_topics=guide_seeds(project) if guided else None, nr_topics=nr_topics,
@@ -69,6 +79,7 @@ def run_themes(project, unit: str = "segments", guided: bool = False, nr_topics=
     result = apply_decisions(model, stored) if stored else model
     table = themes_table(result)
     assignments = {str(k): int(v) for k, v in result.assignments_.items()}
+    result.unit_ = unit
     with project.engine.begin() as conn:
         conn.execute(s.theme_runs.insert().values(
             ts=database.now(), method=result.method_,
