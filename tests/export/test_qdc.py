@@ -13,7 +13,7 @@ from elc.export import refi_xml as rx
 from elc.export.qdc import export_qdc, import_qdc
 from tests.conftest import CODEBOOK, GUIDE, REPO
 
-XSD_DIR = REPO.parent / "shared" / "refi-qda"
+XSD_DIR = REPO / "tests" / "data" / "refi-qda"  # the official XSDs (MIT), vendored: see SOURCE.txt
 
 
 @pytest.fixture

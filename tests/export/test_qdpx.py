@@ -18,7 +18,7 @@ from elc.ingest import ImportOptions, import_files
 from elc.store import schema as s
 from tests.conftest import CODEBOOK, GUIDE, REPO, TRANSCRIPT
 
-XSD_DIR = REPO.parent / "shared" / "refi-qda"
+XSD_DIR = REPO / "tests" / "data" / "refi-qda"  # the official XSDs (MIT), vendored: see SOURCE.txt
 NS = {"q": rx.PROJECT_NS}
 
 CARER = """Interviewer: What happened when you asked to travel with him?
