@@ -71,3 +71,27 @@ def agreement(project, coders, as_json):
                f"kappa {o.get('kappa', float('nan')):.3f}  alpha {o.get('alpha', float('nan')):.3f}")
     click.echo(res["per_code"].to_string(index=False, float_format="%.3f"))
     click.echo(f"{len(res['disagreements'])} disagreements (walk them in the workbench)")
+
+
+@main.command("import-coded")
+@project_argument
+@click.argument("table", type=click.Path(dir_okay=False))
+@click.option("--coder", required=True, help="Whose coding this was (recorded on every coding).")
+@click.option("--text-column", help="Column with the response text (guessed if omitted).")
+@click.option("--code-column", help="Column with code names (several separated by ; | or ,).")
+@click.option("--sentiment-column", help="Column with sentiment: positive/negative/neutral or a number.")
+@click.option("--participant-column", help="Column with participant ids (else one per row).")
+@click.option("--community", help="Community of interest of these respondents.")
+def import_coded(project, table, coder, text_column, code_column, sentiment_column, participant_column, community):
+    """Bring earlier coding: import a coded spreadsheet (CSV/XLSX) as segments with codings.
+
+    Codes come from one 0/1 column per code (headers naming codes in the project) or from a
+    code-name column; unknown code names become theme codes. The text is de-identified and
+    segmented like any import, so suggestions can learn from a previous programme's coding.
+    """
+    from elc.coding.coded_tables import import_coded_table
+
+    res = import_coded_table(open_or_fail(project), table, coder, text_column, code_column, sentiment_column,
+                             community, participant_column)
+    click.echo(f"imported {res['rows']} coded rows as {res['codings']} codings by {coder}"
+               + (f"; new codes: {', '.join(res['new_codes'])}" if res["new_codes"] else ""))

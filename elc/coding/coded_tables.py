@@ -77,3 +77,131 @@ def apply_segment_codings(project, path: str | Path, min_similarity: float = 90.
     if problems:
         raise ImportFileError(path, f"{len(problems)} bad row(s), first: {problems[0]}")
     return {"applied": applied, "unmatched": unmatched, "coders": sorted(sessions)}
+
+
+# --------------------------------------------------------------------------- earlier programmes
+POSITIVE = {"positive", "pos", "good", "working-well", "working well", "compliment", "praise", "+"}
+NEGATIVE = {"negative", "neg", "bad", "to-improve", "to improve", "complaint", "criticism", "-"}
+CODE_SEPARATORS = (";", "|", ",")
+
+
+def _valence(value: str) -> str:
+    text = str(value or "").strip().lower()
+    if not text:
+        return "neutral"
+    try:
+        number = float(text)
+        return "working-well" if number > 0 else "to-improve" if number < 0 else "neutral"
+    except ValueError:
+        pass
+    if text in POSITIVE:
+        return "working-well"
+    if text in NEGATIVE:
+        return "to-improve"
+    return "neutral"
+
+
+def import_coded_table(project, path: str | Path, coder: str, text_column: str | None = None,
+                       code_column: str | None = None, sentiment_column: str | None = None,
+                       community: str | None = None, participant_column: str | None = None) -> dict:
+    """Import a previous programme's coded spreadsheet as new segments with codings by ``coder``.
+
+    Codes come either from one column per code (0/1, yes/no, x) whose header names a code, or
+    from a code-name column (several codes separated by ; | or ,). Code names the project does
+    not know become theme codes. An optional sentiment column (positive/negative/neutral or a
+    number such as criticality -5..5) sets each coding's valence. The rows are imported through
+    the normal pipeline (de-identified, segmented) in one transaction; each row's codings then
+    anchor to that row's own speaker turn and are committed as they are applied.
+    """
+    from elc.coding.codebook import Codebook
+    from elc.ingest import ImportOptions, import_files
+    from elc.ingest.tabular import GUESSES, read_table
+
+    path = Path(path)
+    options = ImportOptions(community=community)
+    header, body = read_table(path, options)
+    lowered = [h.strip().lower() for h in header]
+
+    def column(name: str | None, guesses=()) -> int | None:
+        if name:
+            if name.strip().lower() not in lowered:
+                raise ImportFileError(path, f"has no column '{name}' (columns: {', '.join(header)})")
+            return lowered.index(name.strip().lower())
+        return next((lowered.index(g) for g in guesses if g in lowered), None)
+
+    text_i = column(text_column, GUESSES["text"])
+    if text_i is None:
+        raise ImportFileError(path, "has no text column (name it with --text-column)")
+    part_i = column(participant_column, GUESSES["participant"])
+    code_i = column(code_column, ("code", "codes", "label", "labels", "category", "theme"))
+    sent_i = column(sentiment_column, ("sentiment", "valence", "criticality", "polarity"))
+    known = {n.lower(): n for n in project.codes().name}
+    used = {i for i in (text_i, part_i, code_i, sent_i) if i is not None}
+    flag_columns = {i: header[i].strip() for i in range(len(header))
+                    if i not in used and header[i].strip().lower() in known}
+    if code_i is None and not flag_columns:
+        raise ImportFileError(path, "has no code column and no column named after a code in the project")
+
+    def cell(row, i):
+        return str(row[i]).strip() if i is not None and i < len(row) else ""
+
+    rows, wanted_codes = [], []
+    for n, row in enumerate(body, start=1):
+        text = cell(row, text_i)
+        if not text:
+            continue
+        codes = [header_name for i, header_name in flag_columns.items()
+                 if cell(row, i).lower() in ("1", "1.0", "yes", "y", "x", "true")]
+        if code_i is not None:
+            raw = cell(row, code_i)
+            for sep in CODE_SEPARATORS:
+                if sep in raw:
+                    codes += [c.strip() for c in raw.split(sep) if c.strip()]
+                    break
+            else:
+                codes += [raw] if raw else []
+        pid = cell(row, part_i) or f"{path.stem[:3].upper()}{n:05d}"
+        rows.append((pid, text, codes, _valence(cell(row, sent_i))))
+        wanted_codes += codes
+    # write a plain table the tabular importer reads (participant, text), then code its sentences
+    import csv as _csv
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = Path(tmp) / (path.stem + ".csv")
+        with open(plain, "w", newline="", encoding="utf-8") as fh:
+            w = _csv.writer(fh)
+            w.writerow(["participant", "text"])
+            for pid, text, _, _ in rows:
+                w.writerow([pid, text])
+        report = import_files(project, [plain], ImportOptions(community=community))
+    if report.failed or report.skipped:
+        raise ImportFileError(path, (report.failed or report.skipped)[0][1].split(": ", 1)[-1])
+    book = Codebook(project, coder)
+    created = []
+    for name in dict.fromkeys(wanted_codes):
+        if name.lower() not in known:
+            book.add(name, "theme", definition=f"Imported from {path.name}")
+            known[name.lower()] = name
+            created.append(name)
+    ids = {n.lower(): int(i) for n, i in zip(project.codes().name, project.codes().id)}
+    # each row became one participant turn, in row order within its participant
+    turns = project.segments(kind="turn", role="participant", with_text=False)
+    sents = project.segments(kind="sentence", role="participant", with_text=False)
+    bodies = sents.groupby("parent_id").agg(start=("start", "min"), end=("end", "max"))
+    turns = turns[turns.id.isin(bodies.index)].sort_values(["participant_id", "source_id", "position"])
+    queue = {pid: list(g.id) for pid, g in turns.groupby("participant_id")}
+    source_of = dict(zip(turns.id, turns.source_id))
+    session = CodingSession(project, coder)
+    applied = 0
+    for pid, _, codes, valence in rows:
+        pending = queue.get(pid)
+        if not pending:
+            continue
+        turn_id = pending.pop(0)
+        body = bodies.loc[turn_id]
+        for name in dict.fromkeys(codes):
+            session.apply(int(source_of[turn_id]), int(body.start), int(body.end), ids[name.lower()], valence,
+                          origin="import")
+            applied += 1
+    return {"rows": len(rows), "codings": applied, "new_codes": created}
