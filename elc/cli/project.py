@@ -158,6 +158,14 @@ def build_demo(target: Path, corpus: Path, quiet: bool = False):
         from elc.insights.changes import load_changes_file
 
         load_changes_file(project, changes)
+    if not quiet:
+        click.echo("finding themes by community (BERTopic, offline)...")
+    import logging
+
+    from elc.themes.service import run_themes
+
+    logging.getLogger("BERTopic").setLevel(logging.ERROR)
+    run_themes(project)  # so the workbench, workbook and specification have themes from the start
     project.close()
     tmp.replace(target)
     originals.remove_sidecar(target)
@@ -191,4 +199,5 @@ def demo(target, corpus, rebuild, coder, no_ui):
 
         _print_status(compute(open_or_fail(str(target))))
         return
-    run_app(str(target), coder=coder, live_suggestions=True)
+    # the sample ships researchers R1-R3's coding: show it (o toggles back to blind coding)
+    run_app(str(target), coder=coder, live_suggestions=True, show_others=True)
