@@ -18,46 +18,32 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from elc.errors import ElcError
+from elc.tui.screens.dialogs import PromptScreen
 
 STATUS_GLYPH = {"auto": "·", "accepted": "✓", "rejected": "✗", "added": "+"}
 STATUS_STYLE = {"auto": "bold", "accepted": "green", "rejected": "red", "added": "cyan"}
 UNREVIEWED = ("auto", "added")
 
 
-class NameDialog(ModalScreen[str | None]):
-    """Ask for a name to replace everywhere; Enter saves, Escape cancels."""
+class NameDialog(PromptScreen):
+    """Ask for a name to replace everywhere; Enter saves, Escape cancels.
+
+    Carries its own layout so the screen also works outside the workbench's stylesheet."""
 
     DEFAULT_CSS = """
     NameDialog { align: center middle; }
     NameDialog > Vertical { width: 64; height: auto; padding: 1 2; border: round $accent; background: $surface; }
-    NameDialog .hint { color: $text-muted; }
+    NameDialog .dialog-hint { color: $text-muted; }
     """
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("Add a name to replace everywhere", classes="title")
-            yield Input(placeholder="e.g. Edna, or Kestrel Grange:ORG", id="name-input")
-            yield Static("Enter: replace in every transcript and on later imports · Esc: cancel", classes="hint")
-
-    def on_mount(self) -> None:
-        field = self.query_one(Input)
-        field.cursor_blink = not self.app.is_headless
-        field.focus()
-
-    @on(Input.Submitted)
-    def _submit(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def __init__(self) -> None:
+        super().__init__("Add a name to replace everywhere", placeholder="e.g. Edna, or Kestrel Grange:ORG",
+                         hint="Enter: replace in every transcript and on later imports · Esc: cancel")
 
 
 def split_label(value: str) -> tuple[str, str]:
