@@ -633,15 +633,18 @@ class MainScreen(Screen):
             t.set_filter(visible)
         self.refresh_status()
 
-    def action_filter_code(self) -> None:
+    def _pick_code_then(self, title: str, then) -> None:
+        """Ask for a code (the selected coding's code highlighted), then call ``then(code_id)``."""
         c = self.selected_coding()
 
         def chosen(code_id) -> None:
             if isinstance(code_id, int) and code_id:
-                self.set_code_filter(code_id)
+                then(code_id)
 
-        self.app.push_screen(PickerScreen("Show only passages coded…", self.wb.all_codes(),
-                                          highlight=c.code_id if c else None), chosen)
+        self.app.push_screen(PickerScreen(title, self.wb.all_codes(), highlight=c.code_id if c else None), chosen)
+
+    def action_filter_code(self) -> None:
+        self._pick_code_then("Show only passages coded…", self.set_code_filter)
 
     def action_clear_filter(self) -> None:
         self.code_filter = None
@@ -658,14 +661,7 @@ class MainScreen(Screen):
         self.app.push_screen(RetrieveScreen(self.wb, code_id), done)
 
     def action_retrieve(self) -> None:
-        c = self.selected_coding()
-
-        def chosen(code_id) -> None:
-            if isinstance(code_id, int) and code_id:
-                self.open_retrieve(code_id)
-
-        self.app.push_screen(PickerScreen("Retrieve passages for…", self.wb.all_codes(),
-                                          highlight=c.code_id if c else None), chosen)
+        self._pick_code_then("Retrieve passages for…", self.open_retrieve)
 
     # ------------------------------------------------------------------ view
     def action_toggle_others(self) -> None:
