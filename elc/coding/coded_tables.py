@@ -14,6 +14,7 @@ from pathlib import Path
 from elc.coding.actions import CodingSession
 from elc.domain import VALENCES
 from elc.errors import ImportFileError
+from elc.ingest.pipeline import FILE_ID
 
 REQUIRED = ("file", "segment_text", "code", "valence", "coder")
 
@@ -37,6 +38,7 @@ def apply_segment_codings(project, path: str | Path, min_similarity: float = 90.
     path = Path(path)
     rows = read_rows(path)
     sources = project.sources().set_index("name")
+    by_participant = project.sources().drop_duplicates("participant_id").set_index("participant_id")
     segs = project.segments(role="participant")
     by_source = {sid: g for sid, g in segs.groupby("source_id")}
     codes = {n.lower(): int(i) for n, i in zip(project.codes().name, project.codes().id)}
@@ -45,9 +47,15 @@ def apply_segment_codings(project, path: str | Path, min_similarity: float = 90.
     problems: list[str] = []
     for n, row in enumerate(rows, start=2):
         name = row["file"].strip()
-        if name not in sources.index:
-            problems.append(f"line {n}: unknown file {name}")
-            continue
+        if name in sources.index:
+            source_id = int(sources.loc[name, "id"])
+        else:  # the stored name may have been de-identified: fall back to the file's participant id
+            m = FILE_ID.match(Path(name).stem)
+            pid = m.group(1).upper() if m else None
+            if pid not in by_participant.index:
+                problems.append(f"line {n}: unknown file {name}")
+                continue
+            source_id = int(by_participant.loc[pid, "id"])
         code_id = codes.get(row["code"].strip().lower())
         if code_id is None:
             problems.append(f"line {n}: unknown code {row['code']!r}")
@@ -56,7 +64,7 @@ def apply_segment_codings(project, path: str | Path, min_similarity: float = 90.
         if valence not in VALENCES:
             problems.append(f"line {n}: unknown valence {valence!r}")
             continue
-        group = by_source.get(int(sources.loc[name, "id"]))
+        group = by_source.get(source_id)
         if group is None:
             unmatched += 1
             continue

@@ -309,11 +309,11 @@ def _insert_returning_ids(conn, table, rows: list[dict]) -> list[int]:
 
 
 def _store(project, conn, path: Path, digest: str, fmt: str, items: list[tuple], pseudonymiser,
-           community_hint: str | None, metadata: dict) -> None:
+           community_hint: str | None, metadata: dict, file_name: str | None = None) -> None:
     """Write one file's sources in bulk, inside the caller's transaction."""
     ts = database.now()
     imp_id = conn.execute(s.imports.insert().values(
-        file_name=path.name, file_hash=digest, format=fmt, imported_at=ts, n_sources=len(items))
+        file_name=file_name or path.name, file_hash=digest, format=fmt, imported_at=ts, n_sources=len(items))
     ).inserted_primary_key[0]
     comms = project.communities()
     communities = {**{k.lower(): int(i) for k, i in zip(comms.key, comms.id)},
@@ -423,6 +423,23 @@ def import_files(project, paths: Iterable[str | Path], options: ImportOptions | 
     return report
 
 
+def _safe_name(name: str, nlp, detector, pseudonymiser) -> str:
+    """A file or source name with identifiers replaced, like the text (no-op without de-identification)."""
+    if pseudonymiser is None:
+        return name
+    stem, dot, suffix = name.rpartition(".") if "." in name[-6:] else (name, "", "")
+    spaced = re.sub(r"[_.#-]", " ", stem)  # same length, so offsets hold for the original stem
+    # lower-case slugs ("crew-kpi-burnout") are descriptions, not names: people need a capital
+    personal = [d for d in detector.detect_doc(nlp(spaced)) if d.label in NAME_LABELS and
+                (d.label not in ("PERSON", "CUSTOM") or any(w[:1].isupper() for w in d.text.split()))]
+    new_stem, _ = _apply(stem, personal, pseudonymiser)
+    return new_stem + dot + suffix
+
+
+# what a file name may not carry; places and organisations ("...-harborough.txt") may stay
+NAME_LABELS = {"PERSON", "CUSTOM", "NHS_NUMBER", "PHONE", "EMAIL", "DOB", "POSTCODE", "ADDRESS"}
+
+
 PARALLEL_MIN_TURNS = 4000  # below this, starting worker processes costs more than it saves
 
 
@@ -456,9 +473,11 @@ def _import_one(project, path: Path, options: ImportOptions, nlp, detector, pseu
         words += built.words
         items.append((tr, participant, built))
     fmt = path.suffix.lower().lstrip(".")
+    for tr, _, _ in items:  # file names can identify people too ("Margaret Thornton call.docx")
+        tr.name = _safe_name(tr.name, nlp, detector, pseudonymiser)
     with project.engine.begin() as conn:
         _store(project, conn, path, digest, fmt, items, pseudonymiser, options.community or metadata.get("community"),
-               metadata)
+               metadata, file_name=_safe_name(path.name, nlp, detector, pseudonymiser))
     project._texts.clear()
     return {"file": str(path), "sources": len(items), "words": words,
             "segments": sum(sum(1 for g in b.segments if g["kind"] == "sentence") for _, _, b in items),

@@ -106,3 +106,19 @@ def test_bad_decisions_are_one_line_errors(raw_project):
     assert res.exit_code == 1 and "unknown label" in res.stderr
     res = elc("deidentify", raw_project.parent / "missing.elc", ok=False)
     assert res.exit_code == 1 and "no such project" in res.stderr
+
+
+def test_file_names_are_deidentified_too(tmp_path):
+    import elc
+    from elc.ingest import import_files
+    from tests.conftest import GUIDE, TRANSCRIPT
+
+    project = elc.new_project(tmp_path / "p.elc", GUIDE)
+    path = tmp_path / "P07 Margaret Thornton 07700 900123.txt"
+    path.write_text(TRANSCRIPT)
+    assert import_files(project, [path]).ok
+    name = project.sources().name.iloc[0]
+    assert "Thornton" not in name and "900123" not in name and name.endswith(".txt")
+    with project.engine.connect() as conn:
+        stored = conn.exec_driver_sql("select file_name from imports").scalar()
+    assert "Thornton" not in stored and "900123" not in stored
