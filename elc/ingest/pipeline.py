@@ -423,17 +423,20 @@ def import_files(project, paths: Iterable[str | Path], options: ImportOptions | 
     return report
 
 
-def _safe_name(name: str, nlp, detector, pseudonymiser) -> str:
-    """A file or source name with identifiers replaced, like the text (no-op without de-identification)."""
+def _safe_names(names: list[str], nlp, detector, pseudonymiser) -> list[str]:
+    """File or source names with identifiers replaced, like the text (no-op without de-identification)."""
     if pseudonymiser is None:
-        return name
-    stem, dot, suffix = name.rpartition(".") if "." in name[-6:] else (name, "", "")
-    spaced = re.sub(r"[_.#-]", " ", stem)  # same length, so offsets hold for the original stem
-    # lower-case slugs ("crew-kpi-burnout") are descriptions, not names: people need a capital
-    personal = [d for d in detector.detect_doc(nlp(spaced)) if d.label in NAME_LABELS and
-                (d.label not in ("PERSON", "CUSTOM") or any(w[:1].isupper() for w in d.text.split()))]
-    new_stem, _ = _apply(stem, personal, pseudonymiser)
-    return new_stem + dot + suffix
+        return names
+    parts = [n.rpartition(".") if "." in n[-6:] else (n, "", "") for n in names]
+    spaced = [re.sub(r"[_.#-]", " ", stem) for stem, _, _ in parts]  # same length: offsets hold
+    out = []
+    for (stem, dot, suffix), doc in zip(parts, nlp.pipe(spaced, batch_size=256)):
+        # lower-case slugs ("crew-kpi-burnout") are descriptions, not names: people need a capital
+        personal = [d for d in detector.detect_doc(doc) if d.label in NAME_LABELS and
+                    (d.label not in ("PERSON", "CUSTOM") or any(w[:1].isupper() for w in d.text.split()))]
+        new_stem, _ = _apply(stem, personal, pseudonymiser)
+        out.append(new_stem + dot + suffix)
+    return out
 
 
 # what a file name may not carry; places and organisations ("...-harborough.txt") may stay
@@ -473,11 +476,13 @@ def _import_one(project, path: Path, options: ImportOptions, nlp, detector, pseu
         words += built.words
         items.append((tr, participant, built))
     fmt = path.suffix.lower().lstrip(".")
-    for tr, _, _ in items:  # file names can identify people too ("Margaret Thornton call.docx")
-        tr.name = _safe_name(tr.name, nlp, detector, pseudonymiser)
+    # file names can identify people too ("Margaret Thornton call.docx")
+    *names, file_name = _safe_names([tr.name for tr, _, _ in items] + [path.name], nlp, detector, pseudonymiser)
+    for (tr, _, _), name in zip(items, names):
+        tr.name = name
     with project.engine.begin() as conn:
         _store(project, conn, path, digest, fmt, items, pseudonymiser, options.community or metadata.get("community"),
-               metadata, file_name=_safe_name(path.name, nlp, detector, pseudonymiser))
+               metadata, file_name=file_name)
     project._texts.clear()
     return {"file": str(path), "sources": len(items), "words": words,
             "segments": sum(sum(1 for g in b.segments if g["kind"] == "sentence") for _, _, b in items),
