@@ -121,9 +121,6 @@ def display_label(label: str | None, role: str, participant: str | None, others:
 class _NoDeid:
     """Used only when the caller turns de-identification off explicitly."""
 
-    def detect_doc(self, doc):
-        return []
-
     def detect_docs(self, docs):
         return [[] for _ in docs]
 
@@ -131,12 +128,10 @@ class _NoDeid:
 def _deid_tools(project, nlp, enabled: bool):
     if not enabled:
         return _NoDeid(), None
-    from elc.deid import Detector, Pseudonymiser
+    from elc.deid import DEFAULT_ALLOW_LIST, Detector, Pseudonymiser
 
     names = project.meta_get("deid_extra_names", []) or []
     allow = project.meta_get("deid_allow_list", []) or []
-    from elc.deid import DEFAULT_ALLOW_LIST
-
     detector = Detector(nlp=nlp, extra_names=tuple(names), allow_list=tuple(DEFAULT_ALLOW_LIST) + tuple(allow))
     pseudonymiser = Pseudonymiser.from_dict(project.meta_get("deid_pseudonyms", {}) or {})
     return detector, pseudonymiser

@@ -154,18 +154,8 @@ class ChangesScreen(Screen[None]):
             return
         linked = set(self.wb.change_codes(ev["id"]))
 
-        def chosen(code_id) -> None:
-            if not isinstance(code_id, int) or not code_id:
-                return
-            try:
-                self.wb.link_code(ev["id"], code_id)
-            except ElcError as exc:
-                self.app.notify(str(exc), severity="error", title="elc")
-                return
-            code = self.wb.code(code_id)
-            self.app.notify(f"linked “{code.name if code else code_id}” to “{ev['title']}”", title="elc")
-            self.action_reload()
-
+        chosen = self._after_pick(lambda code_id: self.wb.link_code(ev["id"], code_id),
+                                  lambda name: f"linked “{name}” to “{ev['title']}”")
         self.app.push_screen(PickerScreen(f"Link a code to “{ev['title']}”", self.wb.all_codes(), exclude=linked),
                              chosen)
 
@@ -181,19 +171,26 @@ class ChangesScreen(Screen[None]):
             return
         codes = [c for c in self.wb.all_codes() if c.id in linked]
 
+        chosen = self._after_pick(lambda code_id: self.wb.unlink_code(ev["id"], code_id),
+                                  lambda name: f"unlinked “{name}”")
+        self.app.push_screen(PickerScreen(f"Unlink a code from “{ev['title']}”", codes), chosen)
+
+    def _after_pick(self, change, message):
+        """The picker callback for link/unlink: run ``change(code_id)``, report, reload."""
+
         def chosen(code_id) -> None:
             if not isinstance(code_id, int) or not code_id:
                 return
             try:
-                self.wb.unlink_code(ev["id"], code_id)
+                change(code_id)
             except ElcError as exc:
                 self.app.notify(str(exc), severity="error", title="elc")
                 return
             code = self.wb.code(code_id)
-            self.app.notify(f"unlinked “{code.name if code else code_id}”", title="elc")
+            self.app.notify(message(code.name if code else code_id), title="elc")
             self.action_reload()
 
-        self.app.push_screen(PickerScreen(f"Unlink a code from “{ev['title']}”", codes), chosen)
+        return chosen
 
     def action_close(self) -> None:
         self.dismiss(None)
