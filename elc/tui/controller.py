@@ -527,8 +527,11 @@ class Workbench:
     def suggestions(self, sentence: Sentence) -> list[dict]:
         return suggest.suggestions_for(self.project, sentence.id, self.coder)
 
-    def accept(self, source_id: int, sentence: Sentence, code_id: int, valence: str | None = None) -> int:
-        row = {"id": sentence.id, "source_id": source_id, "start": sentence.start, "end": sentence.end}
+    def accept(self, source_id: int, sentence: Sentence, code_id: int, valence: str | None = None,
+               span: tuple[int, int] | None = None) -> int:
+        """Accept a suggestion made for ``sentence``, coding ``span`` (the whole selection) when given."""
+        start, end = span if span is not None else (sentence.start, sentence.end)
+        row = {"id": sentence.id, "source_id": source_id, "start": start, "end": end}
         cid = suggest.accept(self.session, row, code_id, valence)
         self._changed(source_id)
         self._emit(CodingEvent("accept", self.coder, cid, source_id, code_id, sentence.id))
@@ -539,14 +542,21 @@ class Workbench:
         self._emit(CodingEvent("reject", self.coder, None, source_id, code_id, sentence.id))
 
     # ------------------------------------------------------------- navigation across sources
-    def uncoded(self, source_id: int) -> list[tuple[int, int, int]]:
+    def uncoded(self, source_id: int, skip_backchannel: bool = False) -> list[tuple[int, int, int]]:
         coded = self._coded.get(source_id, set())
-        return [x for x in self._psegs.get(source_id, ()) if x[2] not in coded]
+        todo = [x for x in self._psegs.get(source_id, ()) if x[2] not in coded]
+        if skip_backchannel and todo:
+            from elc.coding.backchannel import is_backchannel
+
+            text = self.project.source_text(source_id)
+            todo = [x for x in todo if not is_backchannel(text[x[0]:x[1]])]
+        return todo
 
     def next_uncoded(self, source_id: int | None, offset: int, backwards: bool = False,
                      order: list[int] | None = None) -> tuple[int, int] | None:
         """(source_id, start) of the next participant sentence this coder has not coded, after
-        ``offset`` in ``source_id`` then in the following sources (wrapping round)."""
+        ``offset`` in ``source_id`` then in the following sources (wrapping round); sentences with
+        nothing to code ("[laughs]", "Yes, I can hear you.") are passed over."""
         order = list(order or self.source_order)
         if source_id not in order:
             order.insert(0, source_id) if source_id is not None else None
@@ -557,7 +567,7 @@ class Workbench:
         if backwards:
             seq = [order[i]] + list(reversed(order[:i])) + list(reversed(order[i + 1:])) + [order[i]]
         for n, sid in enumerate(seq):
-            todo = self.uncoded(sid)
+            todo = self.uncoded(sid, skip_backchannel=True)
             if not todo:
                 continue
             if n == 0:
@@ -824,42 +834,9 @@ def _replace(obj, **changes):
     return replace(obj, **changes)
 
 
-def _words(text: str) -> list[str]:
-    return [w for w in re.findall(r"[a-z0-9][a-z0-9'-]*", text.lower()) if len(w) > 2]
-
-
 def fuzzy_codes(codes: Iterable[CodeView], query: str, limit: int = 60) -> list[tuple[CodeView, float]]:
-    """Rank codes for a picker query with rapidfuzz.
+    """Codes for a picker query, best first (see :mod:`elc.tui.codesearch` for the tiers)."""
+    from elc.tui.codesearch import rank_codes
 
-    A code scores the better of its name (``WRatio``, or each query word matched to the closest
-    word of the name and averaged, tolerant of typos; a substring scores at least 95) and its
-    definition and keywords (the same word matching, weighted 0.85).
-    """
-    codes = list(codes)
-    q = query.strip()
-    if not q:
-        return [(c, 100.0) for c in codes]
-    from rapidfuzz import fuzz, process, utils
-
-    low = q.lower()
-    terms = _words(low) or [low]
-    scored = []
-    for c in codes:
-        name = fuzz.WRatio(q, c.name, processor=utils.default_process)
-        name_words = _words(c.name)
-        if name_words and len(terms) > 1:
-            best = [process.extractOne(term, name_words, scorer=fuzz.ratio)[1] for term in terms]
-            name = max(name, sum(best) / len(best))
-        if low in c.name.lower():
-            name = max(name, 95.0 + (5.0 if c.name.lower().startswith(low) else 0.0))
-        vocab = _words(" ".join((c.definition, " ".join(c.keywords))))
-        defn = 0.0
-        if vocab:
-            best = [process.extractOne(term, vocab, scorer=fuzz.ratio)[1] for term in terms]
-            defn = 0.85 * sum(best) / len(best)
-        score = max(name, defn)
-        if score >= 60:
-            scored.append((c, float(score)))
-    scored.sort(key=lambda x: -x[1])
-    return scored[:limit]
+    return [(m.code, m.score) for m in rank_codes(codes, query, limit)]
 

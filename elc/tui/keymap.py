@@ -49,8 +49,9 @@ KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("next_source", ("]",), "Next source in the list", "Move"),
     KeyAction("prev_source", ("[",), "Previous source in the list", "Move"),
     # Select
-    KeyAction("extend_down", ("shift+down",), "Extend the selection down a sentence", "Select"),
+    KeyAction("extend_down", ("shift+down",), "Extend the selection down a sentence (stops at the speaker's turn; press again to cross)", "Select"),
     KeyAction("extend_up", ("shift+up",), "Extend the selection up a sentence", "Select"),
+    KeyAction("select_turn", ("v",), "Select the speaker's whole turn", "Select"),
     KeyAction("word_mode", ("w",), "Word selection: narrow the selection to words", "Select", footer="words"),
     KeyAction("word_enter", ("left", "right"), "Enter word selection (→ also moves its start)", "Select",
               palette=False),

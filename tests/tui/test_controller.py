@@ -68,8 +68,8 @@ def test_load_search_and_next_uncoded(wb):
     assert (hit.label, hit.speaker, hit.community) == ("P09", "P09", "patients")
     assert hit.before.endswith("in the ") and hit.after == "."
     assert wb.search("   ") == []
-    # next uncoded: from P07's first participant sentence on
-    assert wb.next_uncoded(1, -1) == (1, doc.sentences[2].start)
+    # next uncoded: from P07's first participant sentence with something to code ("Um, yeah." is passed over)
+    assert wb.next_uncoded(1, -1) == (1, doc.sentences[3].start)
     for x in doc.sentences:
         if x.role == "participant":
             wb.apply(1, x.start, x.end, wb.project.code_id("The pick-up"))

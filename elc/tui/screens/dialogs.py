@@ -96,7 +96,10 @@ class _ListDialog(ModalScreen):
         self.dismiss(None)
 
     def _chosen(self):
-        opt = self._list().highlighted_option
+        lst = self._list()
+        if lst.highlighted is None:
+            return None
+        opt = lst.highlighted_option
         return opt.id if opt is not None else None
 
     @on(OptionList.OptionSelected)
@@ -128,6 +131,7 @@ class PickerScreen(_ListDialog):
         self.highlight = highlight
         self.allow_new = allow_new
         self.extra = extra
+        self._weak = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
@@ -155,20 +159,38 @@ class PickerScreen(_ListDialog):
         return t
 
     def _fill(self, query: str) -> None:
+        from elc.tui.codesearch import rank_codes
+
         options: list[Option] = []
         if self.extra and not query:
             options.append(Option(Text(self.extra, style="italic"), id="0"))
-        ranked = fuzzy_codes(self.codes, query)
-        for c, _ in ranked:
-            options.append(Option(self.code_prompt(c, query), id=str(c.id)))
-        q = query.strip()
-        if self.allow_new and q and not any(c.name.lower() == q.lower() for c in self.codes):
-            options.append(Option(Text(f"+ new theme code “{q}”", style="italic"), id=NEW_CODE + q))
+        ranked = rank_codes(self.codes, query)
+        q = " ".join(query.split())
+        strong = bool(q) and bool(ranked) and ranked[0].strong
+        offer_new = self.allow_new and q and not any(m.how == "exact" for m in ranked)
+        new_option = Option(Text(f"+ new theme code “{q}”", style="italic"), id=NEW_CODE + q) if offer_new else None
+        if new_option is not None and not strong:
+            options.append(new_option)  # nothing names what was typed: creating is the first choice offered
+        for m in ranked:
+            options.append(Option(self.code_prompt(m.code, query), id=str(m.code.id)))
+        if new_option is not None and strong:
+            options.append(new_option)
         lst = self._list()
         lst.set_options(options)
-        if options:
+        self._weak = bool(q) and not strong
+        hint = self.query_one(".dialog-hint", Static)
+        if not options:
+            lst.highlighted = None
+            hint.update(f"No code matches “{q}” · Esc cancel")
+        elif self._weak:
+            # a weak fuzzy match is never pre-selected: Enter must not apply a code nobody named
+            lst.highlighted = None
+            hint.update(f"No code is named “{q}”: ↓ choose one{' or + new' if offer_new else ''}, "
+                        "then Enter · Esc cancel")
+        else:
             ids = [o.id for o in options]
             lst.highlighted = ids.index(str(self.highlight)) if (not q and str(self.highlight) in ids) else 0
+            hint.update("↑↓ choose · Enter pick · Esc cancel")
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -177,6 +199,8 @@ class PickerScreen(_ListDialog):
 
     def _finish(self, option_id) -> None:
         if option_id is None:
+            self.query_one(".dialog-hint", Static).update(
+                "Nothing chosen: ↓ to highlight a code (or + new), then Enter · Esc cancel")
             return
         if option_id.startswith(NEW_CODE):
             self.dismiss(option_id)

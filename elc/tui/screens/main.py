@@ -57,6 +57,7 @@ class MainScreen(Screen):
         self.colours: dict[int, str] = {}
         self.search_state: tuple[str, list, int] | None = None
         self.message = Text()
+        self._turn_edge: tuple | None = None  # (source, cursor, direction) of a refused cross-turn extend
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -199,6 +200,7 @@ class MainScreen(Screen):
 
     def after_coding(self, source_id: int | None = None) -> None:
         """Refresh what a committed coding change affects."""
+        self._turn_edge = None
         sid = source_id if source_id is not None else self.source_id
         if sid is not None and sid != self.source_id:
             self.query_one(SourcesPane).update_row(self.wb.source_row(sid))
@@ -301,11 +303,39 @@ class MainScreen(Screen):
     def action_last(self) -> None:
         self.transcript.move_edge(True)
 
+    def _extend(self, delta: int) -> None:
+        t = self.transcript
+        if t.extend(delta):
+            self._turn_edge = None
+            return
+        edge = (self.source_id, t.cursor, delta)
+        if self._turn_edge == edge and t.extend(delta, cross_turn=True):
+            self._turn_edge = None
+            self.say("selection now spans two speakers")
+            self.refresh_status()
+            return
+        nxt = t._step(t.cursor, delta)
+        if nxt == t.cursor:
+            return
+        self._turn_edge = edge
+        who = t.doc.sentences[nxt].speaker if t.doc else "the next speaker"
+        key = "⇧↓" if delta > 0 else "⇧↑"
+        self.say(f"end of this speaker's turn: {key} again to extend into {who}'s turn")
+        self.refresh_status()
+
     def action_extend_down(self) -> None:
-        self.transcript.extend(1)
+        self._extend(1)
 
     def action_extend_up(self) -> None:
-        self.transcript.extend(-1)
+        self._extend(-1)
+
+    def action_select_turn(self) -> None:
+        t = self.transcript
+        if t.select_turn():
+            s = t.sentence
+            i, j = t.selection_range()
+            self.say(f"selected {s.speaker}'s whole turn ({j - i + 1} sentence{'s' if j > i else ''})")
+            self.refresh_status()
 
     def action_word_mode(self) -> None:
         if self.transcript.word_mode:
@@ -543,10 +573,14 @@ class MainScreen(Screen):
         s = self.transcript.sentence
         sug = next((x for x in self.current_suggestions() if x["code_id"] == code_id), None)
         valence = None if sug and sug.get("valence") else self.default_valence
-        cid = self.wb.accept(self.doc.id, s, code_id, valence)
+        span = self.transcript.selection_span()
+        cid = self.wb.accept(self.doc.id, s, code_id, valence, span=span)
         self.selected_coding_id = cid
         code = self.wb.code(code_id)
-        self.say("accepted ", ("  ", f"on {code.colour}"), " ", (code.name, "bold"))
+        i, j = self.transcript.selection_range()
+        extent = f" on {j - i + 1} sentences" if j > i else (" on the selected words" if self.transcript.word_mode
+                                                                else "")
+        self.say("accepted ", ("  ", f"on {code.colour}"), " ", (code.name, "bold"), extent)
         self.after_coding()
         self.refresh_detail()
 

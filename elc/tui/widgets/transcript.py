@@ -276,15 +276,39 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         if self.doc:
             self.move_to(self.doc.sentence_at(offset), center=center)
 
-    def extend(self, delta: int) -> None:
+    def extend(self, delta: int, cross_turn: bool = False) -> bool:
+        """Grow or shrink the selection a sentence; False (nothing changed) at the edge of the
+        anchor's speaker turn unless ``cross_turn``: a selection never takes in another voice by
+        accident."""
         if not self.doc or not self.doc.sentences:
-            return
+            return False
+        nxt = self._step(self.cursor, delta)
+        if nxt == self.cursor:
+            return False
+        anchor = self.cursor if self.sel_anchor is None else self.sel_anchor
+        sents = self.doc.sentences
+        if not cross_turn and sents[nxt].turn != sents[anchor].turn and sents[self.cursor].turn == sents[anchor].turn:
+            return False
         before = self._before_change()
-        if self.sel_anchor is None:
-            self.sel_anchor = self.cursor
+        self.sel_anchor = anchor
         self.word_span = None
-        self.cursor = self._step(self.cursor, delta)
+        self.cursor = nxt
         self._after_change(before)
+        return True
+
+    def select_turn(self) -> bool:
+        """Select every sentence of the cursor's speaker turn (within the current filter)."""
+        if not self.doc or not self.doc.sentences:
+            return False
+        turn = self.doc.sentences[self.cursor].turn
+        members = [i for i in self._order() if self.doc.sentences[i].turn == turn]
+        if not members:
+            return False
+        before = self._before_change()
+        self.word_span = None
+        self.sel_anchor, self.cursor = members[0], members[-1]
+        self._after_change(before)
+        return True
 
     def move_turn(self, delta: int) -> None:
         if not self.doc or not self.doc.sentences:

@@ -1,0 +1,138 @@
+"""Picking and selecting right: the picker never applies a code nobody named, selections stay in
+one speaker's turn unless extended on purpose, accept codes the whole selection, `n` passes over
+sentences with nothing to code."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList, Static
+
+from elc.coding.backchannel import is_backchannel
+from elc.tui.codesearch import rank_codes
+from elc.tui.screens.dialogs import PickerScreen
+
+from .helpers import MainScreen, codings, make_app, run, sentence_text, started, tv, type_text
+from .conftest import SIZE
+from .test_screens import add_suggestions
+
+
+def test_near_miss_name_is_never_applied_and_new_code_needs_a_choice(elc_path):
+    async def go():
+        app = make_app(elc_path, "alice", source=1)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await started(app, pilot)
+            await pilot.press("j", "j", "j")
+            await pilot.press("c")
+            await type_text(pilot, "Language and interpreting")
+            lst = app.screen.query_one(OptionList)
+            assert lst.highlighted is None  # no weak match pre-selected
+            assert lst.get_option_at_index(0).id == "new:Language and interpreting"
+            await pilot.press("enter")
+            assert isinstance(app.screen, PickerScreen)  # Enter alone chose nothing
+            assert "Nothing chosen" in str(app.screen.query_one(".dialog-hint", Static).render())
+            assert codings(elc_path).empty
+            await pilot.press("down", "enter")  # the explicit choice: + new theme code
+            assert isinstance(app.screen, MainScreen)
+            df = codings(elc_path)
+            assert list(df.code) == ["Language and interpreting"]
+            assert "applied" in screen.message.plain and "Language and interpreting" in screen.message.plain
+    run(go())
+
+
+def test_prefix_and_exact_names_rank_first_and_are_applied(elc_path):
+    async def go():
+        app = make_app(elc_path, "alice", source=1)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(app, pilot)
+            await pilot.press("j", "j", "j", "c")
+            await type_text(pilot, "waiting")
+            lst = app.screen.query_one(OptionList)
+            code_id = app.main_screen.wb.project.code_id("Waiting and delays")
+            assert lst.highlighted_option.id == str(code_id)
+            await pilot.press("enter")
+            assert list(codings(elc_path).code) == ["Waiting and delays"]
+    run(go())
+
+
+def test_rank_tiers_exact_prefix_words_before_fuzzy(elc_path):
+    import elc
+    from elc.tui.controller import Workbench
+
+    p = elc.open_project(elc_path)
+    try:
+        codes = Workbench(p, "alice").all_codes()
+        top = rank_codes(codes, "Waiting and delays")[0]
+        assert (top.code.name, top.how, top.strong) == ("Waiting and delays", "exact", True)
+        assert rank_codes(codes, "pick win")[0].code.name == "Pick-up time windows"
+        assert rank_codes(codes, "waitng and delays")[0].how == "typo"
+        assert not any(m.strong for m in rank_codes(codes, "Language and interpreting"))
+        assert rank_codes(codes, "transport")[0].code.name == "Transport logistics and planning"
+    finally:
+        p.close()
+
+
+def test_selection_stops_at_the_turn_and_crosses_only_when_asked(elc_path):
+    async def go():
+        app = make_app(elc_path, "alice", source=1)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await started(app, pilot)
+            t = tv(app)
+            await pilot.press("j", "j")  # sentence 2, first of P07's turn (2-4)
+            await pilot.press("shift+down", "shift+down")
+            assert t.selection_range() == (2, 4)
+            await pilot.press("shift+down")  # sentence 5 is the interviewer's: refused, and said why
+            assert t.selection_range() == (2, 4)
+            assert "end of this speaker's turn" in screen.message.plain
+            await pilot.press("3")  # applying now codes P07's words only
+            df = codings(elc_path)
+            assert "Interviewer" not in df.text.iloc[0] and df.text.iloc[0].endswith("honestly.")
+            await pilot.press("shift+down")  # again, on purpose: crosses
+            await pilot.press("shift+down")
+            assert t.selection_range() == (2, 5)
+    run(go())
+
+
+def test_v_selects_the_whole_turn(elc_path):
+    async def go():
+        app = make_app(elc_path, "alice", source=1)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await started(app, pilot)
+            t = tv(app)
+            for _ in range(7):
+                await pilot.press("j")  # sentence 7, in the middle of P07's turn 6-8
+            await pilot.press("v")
+            assert t.selection_range() == (6, 8)
+            assert "whole turn (3 sentences)" in screen.message.plain
+    run(go())
+
+
+def test_accept_codes_the_whole_selection(elc_path):
+    add_suggestions(elc_path, [(1, 3, "Making the booking", 0.82, "to-improve")])
+
+    async def go():
+        app = make_app(elc_path, "alice", source=1)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await started(app, pilot)
+            await pilot.press("j", "j", "j", "j", "shift+up")  # selection 3-4, cursor on the suggested 3
+            await pilot.press("a")
+            df = codings(elc_path)
+            assert list(df.origin) == ["suggestion"]
+            assert df.text.iloc[0].startswith("I ring the booking line") and df.text.iloc[0].endswith("honestly.")
+            assert "on 2 sentences" in screen.message.plain
+    run(go())
+
+
+def test_next_uncoded_passes_over_sentences_with_nothing_to_code(elc_path):
+    async def go():
+        app = make_app(elc_path, "alice", source=1)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(app, pilot)
+            await pilot.press("n")  # sentence 2 "Um, yeah." is skipped
+            assert sentence_text(app) == "I ring the booking line and you're on hold for ages."
+    run(go())
+
+
+def test_backchannel_rules():
+    for text in ("[laughs]", "Um, yeah.", "Yes, yes I can hear you.", "Mm.", "(inaudible)", "Okay, thank you."):
+        assert is_backchannel(text), text
+    for text in ("Yes, the driver was late.", "No.", "Good.", "[laughs] I was.", "It's the waiting that gets you."):
+        assert not is_backchannel(text), text
