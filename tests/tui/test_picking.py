@@ -136,3 +136,22 @@ def test_backchannel_rules():
         assert is_backchannel(text), text
     for text in ("Yes, the driver was late.", "No.", "Good.", "[laughs] I was.", "It's the waiting that gets you."):
         assert not is_backchannel(text), text
+
+
+def test_80x24_keeps_a_readable_transcript_and_the_whole_message(elc_path):
+    async def go():
+        from elc.tui.widgets.panes import SourcesPane, StatusBar
+
+        app = make_app(elc_path, "alice", source=1)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await started(app, pilot)
+            await pilot.press("j", "j", "j", "3")
+            await pilot.pause()
+            assert tv(app).size.width >= 45
+            assert not screen.query_one(SourcesPane).display
+            bar = screen.query_one(StatusBar)
+            assert bar.size.height == 2 and screen.message.plain in bar.text.plain.splitlines()[-1]
+            await pilot.press("ctrl+b")  # the sources pane is one key away
+            await pilot.pause()
+            assert screen.query_one(SourcesPane).display
+    run(go())

@@ -120,3 +120,25 @@ def test_compare_screen(elc_path, snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(elc_path, "alice", source=1), terminal_size=SIZE, run_before=before)
+
+
+def test_main_screen_80x24(elc_path, snap_compare):
+    coded(elc_path)
+
+    async def before(pilot):
+        await pilot.pause()
+        await pilot.press("J", "J", "J", "j", "3")
+        await pilot.pause()
+
+    assert snap_compare(make_app(elc_path, "alice", source=1), terminal_size=(80, 24), run_before=before)
+
+
+def test_main_screen_200x50(elc_path, snap_compare):
+    coded(elc_path)
+
+    async def before(pilot):
+        await pilot.pause()
+        await pilot.press("J", "J", "J", "j")
+        await pilot.pause()
+
+    assert snap_compare(make_app(elc_path, "alice", source=1), terminal_size=(200, 50), run_before=before)

@@ -70,10 +70,18 @@ class MainScreen(Screen):
                 yield DetailPane(id="detail")
         yield KeyBar(id="keybar")
 
+    NARROW = 110  # below this width (80x24 terminals) the sources pane folds away (ctrl+b brings it back)
+
     def on_resize(self, event) -> None:
         # the transcript gets most of a wide terminal; the side panes grow a little with it
-        side = max(34, min(52, event.size.width * 30 // 100))
+        width = event.size.width
+        narrow = width < self.NARROW
+        side = max(26, min(32, width * 36 // 100)) if narrow else max(34, min(52, width * 30 // 100))
         self.query_one("#side").styles.width = side
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self.query_one(SourcesPane).display = not narrow
+            self.refresh_status()
 
     @property
     def transcript(self) -> TranscriptView:
@@ -183,7 +191,13 @@ class MainScreen(Screen):
             code = self.wb.code(self.code_filter)
             t.append(" │ filter: ", style="dim")
             t.append(code.name if code else "?", style="bold")
-        if self.message:
+        if self.has_class("-narrow"):
+            # a narrow terminal gives the last message its own line
+            t.truncate(max(1, self.size.width), overflow="ellipsis")
+            second = self.message.copy()
+            second.truncate(max(1, self.size.width), overflow="ellipsis")
+            t = Text("\n", no_wrap=True).join([t, second])
+        elif self.message:
             t.append(" │ ", style="dim")
             t.append_text(self.message)
         self.query_one(StatusBar).update(t)
