@@ -31,6 +31,7 @@ class KeyAction:
         return self.action or self.id
 
 
+VALENCE_HELP = "Valence: {}, for the next code and the coding just applied or chosen with . ,"
 GROUPS = ("Move", "Select", "Code", "Suggestions", "Find", "View", "Codebook", "Analyse", "App")
 
 KEYMAP: tuple[KeyAction, ...] = (
@@ -67,10 +68,10 @@ KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("apply_number", tuple(str(i) for i in range(1, 10)), "Apply code 1-9 (numbers in the codebook pane)",
               "Code", footer="code", palette=False),
     KeyAction("pick_code", ("c", "enter"), "Apply a code chosen by fuzzy search", "Code", footer="pick code"),
-    KeyAction("valence_good", ("+",), "Valence: working well (selected coding, and default)", "Code",
+    KeyAction("valence_good", ("+",), VALENCE_HELP.format("working well"), "Code",
               footer="valence", footer_key="+-="),
-    KeyAction("valence_bad", ("-",), "Valence: to improve (selected coding, and default)", "Code"),
-    KeyAction("valence_neutral", ("=",), "Valence: neutral (selected coding, and default)", "Code"),
+    KeyAction("valence_bad", ("-",), VALENCE_HELP.format("to improve"), "Code"),
+    KeyAction("valence_neutral", ("=",), VALENCE_HELP.format("neutral"), "Code"),
     KeyAction("memo", ("m",), "Write a memo on the selected coding", "Code", footer="memo"),
     KeyAction("remove", ("x", "delete"), "Remove the selected coding", "Code", footer="remove"),
     KeyAction("resize", ("ctrl+r",), "Resize the selected coding to the current selection", "Code"),

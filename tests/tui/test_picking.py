@@ -155,3 +155,19 @@ def test_80x24_keeps_a_readable_transcript_and_the_whole_message(elc_path):
             await pilot.pause()
             assert screen.query_one(SourcesPane).display
     run(go())
+
+
+def test_valence_keys_never_change_an_earlier_coding_the_cursor_merely_lands_on(elc_path):
+    async def go():
+        app = make_app(elc_path, "alice", source=1)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await started(app, pilot)
+            await pilot.press("j", "j", "j", "1")  # code sentence 3 (neutral)
+            await pilot.press("j", "k")  # away and back: the earlier coding is no longer the target
+            await pilot.press("plus")
+            assert list(codings(elc_path).valence) == ["neutral"]
+            assert screen.default_valence == "working-well"
+            assert "choose it with . first" in screen.message.plain
+            await pilot.press("full_stop", "minus")  # chosen on purpose: now it changes
+            assert list(codings(elc_path).valence) == ["to-improve"]
+    run(go())

@@ -58,6 +58,7 @@ class MainScreen(Screen):
         self.search_state: tuple[str, list, int] | None = None
         self.message = Text()
         self._turn_edge: tuple | None = None  # (source, cursor, direction) of a refused cross-turn extend
+        self._valence_target: tuple[int, int] | None = None  # (coding, transcript moves) that + - = act on
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -420,7 +421,7 @@ class MainScreen(Screen):
             self.app.notify("Open a source first.", severity="warning")
             return None
         cid = self.wb.apply(self.doc.id, span[0], span[1], code_id, self.default_valence)
-        self.selected_coding_id = cid
+        self.target(cid)
         code = self.wb.code(code_id)
         self.say("applied ", ("  ", f"on {code.colour}"), " ", (code.name, "bold"), f" {VALENCE_GLYPH[self.default_valence]}")
         self.after_coding()
@@ -468,16 +469,35 @@ class MainScreen(Screen):
             return None
         return c
 
+    def target(self, coding_id: int | None) -> None:
+        """Make ``coding_id`` the one valence keys act on, for as long as the selection stays put."""
+        self.selected_coding_id = coding_id
+        self._valence_target = (coding_id, self.transcript.moves) if coding_id is not None else None
+
+    def valence_target(self) -> CodingView | None:
+        """The coding just applied, accepted or chosen with . / , (never one merely lying under the cursor)."""
+        if self._valence_target is None:
+            return None
+        cid, moves = self._valence_target
+        if moves != self.transcript.moves:
+            return None
+        return next((c for c in self._seg_codings if c.id == cid and c.own), None)
+
     @guarded
     def _valence(self, valence: str) -> None:
         self.default_valence = valence
-        c = self.selected_coding()
-        if c is not None and c.own and c.valence != valence:
-            self.wb.set_valence(c, valence)
+        c = self.valence_target()
+        if c is not None:
+            if c.valence != valence:
+                self.wb.set_valence(c, valence)
+                self.after_coding()
+                self._valence_target = (c.id, self.transcript.moves)
             code = self.wb.code(c.code_id)
             self.say(f"{VALENCE_GLYPH[valence]} ", (code.name if code else "", "bold"),
-                     f": {VALENCE_LABEL[valence]}")
-            self.after_coding()
+                     f": {VALENCE_LABEL[valence]} (and the next code)")
+        elif any(x.own for x in self._seg_codings):
+            self.say(f"next code {VALENCE_GLYPH[valence]} {VALENCE_LABEL[valence]} · "
+                     "to change a coding here, choose it with . first")
         else:
             self.say(f"next code {VALENCE_GLYPH[valence]} {VALENCE_LABEL[valence]}")
         self.refresh_detail()
@@ -544,7 +564,7 @@ class MainScreen(Screen):
             return
         ids = [c.id for c in codings]
         i = ids.index(self.selected_coding_id) if self.selected_coding_id in ids else 0
-        self.selected_coding_id = ids[(i + delta) % len(ids)]
+        self.target(ids[(i + delta) % len(ids)])
         self.refresh_detail()
 
     def action_prev_coding(self) -> None:
@@ -589,7 +609,7 @@ class MainScreen(Screen):
         valence = None if sug and sug.get("valence") else self.default_valence
         span = self.transcript.selection_span()
         cid = self.wb.accept(self.doc.id, s, code_id, valence, span=span)
-        self.selected_coding_id = cid
+        self.target(cid)
         code = self.wb.code(code_id)
         i, j = self.transcript.selection_range()
         extent = f" on {j - i + 1} sentences" if j > i else (" on the selected words" if self.transcript.word_mode

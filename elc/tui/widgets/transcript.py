@@ -118,6 +118,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.codings: list[CodingView] = []
         self.colours: dict[int, str] = {}
         self.cursor = 0
+        self.moves = 0  # bumped on every cursor/selection move: what "still the same place" means
         self.sel_anchor: int | None = None
         self.words: list[tuple[int, int]] = []
         self.word_span: tuple[int, int] | None = None  # indices into self.words
@@ -143,6 +144,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.match = None
         self.sel_anchor = None
         self.word_span = None
+        self.moves += 1
         self.cursor = max(0, min(cursor, len(doc.sentences) - 1)) if doc and doc.sentences else 0
         self._index_codings()
         self._layout()
@@ -241,6 +243,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         return self.selection_span()
 
     def _after_change(self, before: tuple[int, int] | None, center: bool = False) -> None:
+        self.moves += 1  # the cursor or selection moved (counted synchronously, unlike Changed messages)
         if before:
             self._invalidate_span(*before)
         after = self.selection_span()
