@@ -61,12 +61,14 @@ def agreement(project, coders, as_json):
     res = project_agreement(open_or_fail(project), *coders)
     if as_json:
         click.echo(json.dumps({"coders": list(coders), "sources": res["sources"], "segments": res["segments"],
+                               "not_reached": res["not_reached"],
                                "overall": res["overall"], "valence": res["valence"],
                                "per_code": res["per_code"].to_dict(orient="records"),
                                "disagreements": len(res["disagreements"])}, indent=2, default=float))
         return
     o = res["overall"]
-    click.echo(f"{coders[0]} vs {coders[1]}: {len(res['sources'])} interviews, {res['segments']} segments")
+    click.echo(f"{coders[0]} vs {coders[1]}: {len(res['sources'])} interviews, {res['segments']} segments "
+               f"({res['not_reached']} after the point one of them had reached are left out)")
     click.echo(f"overall: agreement {o.get('percent_agreement', float('nan')):.3f}  "
                f"kappa {o.get('kappa', float('nan')):.3f}  alpha {o.get('alpha', float('nan')):.3f}")
     click.echo(res["per_code"].to_string(index=False, float_format="%.3f"))

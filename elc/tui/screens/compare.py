@@ -93,7 +93,8 @@ class CompareScreen(Screen[bool]):
         head.append(f"  κ {stat(o.get('kappa'))} · α {stat(o.get('alpha'))} · "
                     f"agreement {percent(o.get('percent_agreement'))} · mean κ {stat(o.get('mean_kappa'))}\n")
         head.append(f"{o.get('n_segments', 0)} participant sentences in {len(self.report['sources'])} "
-                    f"interview{'s' if len(self.report['sources']) != 1 else ''} both coded · "
+                    f"interview{'s' if len(self.report['sources']) != 1 else ''} both coded, up to where both "
+                    f"reached ({self.report.get('not_reached', 0)} later left out) · "
                     f"{len(self.items)} disagreement{'s' if len(self.items) != 1 else ''}", style="dim")
         self.query_one("#compare-head", Static).update(head)
         table = self.query_one(DataTable)
