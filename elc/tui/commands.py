@@ -30,6 +30,10 @@ class ElcCommands(Provider):
         if main is None:
             return
         wb = main.wb
+        from elc.tui.exports import EXPORTS
+
+        for e in EXPORTS:
+            yield (f"Export: {e.title}", "asks where to write it", partial(main.export_to, e.id))
         for c in wb.all_codes():
             yield (f"Apply code: {c.name}", c.definition[:80] or c.kind, partial(main.apply_code, c.id))
             yield (f"Filter transcript to: {c.name}", "show only its passages", partial(main.set_code_filter, c.id))
@@ -39,7 +43,7 @@ class ElcCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, help_text, callback in self._commands():
-            if text.startswith(("Apply code:", "Filter transcript", "Retrieve:", "Open source:")):
+            if text.startswith(("Apply code:", "Filter transcript", "Retrieve:", "Open source:", "Export:")):
                 continue
             yield DiscoveryHit(text, callback, help=help_text)
 

@@ -639,8 +639,9 @@ class Workbench:
                 int(r.start), int(r.end), int(r.code_id), r.code, r.valence, r.coder, r.memo or "", r.text))
         out = []
         for key in sorted(groups, key=lambda k: order.get(k, len(order))):
-            passages = sorted(groups[key], key=lambda p: (p.label, p.source_id, p.start, p.coder))
-            out.append((key, names.get(key, key or "No community"), passages))
+            passages = sorted(groups[key], key=lambda p: (p.label, p.source_id, p.start, p.coder != self.coder,
+                                                         p.coder))
+            out.append((key, names.get(key, key or "No community"), _one_per_span(passages)))
         return out
 
     # ------------------------------------------------------------- codebook edits
@@ -733,9 +734,10 @@ class Workbench:
         return decision
 
     def insight_matrix(self):
+        """The touchpoint x community matrix: this coder's codings only while blind, everyone's when others show."""
         from elc.insights.matrix import insight_matrix
 
-        return insight_matrix(self.project)
+        return insight_matrix(self.project, coder=None if self.show_others else self.coder)
 
     def evidence(self) -> list[dict]:
         """Every high-impact change with its evidence (strength, flags, communities, quotes)."""
@@ -825,6 +827,22 @@ def _overlapping(segments: list[tuple[int, int, int]], spans: list[tuple[int, in
             if segments[i][1] > a:
                 out.add(segments[i][2])
             i += 1
+    return out
+
+
+def _one_per_span(passages: list[Passage]) -> list[Passage]:
+    """One passage per coded span and code, naming every coder who coded it (the first one's valence
+    and memo, the viewer's own first): double coding must not show a sentence twice."""
+    out: list[Passage] = []
+    seen: dict[tuple[int, int, int, int], int] = {}
+    for p in passages:
+        key = (p.source_id, p.start, p.end, p.code_id)
+        if key in seen:
+            i = seen[key]
+            out[i] = _replace(out[i], coder=f"{out[i].coder} + {p.coder}")
+        else:
+            seen[key] = len(out)
+            out.append(p)
     return out
 
 

@@ -171,3 +171,53 @@ def test_valence_keys_never_change_an_earlier_coding_the_cursor_merely_lands_on(
             await pilot.press("full_stop", "minus")  # chosen on purpose: now it changes
             assert list(codings(elc_path).valence) == ["to-improve"]
     run(go())
+
+
+def test_retrieve_shows_a_double_coded_sentence_once_and_blind_matrix_is_own_codings(elc_path):
+    import elc
+    from elc.tui.controller import Workbench
+
+    from .test_screens import seed
+
+    seed(elc_path, "alice", [(1, 3, "Making the booking", "to-improve")])
+    seed(elc_path, "bob", [(1, 3, "Making the booking", "to-improve"), (4, 3, "Making the booking", "to-improve")])
+    p = elc.open_project(elc_path)
+    try:
+        code = p.code_id("Making the booking")
+        blind = Workbench(p, "alice")
+        everyone = Workbench(p, "alice", show_others=True)
+        (_, _, passages), = everyone.retrieve(code)
+        assert [(x.label, x.coder) for x in passages] == [("P07", "alice + bob"), ("P09", "bob")]
+        (_, _, mine), = blind.retrieve(code)
+        assert [(x.label, x.coder) for x in mine] == [("P07", "alice")]
+
+        def raised(wb):
+            m = wb.insight_matrix()
+            row = m[(m.touchpoint == "Making the booking") & (m.community == "patients")].iloc[0]
+            return int(row.to_improve)
+
+        assert raised(blind) == 1 and raised(everyone) == 2  # blind: bob's P09 coding is not pooled in
+    finally:
+        p.close()
+
+
+def test_reports_and_exports_from_the_palette(elc_path, tmp_path):
+    from elc.tui.commands import ElcCommands
+
+    from .test_screens import seed
+
+    seed(elc_path, "alice", [(1, 3, "Making the booking", "to-improve")])
+
+    async def go():
+        app = make_app(elc_path, "alice", source=1)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await started(app, pilot)
+            titles = [t for t, _, _ in ElcCommands(app.screen)._commands() if t.startswith("Export:")]
+            assert any("workbook" in t for t in titles) and any("specification" in t for t in titles)
+            for kind, name in (("workbook", "w.xlsx"), ("spec", "s.docx"), ("qdpx", "p.qdpx")):
+                worker = screen._start_export(kind, str(tmp_path / name))
+                await worker.wait()
+                await pilot.pause()
+                assert (tmp_path / name).stat().st_size > 0
+                assert f"p.qdpx" in screen.message.plain or name in screen.message.plain
+    run(go())

@@ -412,6 +412,47 @@ class MainScreen(Screen):
     def action_prev_uncoded(self) -> None:
         self.action_next_uncoded(backwards=True)
 
+    # ------------------------------------------------------------------ reports and exports
+    def export_to(self, kind_id: str, target: str | None = None) -> None:
+        """Ask where (unless ``target``), then write one report/export in a worker thread."""
+        from elc.tui.exports import BY_ID, default_target
+
+        kind = BY_ID[kind_id]
+        if target is not None:
+            self._start_export(kind_id, target)
+            return
+        self.app.push_screen(PromptScreen(f"Write the {kind.title} to", default_target(self.wb.project.location, kind),
+                                          hint="Enter write · Esc cancel (an existing file is replaced)"),
+                             lambda path: self._start_export(kind_id, path) if path and path.strip() else None)
+
+    def _start_export(self, kind_id: str, target: str):
+        from pathlib import Path
+
+        from elc.tui.exports import BY_ID
+
+        kind = BY_ID[kind_id]
+        self.say(f"writing the {kind.title}…")
+        self.refresh_status()
+
+        def work() -> None:
+            try:
+                path = kind.write(self.wb.project, Path(target).expanduser())
+            except ElcError as exc:
+                self.app.call_from_thread(self.app.notify, str(exc), severity="error", title="Export")
+                return
+            except OSError as exc:
+                self.app.call_from_thread(self.app.notify, f"{target}: could not write ({exc.strerror or exc})",
+                                          severity="error", title="Export")
+                return
+            self.app.call_from_thread(self._exported, kind.title, str(path))
+
+        return self.run_worker(work, thread=True, exit_on_error=False, group="export")
+
+    def _exported(self, title: str, path: str) -> None:
+        self.say(f"wrote {title}: {path}")
+        self.refresh_status()
+        self.app.notify(path, title=f"Wrote the {title}")
+
     # ------------------------------------------------------------------ coding
     @guarded
     def apply_code(self, code_id: int) -> int | None:
