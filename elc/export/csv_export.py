@@ -1,4 +1,4 @@
-"""CSV export: codings, segments, participants and codes as four files for Excel or R.
+"""CSV export: codings, segments, participants, codes and memos as five files for Excel or R.
 
 Files are UTF-8 with a byte-order mark (so Excel reads the accents in participants' words) and
 every cell goes through :func:`elc.export.safety.safe_cell`, so text starting with ``=``, ``+``,
@@ -21,6 +21,7 @@ CODINGS_COLUMNS = ["coding_id", "source", "participant", "community", "code", "c
 SEGMENTS_COLUMNS = ["segment_id", "source", "participant", "community", "position", "speaker", "role", "start",
                     "end", "question", "text", "codes"]
 PARTICIPANTS_COLUMNS = ["participant", "community", "community_name", "family", "interviews"]
+MEMOS_COLUMNS = ["on", "target", "label", "author", "memo", "updated_at"]  # coding memos are in codings.csv
 CODES_COLUMNS = ["code_id", "name", "kind", "family", "parent", "colour", "definition", "keywords", "n_codings"]
 
 
@@ -58,7 +59,7 @@ def _write(path: Path, columns: list[str], rows) -> int:
 
 
 def export_csv(project, folder: str | Path) -> dict[str, Path]:
-    """Write codings.csv, segments.csv, participants.csv and codes.csv into ``folder``."""
+    """Write codings.csv, segments.csv, participants.csv, codes.csv and memos.csv into ``folder``."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         from elc.errors import ExportError
@@ -97,7 +98,12 @@ def export_csv(project, folder: str | Path) -> dict[str, Path]:
         (r.id, r.name, r.kind, r.family, code_names.get(int(r.parent_id)) if r.parent_id == r.parent_id
          and r.parent_id is not None else "", r.colour, r.definition, list(r.keywords or []), r.n_codings)
         for r in live.itertuples()))
-    return {name: folder / f"{name}.csv" for name in ("codings", "segments", "participants", "codes")}
+    from elc.store.memos import memos
+
+    notes = memos(project, include_codings=False)
+    _write(folder / "memos.csv", MEMOS_COLUMNS, (
+        (r.kind, r.target, r.label, r.author, r.text, r.updated_at) for r in notes.itertuples()))
+    return {name: folder / f"{name}.csv" for name in ("codings", "segments", "participants", "codes", "memos")}
 
 
 __all__ = ["export_csv"]

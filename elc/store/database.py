@@ -54,6 +54,16 @@ def initialise(engine: Engine) -> None:
         ])
 
 
+# Tables added after a project may have been made, created on open if missing (no data to move).
+ADDITIVE_TABLES = ("memos",)
+
+
+def ensure_tables(conn, existing: set[str]) -> None:
+    for name in ADDITIVE_TABLES:
+        if name not in existing:
+            schema.metadata.tables[name].create(conn, checkfirst=True)
+
+
 def check_and_migrate(engine: Engine, where: str) -> None:
     try:
         names = set(inspect(engine).get_table_names())
@@ -70,6 +80,7 @@ def check_and_migrate(engine: Engine, where: str) -> None:
                 f"{schema.SCHEMA_VERSION}); upgrade elc")
         for target in range(version + 1, schema.SCHEMA_VERSION + 1):
             MIGRATIONS[target](conn)
+        ensure_tables(conn, names)
         if version < schema.SCHEMA_VERSION:
             conn.execute(schema.meta.update().where(schema.meta.c.key == "schema_version")
                          .values(value=str(schema.SCHEMA_VERSION)))

@@ -247,3 +247,18 @@ change_links = Table(
     Column("ref", Text, nullable=False),  # code id (as text) or theme label
     UniqueConstraint("change_id", "kind", "ref"),
 )
+
+# Memos on the project, an interview (source), a participant or a code; coding memos live on the
+# coding itself (codings.memo). One row per (kind, target, author): a researcher's memo on a thing.
+# Additive: created on open for projects made before it existed (database.ensure_tables).
+memos = Table(
+    "memos", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # project | source | participant | code
+    Column("target", Text, nullable=False),  # "" for the project, else the source/participant/code id as text
+    Column("author", Text, nullable=False),
+    Column("text", Text, nullable=False, default=""),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    UniqueConstraint("kind", "target", "author"),
+)

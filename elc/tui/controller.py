@@ -500,6 +500,17 @@ class Workbench:
         self._changed(coding.source_id)
         self._emit(CodingEvent("memo", self.coder, coding.id, coding.source_id, coding.code_id))
 
+    def memo_on(self, kind: str, target: str) -> str:
+        """This coder's memo on the project, a source, a participant or a code."""
+        from elc.store.memos import MemoTarget, get_memo
+
+        return get_memo(self.project, MemoTarget(kind, target), self.coder)
+
+    def set_memo_on(self, kind: str, target: str, text: str) -> None:
+        from elc.store.memos import MemoTarget, set_memo
+
+        set_memo(self.project, MemoTarget(kind, target), self.coder, text)
+
     def resize(self, coding: CodingView, start: int, end: int) -> None:
         self.session.resize(coding.id, start, end)
         self._changed(coding.source_id)

@@ -49,9 +49,9 @@ def _rows(path):
         return list(csv.reader(fh))
 
 
-def test_four_files_with_bom_and_header(exported):
+def test_five_files_with_bom_and_header(exported):
     _, files = exported
-    assert set(files) == {"codings", "segments", "participants", "codes"}
+    assert set(files) == {"codings", "segments", "participants", "codes", "memos"}
     for path in files.values():
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     header = _rows(files["codings"])[0]
@@ -102,3 +102,13 @@ def test_csv_refuses_a_file_as_folder(exported, tmp_path):
     with pytest.raises(ElcError, match="needs a folder"):
         export_csv(p, target)
     assert json.dumps(target.read_text()) == '"x"'
+
+
+def test_memos_are_exported_and_neutralised(tmp_path, project):
+    from elc.store.memos import MemoTarget, set_memo
+
+    set_memo(project, MemoTarget("project"), "alice", "=HYPERLINK(\"x\") the journey home")
+    files = export_csv(project, tmp_path / "m")
+    rows = _rows(files["memos"])
+    assert rows[0] == ["on", "target", "label", "author", "memo", "updated_at"]
+    assert rows[1][:4] == ["project", "", "the project", "alice"] and not rows[1][4].startswith("=")

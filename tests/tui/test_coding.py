@@ -134,22 +134,35 @@ def test_valence_on_selected_coding_and_as_default(elc_path):
 
 def test_memo(elc_path):
     async def go():
-        from elc.tui.screens.dialogs import PromptScreen
+        from textual.widgets import TextArea
+
+        from elc.store.memos import MemoTarget, get_memo
+        from elc.tui.screens.memos import MemoScreen
 
         app = make_app(elc_path, "alice")
         async with app.run_test(size=SIZE) as pilot:
-            await started(app, pilot)
-            await pilot.press("m")  # nothing to memo yet: a warning, no dialog
-            assert isinstance(app.screen, MainScreen)
+            screen = await started(app, pilot)
+            await pilot.press("m")  # no coding here: a memo on the interview
+            assert isinstance(app.screen, MemoScreen) and "interview" in app.screen.title_text
+            await pilot.press("escape")
             await pilot.press("1", "m")
-            assert isinstance(app.screen, PromptScreen)
-            await type_text(pilot, "forty minutes on hold")
-            await pilot.press("enter")
-            assert list(codings(elc_path).memo) == ["forty minutes on hold"]
+            assert isinstance(app.screen, MemoScreen)
+            app.screen.query_one(TextArea).text = "forty minutes on hold\nand nobody rang back"
+            await pilot.press("ctrl+s")
+            assert list(codings(elc_path).memo) == ["forty minutes on hold\nand nobody rang back"]
             await pilot.press("m", "escape")  # cancel keeps it
-            assert list(codings(elc_path).memo) == ["forty minutes on hold"]
+            assert list(codings(elc_path).memo) == ["forty minutes on hold\nand nobody rang back"]
             detail = str(app.main_screen.query_one("DetailPane").text)
             assert "forty minutes on hold" in detail
+            # an interview memo, through the browser
+            await pilot.press("b")
+            await pilot.press("down", "enter")  # second row: this interview
+            assert isinstance(app.screen, MemoScreen)
+            app.screen.query_one(TextArea).text = "Called from a care home; daughter present."
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            p = app.wb.project
+            assert get_memo(p, MemoTarget("source", str(screen.doc.id)), "alice").startswith("Called from")
     run(go())
 
 

@@ -11,8 +11,8 @@ def test_persistence_across_restart(elc_path):
         async with app.run_test(size=SIZE) as pilot:
             await started(app, pilot)
             await pilot.press("1", "minus", "j", "w", "right", "4", "m")
-            await type_text(pilot, "on hold")
-            await pilot.press("enter")
+            app.screen.query_one("TextArea").text = "on hold"
+            await pilot.press("ctrl+s")
             await pilot.press("q")
         assert not app.is_running
 
@@ -41,8 +41,8 @@ async def main():
         await pilot.pause()
         await pilot.press("1", "minus", "j", "shift+down", "2", "J", "J", "w", "right", "4", "plus")
         await pilot.press("m")
-        app.screen.query_one("Input").value = "said before the kill"
-        await pilot.press("enter")
+        app.screen.query_one("TextArea").text = "said before the kill"
+        await pilot.press("ctrl+s")
         await pilot.press("j", "3", "u")  # an undone coding must stay undone
         print("coded", flush=True)
         os.kill(os.getpid(), signal.SIGKILL)

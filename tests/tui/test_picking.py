@@ -221,3 +221,38 @@ def test_reports_and_exports_from_the_palette(elc_path, tmp_path):
                 assert (tmp_path / name).stat().st_size > 0
                 assert f"p.qdpx" in screen.message.plain or name in screen.message.plain
     run(go())
+
+
+def test_memo_browser_lists_and_searches_every_memo(elc_path):
+    import elc
+    from elc.store.memos import MemoTarget, memos, set_memo
+
+    p = elc.open_project(elc_path)
+    set_memo(p, MemoTarget("project"), "alice", "Focus: the journey home after dialysis.")
+    set_memo(p, MemoTarget("code", str(p.code_id("Waiting and delays"))), "bob", "Split waits at pick-up from waits at home?")
+    set_memo(p, MemoTarget("participant", "P07"), "alice", "Uses the service twice a week.")
+    set_memo(p, MemoTarget("participant", "P07"), "alice", "")  # empty deletes
+    assert set(memos(p).kind) == {"project", "code"}
+    assert list(memos(p, "pick-up").author) == ["bob"]
+    p.close()
+
+    async def go():
+        from textual.widgets import Input, OptionList
+
+        from elc.tui.screens.memos import MemosScreen
+
+        app = make_app(elc_path, "alice", source=1)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(app, pilot)
+            await pilot.press("b")
+            assert isinstance(app.screen, MemosScreen)
+            lst = app.screen.query_one(OptionList)
+            texts = [str(lst.get_option_at_index(i).prompt) for i in range(lst.option_count)]
+            assert any("journey home" in t for t in texts) and any("Split waits" in t for t in texts)
+            app.screen.query_one(Input).value = "dialysis"
+            await pilot.pause()
+            assert lst.option_count == 1 and "the project" in str(lst.get_option_at_index(0).prompt)
+            await pilot.press("enter")  # bob's memo would be refused; this one is alice's own: editor
+            from elc.tui.screens.memos import MemoScreen
+            assert isinstance(app.screen, MemoScreen)
+    run(go())

@@ -554,14 +554,23 @@ class MainScreen(Screen):
         self._valence("neutral")
 
     def action_memo(self) -> None:
-        c = self._own_selected("write a memo on")
-        if c is None:
+        """A memo on the selected coding; with no coding here, on the interview."""
+        from elc.tui.screens.memos import MemoScreen
+
+        if self.doc is None:
+            self.app.notify("Open a source first.", severity="warning")
+            return
+        c = self.selected_coding()
+        if c is None or not c.own:
+            if c is not None:
+                self.say(f"that coding is {c.coder}'s: memo on the interview instead")
+            self.edit_memo("source", str(self.doc.id))
             return
         code = self.wb.code(c.code_id)
 
         @guarded
         def done(self, text: str | None) -> None:
-            if text is None or text == c.memo:
+            if text is None or text.strip() == c.memo:
                 return
             self.wb.set_memo(c, text.strip())
             self.say("memo saved on ", (code.name if code else "", "bold"))
@@ -569,9 +578,35 @@ class MainScreen(Screen):
             self.refresh_detail()
             self.refresh_status()
 
-        self.app.push_screen(PromptScreen(f"Memo on “{code.name if code else c.code_id}”", c.memo,
-                                          placeholder="why this passage, what it shows"),
+        self.app.push_screen(MemoScreen(f"Memo on the coding “{code.name if code else c.code_id}”", c.memo),
                              lambda text: done(self, text))
+
+    def edit_memo(self, kind: str, target: str, after=None) -> None:
+        """Open this coder's memo on the project / a source / a participant / a code in the editor."""
+        from elc.tui.screens.memos import MemoScreen
+
+        labels = {"project": "the project", "source": f"interview {self.doc.label}" if self.doc else "the interview",
+                  "participant": f"participant {target}"}
+        if kind == "code":
+            code = self.wb.code(int(target))
+            labels["code"] = f"code “{code.name if code else target}”"
+        current = self.wb.memo_on(kind, target)
+
+        @guarded
+        def done(self, text: str | None) -> None:
+            if text is not None and text.strip() != current.strip():
+                self.wb.set_memo_on(kind, target, text.strip())
+                self.say(f"memo {'saved' if text.strip() else 'deleted'} on {labels[kind]}")
+                self.refresh_status()
+            if after is not None:
+                after()
+
+        self.app.push_screen(MemoScreen(f"Memo on {labels[kind]}", current), lambda text: done(self, text))
+
+    def action_memos(self) -> None:
+        from elc.tui.screens.memos import MemosScreen
+
+        self.app.push_screen(MemosScreen(self))
 
     @guarded
     def action_remove(self) -> None:
