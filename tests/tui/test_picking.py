@@ -256,3 +256,41 @@ def test_memo_browser_lists_and_searches_every_memo(elc_path):
             from elc.tui.screens.memos import MemoScreen
             assert isinstance(app.screen, MemoScreen)
     run(go())
+
+
+def test_query_screen_cooccurrence_passages_search_and_saved(elc_path):
+    from .test_screens import seed
+
+    seed(elc_path, "alice", [(1, 3, "Making the booking", "to-improve"), (1, 3, "Waiting and delays", "to-improve"),
+                             (4, 1, "Waiting and delays", "to-improve")])
+
+    async def go():
+        from textual.widgets import DataTable, Static
+
+        from elc.coding.queries import saved_queries
+        from elc.tui.screens.queries import QueryScreen
+
+        app = make_app(elc_path, "alice", source=4)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await started(app, pilot)
+            await pilot.press("Q")
+            assert isinstance(app.screen, QueryScreen)
+            qs = app.screen
+            table = qs.query_one(DataTable)
+            assert table.row_count == 1 and qs.result.iloc[0][["code_a", "code_b"]].tolist() == [
+                "Making the booking", "Waiting and delays"]
+            assert "I ring the booking line" in str(qs.query_one("#query-passages", Static).render())
+            await pilot.press("2")  # code x community
+            assert {"Making the booking", "Waiting and delays"} <= set(qs.result.code)
+            qs._set(kind="text", text='"booking line" NOT lounge')
+            await pilot.pause()
+            assert list(qs.result.participant_id) == ["P07"]
+            qs.current.name = "booking"
+            from elc.coding.queries import save_query
+            save_query(app.wb.project, qs.current)
+            assert [x.name for x in saved_queries(app.wb.project)] == ["booking"]
+            await pilot.press("enter")  # jump to the passage
+            await pilot.pause()
+            assert not isinstance(app.screen, QueryScreen)
+            assert screen.doc.label == "P07" and tv(app).sentence.speaker == "P07"  # the matching turn
+    run(go())

@@ -142,3 +142,14 @@ def test_main_screen_200x50(elc_path, snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(elc_path, "alice", source=1), terminal_size=(200, 50), run_before=before)
+
+
+def test_query_screen(elc_path, snap_compare):
+    coded(elc_path)
+
+    async def before(pilot):
+        await pilot.pause()
+        await pilot.press("o", "Q", "2")
+        await pilot.pause()
+
+    assert snap_compare(make_app(elc_path, "alice", source=1), terminal_size=SIZE, run_before=before)

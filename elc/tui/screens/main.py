@@ -851,6 +851,16 @@ class MainScreen(Screen):
         self.app.push_screen(ChangesScreen(self.wb))
 
     @guarded
+    def action_queries(self) -> None:
+        from elc.tui.screens.queries import QueryScreen
+
+        def jump(where) -> None:
+            if where:
+                self._go(*where)
+                self.transcript.focus()
+
+        self.app.push_screen(QueryScreen(self), jump)
+
     def action_compare(self) -> None:
         from elc.tui.screens.compare import CompareScreen
 
