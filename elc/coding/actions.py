@@ -165,6 +165,12 @@ class CodingSession:
                       json.loads(target["after"]), target["id"])
             return {"action": target["action"], "coding_id": target["coding_id"]}
 
+    def last_undoable_ts(self) -> str | None:
+        """When this coder's action that :meth:`undo` would undo was done (None if nothing is left)."""
+        with self.project.engine.connect() as conn:
+            done, _ = self._stack(conn)
+        return done[-1]["ts"] if done else None
+
     def history(self):
         return self.project._frame(select(s.coding_actions).where(s.coding_actions.c.coder == self.coder)
                                    .order_by(s.coding_actions.c.id))

@@ -1,4 +1,4 @@
-"""Codebook edits: add, rename, move, merge, recolour, redefine, archive.
+"""Codebook edits: add, rename, move, merge, recolour, redefine, archive; undo of the last edit.
 
 Codings point at code ids, so renaming or moving never touches them; merging re-points the
 merged code's codings at the target (logged, so the history says which codings moved).
@@ -13,6 +13,9 @@ from sqlalchemy import func, select
 from elc.domain import CODE_KINDS, PALETTE
 from elc.errors import CodingError
 from elc.store import database, schema as s
+
+
+UNDOABLE_EDITS = ("add", "rename", "colour", "define", "move", "merge")
 
 
 class Codebook:
@@ -98,6 +101,7 @@ class Codebook:
             source = self._get(conn, source_id)
             self._get(conn, target_id)
             ancestor = conn.execute(select(s.codes.c.parent_id).where(s.codes.c.id == target_id)).scalar()
+            target_parent = conn.execute(select(s.codes.c.parent_id).where(s.codes.c.id == target_id)).scalar()
             while ancestor is not None:  # merging a parent into its own sub-code: lift the sub-code first
                 if ancestor == source_id:
                     conn.execute(s.codes.update().where(s.codes.c.id == target_id)
@@ -105,11 +109,13 @@ class Codebook:
                     break
                 ancestor = conn.execute(select(s.codes.c.parent_id).where(s.codes.c.id == ancestor)).scalar()
             moved = [r[0] for r in conn.execute(select(s.codings.c.id).where(s.codings.c.code_id == source_id))]
+            children = [r[0] for r in conn.execute(select(s.codes.c.id).where(s.codes.c.parent_id == source_id))]
             conn.execute(s.codings.update().where(s.codings.c.code_id == source_id).values(code_id=target_id))
             conn.execute(s.codes.update().where(s.codes.c.parent_id == source_id).values(parent_id=target_id))
             conn.execute(s.codes.update().where(s.codes.c.id == source_id)
                          .values(archived=1, merged_into=target_id))
-            self._log(conn, "merge", source_id, {"into": target_id, "codings": moved})
+            self._log(conn, "merge", source_id, {"into": target_id, "codings": moved, "children": children,
+                                                 "target_parent": target_parent})
         return len(moved)
 
     def archive(self, code_id: int) -> None:
@@ -121,3 +127,56 @@ class Codebook:
                 raise CodingError(f"code {code_id} still has {n} codings; merge it into another code instead")
             conn.execute(s.codes.update().where(s.codes.c.id == code_id).values(archived=1))
             self._log(conn, "archive", code_id, {})
+
+    # ---------------------------------------------------------------- undo
+    def _undoable(self, conn) -> list:
+        """This coder's codebook edits not yet undone, oldest first."""
+        rows = conn.execute(select(s.codebook_log).where(s.codebook_log.c.coder == self.coder)
+                            .order_by(s.codebook_log.c.id)).mappings().all()
+        undone = {json.loads(r["payload"]).get("of") for r in rows if r["action"] == "undo"}
+        return [r for r in rows if r["action"] in UNDOABLE_EDITS and r["id"] not in undone]
+
+    def last_edit(self):
+        """(log id, ts, action) of the edit :meth:`undo` would undo, or None."""
+        with self.project.engine.connect() as conn:
+            rows = self._undoable(conn)
+        return (rows[-1]["id"], rows[-1]["ts"], rows[-1]["action"]) if rows else None
+
+    def undo(self) -> dict | None:
+        """Undo this coder's last codebook edit (add, rename, colour, define, move, merge); None if none is left.
+
+        A merge is undone only while its codings have not been edited since: they go back to the
+        merged code, which is restored with its sub-codes.
+        """
+        with self.project.engine.begin() as conn:
+            rows = self._undoable(conn)
+            if not rows:
+                return None
+            row = rows[-1]
+            payload = json.loads(row["payload"])
+            code_id = row["code_id"]
+            if row["action"] == "add":
+                n = conn.execute(select(func.count()).select_from(s.codings).where(
+                    (s.codings.c.code_id == code_id) & (s.codings.c.active == 1))).scalar()
+                if n:
+                    raise CodingError(f"the code added last has {n} codings now; remove them before undoing its creation")
+                conn.execute(s.codes.update().where(s.codes.c.id == code_id).values(archived=1))
+            elif row["action"] == "merge":
+                conn.execute(s.codes.update().where(s.codes.c.id == code_id).values(archived=0, merged_into=None))
+                if payload.get("codings"):
+                    conn.execute(s.codings.update().where(s.codings.c.id.in_(payload["codings"]) &
+                                                          (s.codings.c.code_id == payload["into"]))
+                                 .values(code_id=code_id))
+                if payload.get("children"):
+                    conn.execute(s.codes.update().where(s.codes.c.id.in_(payload["children"]))
+                                 .values(parent_id=code_id))
+                if "target_parent" in payload:
+                    conn.execute(s.codes.update().where(s.codes.c.id == payload["into"])
+                                 .values(parent_id=payload["target_parent"]))
+            else:
+                before = dict(payload.get("before", {}))
+                if "name" in before:
+                    before["name"] = self._name_free(conn, before["name"], code_id)
+                conn.execute(s.codes.update().where(s.codes.c.id == code_id).values(**before))
+            self._log(conn, "undo", code_id, {"of": row["id"], "action": row["action"]})
+            return {"action": row["action"], "code_id": code_id}

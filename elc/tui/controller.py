@@ -529,6 +529,18 @@ class Workbench:
         return result
 
     def undo(self) -> dict | None:
+        """Undo this coder's latest action: a coding action or a codebook edit, whichever came last."""
+        edit = self.codebook.last_edit()
+        if edit is not None:
+            last_coding = self.session.last_undoable_ts()
+            if last_coding is None or edit[1] >= last_coding:
+                result = self.codebook.undo()
+                self._codebook_changed()
+                self._codings.clear()
+                code = self.code(result["code_id"])
+                self._emit(CodingEvent("undo", self.coder, None, None, result["code_id"]))
+                return {"action": f"codebook {result['action']}", "code_id": result["code_id"], "codebook": True,
+                        "name": code.name if code else ""}
         return self._undo_redo("undo")
 
     def redo(self) -> dict | None:
@@ -685,15 +697,17 @@ class Workbench:
         self._codebook_changed()
 
     def merge_code(self, code_id: int, into_id: int) -> int:
-        """Merge ``code_id`` into ``into_id``; merging a code into one of its own sub-codes first lifts
-        that sub-code to the merged code's place (else the library would make it its own parent)."""
-        if into_id != code_id and into_id in self.descendants(code_id):
-            source = self.code(code_id)
-            self.codebook.move(into_id, source.parent_id if source else None)
+        """Merge ``code_id`` into ``into_id`` (into one of its own sub-codes too: the library lifts it)."""
         n = self.codebook.merge(code_id, into_id)
         self._codebook_changed()
         self._codings.clear()
         return n
+
+    def undo_codebook_edit(self) -> dict | None:
+        result = self.codebook.undo()
+        self._codebook_changed()
+        self._codings.clear()
+        return result
 
     def archive_code(self, code_id: int) -> None:
         self.codebook.archive(code_id)

@@ -294,3 +294,27 @@ def test_query_screen_cooccurrence_passages_search_and_saved(elc_path):
             assert not isinstance(app.screen, QueryScreen)
             assert screen.doc.label == "P07" and tv(app).sentence.speaker == "P07"  # the matching turn
     run(go())
+
+
+def test_codebook_edits_are_undoable_merge_included(elc_path):
+    from .test_screens import seed
+
+    seed(elc_path, "alice", [(1, 3, "Making the booking", "to-improve"), (1, 4, "Waiting and delays", "to-improve")])
+
+    async def go():
+        app = make_app(elc_path, "alice", source=1)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await started(app, pilot)
+            wb = screen.wb
+            booking, waiting = wb.project.code_id("Making the booking"), wb.project.code_id("Waiting and delays")
+            wb.rename_code(waiting, "Waits")
+            wb.merge_code(booking, waiting)
+            assert set(codings(elc_path).code) == {"Waits"}
+            await pilot.press("u")  # the merge is the latest action: undone, not a coding
+            assert sorted(codings(elc_path).code) == ["Making the booking", "Waits"]
+            assert "codebook merge" in screen.message.plain
+            await pilot.press("u")  # then the rename
+            assert sorted(codings(elc_path).code) == ["Making the booking", "Waiting and delays"]
+            await pilot.press("u")  # then the codings, in reverse order
+            assert list(codings(elc_path).code) == ["Making the booking"]
+    run(go())

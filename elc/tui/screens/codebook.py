@@ -46,6 +46,7 @@ class CodebookScreen(Screen[bool]):
         Binding("m", "move", "move"),
         Binding("M", "merge", "merge into"),
         Binding("x", "archive", "archive"),
+        Binding("u,ctrl+z", "undo", "undo edit"),
     ]
 
     def __init__(self, wb: Workbench) -> None:
@@ -249,6 +250,17 @@ class CodebookScreen(Screen[bool]):
 
         self.app.push_screen(ConfirmScreen(f"Archive “{c.name}”? (Only codes without codings can be archived; "
                                            "merge the others.)"), confirmed)
+
+    def action_undo(self) -> None:
+        """Undo your last codebook edit (rename, move, merge, colour, definition, add)."""
+        result = self._run(self.wb.undo_codebook_edit)
+        if result is None:
+            if self.wb.codebook.last_edit() is None:
+                self.app.notify("No codebook edit of yours to undo.", title="Codebook")
+            return
+        code = self.wb.code(result["code_id"])
+        self.app.notify(f"undid the {result['action']} of “{code.name if code else result['code_id']}”",
+                        title="Codebook", timeout=3)
 
     def action_close(self) -> None:
         self.dismiss(self.changed)

@@ -652,6 +652,16 @@ class MainScreen(Screen):
         if result is None:
             self.app.notify(f"Nothing to {which}.", title=which.capitalize())
             return
+        if result.get("codebook"):
+            self.say(f"{which}: {result['action']} ", (result.get("name", ""), "bold"))
+            self._refresh_colours()
+            self.wb.invalidate()
+            if self.doc is not None:
+                self.transcript.set_codings(self.wb.codings(self.doc.id), self.colours)
+            self.refresh_codebook()
+            self.refresh_detail()
+            self.refresh_status()
+            return
         sid = result.get("source_id")
         code = self.wb.code(result.get("code_id")) if result.get("code_id") else None
         self.say(f"{which}: {result['action']} ", (code.name if code else "", "bold"))
