@@ -21,7 +21,7 @@ from elc.domain import RawTranscript, Turn
 from elc.errors import DuplicateSourceError, ElcError, ImportFileError
 from elc.ingest.base import ImportOptions
 from elc.ingest.roles import (  # noqa: F401  (re-exported: other layers import them from here)
-    INTERVIEWER, PARTICIPANT_ID, PARTICIPANT_WORDS, ROLE_WORDS, classify_roles, display_label)
+    INTERVIEWER, PARTICIPANT_ID, PARTICIPANT_WORDS, ROLE_WORDS, classify_roles, display_label, is_generic)
 from elc.ingest.docx import DocxImporter
 from elc.ingest.subtitles import SrtImporter, VttImporter
 from elc.ingest.tabular import TabularImporter
@@ -501,9 +501,15 @@ def _import_one(project, plan, options: ImportOptions, nlp, detector, pseudonymi
     *names, file_name = _safe_names([tr.name for tr, _, _ in items] + [path.name], nlp, detector, pseudonymiser)
     for (tr, _, _), name in zip(items, names):
         tr.name = name
+    metadata = dict(plan.metadata)
     with project.engine.begin() as conn:
+        named = str(metadata.get("interviewer") or "").strip()
+        if named and not is_generic(named):  # a manifest naming the interviewer: never stored in clear
+            from elc.store.interviewers import interviewer_code
+
+            metadata["interviewer"] = interviewer_code(conn, named)
         _store(project, conn, path, plan.digest, fmt, items, pseudonymiser,
-               options.community or plan.metadata.get("community"), plan.metadata, file_name=file_name)
+               options.community or metadata.get("community"), metadata, file_name=file_name)
     project._texts.clear()
     return {"file": str(path), "sources": len(items), "words": words,
             "segments": sum(sum(1 for g in b.segments if g["kind"] == "sentence") for _, _, b in items),

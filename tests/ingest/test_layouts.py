@@ -242,3 +242,18 @@ def test_dry_run_shows_the_parse_and_leaves_the_project_byte_identical(project, 
     assert "P21-otter.txt: otter-style: 6 turns, 2 speakers, timestamps kept; interviewer: Jane Doe (given)" in out
     assert "Speaker 1 -> P21 (participant)" in out and "[0:02] Interviewer: Thanks for agreeing" in out
     assert "teams-vtt" in out and "nothing stored" in out
+
+
+def test_manifest_interviewer_name_is_coded_not_stored(project, tmp_path):
+    from sqlalchemy import select
+
+    from elc.store import schema as s
+
+    path = fixture("teams-download.txt", tmp_path, "call-one")
+    meta = {"participant": "P40", "community": "patients", "interviewer": "Jane Doe"}
+    report = import_files(project, [path], metadata_for=lambda p: meta, deidentify=False)
+    assert report.ok, report.failed
+    assert report.plans[0].sources[0].interviewer.how == "manifest"
+    with project.engine.connect() as conn:
+        assert conn.execute(select(s.sources.c.interviewer)).scalar_one() == "Interviewer 1"
+    assert project.participants().id.tolist() == ["P40"]
