@@ -21,7 +21,8 @@ QUESTION_MARGIN = 1.5  # the top asker must ask this many times more questions t
 @dataclass
 class Choice:
     labels: tuple[str, ...]  # speaker labels (as in the file) taken for the interviewer
-    how: str  # "label", "given", "project list", "manifest", "in every file", "most questions", "none found"
+    how: str  # "label", "given", "project list", "manifest", "in every file", "most questions",
+    #           "none found", "none: one speaker", "none: typed notes"
 
 
 def _speakers(tr: RawTranscript) -> list[str]:
@@ -62,7 +63,7 @@ def choose(tr: RawTranscript, participant: str | None, given: set[str], salt: st
         if found:
             return Choice(found, how)
     if len(speakers) < 2:
-        return Choice((), "none found")
+        return Choice((), "none: typed notes" if tr.metadata.get("method") == "notes" else "none: one speaker")
     shared = tuple(s for s in speakers if normalise(s) in common)
     if len(shared) == 1:
         return Choice(shared, "in every file")

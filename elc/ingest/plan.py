@@ -104,5 +104,9 @@ def plan_files(project, paths: list[Path], options: ImportOptions,
             roles = classify_roles(tr.turns, None, participant, interviewers=choice.labels)
             plan.sources.append(SourcePlan(tr, participant, choice, roles, stored_labels(tr.turns, roles, participant)))
             plan.warnings.extend(checks.check(path, tr))
+            named = {t.speaker for t in tr.turns if t.speaker}
+            if choice.how == "none found" and len(named) >= 2:
+                plan.warnings.append(f"{path}: no interviewer found among its {len(named)} speakers (read as "
+                                     f"{tr.metadata.get('layout')}); name one with --interviewer")
         plans.append(plan)
     return plans

@@ -257,3 +257,14 @@ def test_manifest_interviewer_name_is_coded_not_stored(project, tmp_path):
     with project.engine.connect() as conn:
         assert conn.execute(select(s.sources.c.interviewer)).scalar_one() == "Interviewer 1"
     assert project.participants().id.tolist() == ["P40"]
+
+
+def test_no_interviewer_found_is_a_warning(project, tmp_path):
+    path = tmp_path / "P41-chat.txt"
+    path.write_text("Kim Lowe  0:01\nDid it come?\n\nAmy Park  0:04\nNo. Did you ring? Who did you ask?\n\nKim Lowe  0:09\nYes, why?\n")
+    report = import_files(project, [path], deidentify=False)
+    assert report.ok
+    assert report.plans[0].sources[0].interviewer.how == "none found"
+    assert report.warnings == [f"{path}: no interviewer found among its 2 speakers (read as otter-style); "
+                               f"name one with --interviewer"]
+    assert set(project.segments(kind="turn").role) == {"participant", "other"}
