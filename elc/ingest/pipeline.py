@@ -17,12 +17,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from elc.domain import RawTranscript, Turn
+from elc.domain import RawTranscript
 from elc.errors import DuplicateSourceError, ElcError, ImportFileError
 from elc.ingest.base import ImportOptions
+from elc.ingest.docx import DocxImporter
 from elc.ingest.roles import (  # noqa: F401  (re-exported: other layers import them from here)
     INTERVIEWER, PARTICIPANT_ID, PARTICIPANT_WORDS, ROLE_WORDS, classify_roles, display_label, is_generic)
-from elc.ingest.docx import DocxImporter
 from elc.ingest.subtitles import SrtImporter, VttImporter
 from elc.ingest.tabular import TabularImporter
 from elc.ingest.text import TextImporter
@@ -44,7 +44,7 @@ def importer_for(path: Path):
 
 @dataclass
 class ImportReport:
-    imported: list[dict] = field(default_factory=list)  # file, sources, segments, words, detections, plan
+    imported: list[dict] = field(default_factory=list)  # file, sources, segments, turns, words, detections, summary
     skipped: list[tuple[str, str]] = field(default_factory=list)  # duplicates
     failed: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # parsed, but looks wrong (one line each)
@@ -182,6 +182,19 @@ def _join_split_brackets(spans, text: str):
     return out
 
 
+def _with_speaker_names(transcript: RawTranscript, docs: list, all_dets: list, detector) -> list:
+    """Speakers named in the file's labels are known names: find them in every turn's text too."""
+    from elc.ingest.roles import speaker_names
+
+    names = speaker_names(transcript.turns)
+    if not names or not hasattr(detector, "propagate"):
+        return all_dets
+    from elc.deid.types import Detection
+
+    known = detector.confident_names([Detection(0, len(n), "PERSON", n, "list", 1.0) for n in names])
+    return [detector.propagate(doc.text, dets, known) for doc, dets in zip(docs, all_dets)]
+
+
 def build_source(transcript: RawTranscript, docs: list, participant: str | None, detector, pseudonymiser,
                  interviewer_hint: str | None = None, roles: dict | None = None) -> _Built:
     roles = roles if roles is not None else classify_roles(transcript.turns, interviewer_hint, participant)
@@ -195,6 +208,7 @@ def build_source(transcript: RawTranscript, docs: list, participant: str | None,
     words = 0
     # names found confidently in one turn are replaced wherever they recur in the interview
     all_dets = detector.detect_docs(docs)
+    all_dets = _with_speaker_names(transcript, docs, all_dets, detector)
     for turn_index, (turn, doc) in enumerate(zip(transcript.turns, docs)):
         role = roles.get(turn.speaker, "other")
         label = display_label(turn.speaker, role, participant, others)

@@ -87,3 +87,15 @@ def stored_labels(turns: list[Turn], roles: dict[str | None, str], participant: 
         if t.speaker not in out:
             out[t.speaker] = display_label(t.speaker, roles.get(t.speaker, "other"), participant, others)
     return out
+
+
+def speaker_names(turns: list[Turn]) -> list[str]:
+    """Speaker labels that are people's names ("Jane Doe"), not roles or ids: de-identification
+    looks for them in the text too ("thanks, Jane")."""
+    from elc.ingest.layouts.speaker_line import _name_ok
+
+    seen = dict.fromkeys(t.speaker.strip() for t in turns if t.speaker)
+    return [s for s in seen if not is_generic(s) and _name_ok(s) and s.lower() not in NOT_NAMES]
+
+
+NOT_NAMES = {"question", "answer", "note", "notes", "summary"}

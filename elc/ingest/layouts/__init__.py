@@ -43,7 +43,6 @@ def parse_lines(lines: list[str]) -> Parsed:
     return parsed
 
 
-
 def to_transcript(name: str, parsed: Parsed):
     """A RawTranscript carrying the layout (stored) and the parse itself (``_parsed``: never stored,
     its header may hold names)."""
@@ -53,5 +52,6 @@ def to_transcript(name: str, parsed: Parsed):
     if parsed.notes:
         meta["method"] = "notes"
     return RawTranscript(name=name, turns=parsed.turns, metadata=meta)
+
 
 __all__ = ["Header", "Parsed", "REGISTRY", "detect", "parse_lines", "to_transcript"]
