@@ -99,8 +99,9 @@ def plan_files(project, paths: list[Path], options: ImportOptions,
             participant = _participant_for(tr, path, options, metadata)
             if "_parsed" in tr.metadata:
                 choice = choose(tr, participant, given, salt, keys, metadata.get("interviewer"), common)
-            else:  # CSV/XLSX rows: the question column is the interviewer, as before
-                choice = Choice((), "label")
+            else:  # CSV/XLSX rows: the question column speaks for the interviewer, as before
+                asked = any(t.speaker == "Question" for t in tr.turns)
+                choice = Choice(("Question",) if asked else (), "question column" if asked else "none: survey rows")
             roles = classify_roles(tr.turns, None, participant, interviewers=choice.labels)
             plan.sources.append(SourcePlan(tr, participant, choice, roles, stored_labels(tr.turns, roles, participant)))
             plan.warnings.extend(checks.check(path, tr))
