@@ -44,7 +44,44 @@ def _progress_import(project, files, options, deidentify, metadata_for=None):
                             progress=tick)
 
 
+def _print_speakers(sp) -> str:
+    return "; ".join(f"{lb or '(no label)'} -> {stored} ({role})" for lb, role, stored in sp.speakers())
+
+
+def _print_plans(report, preview: bool = False) -> None:
+    """One line per source: layout, turns, speakers; who was taken for the interviewer and why."""
+    for plan in report.plans:
+        for sp in plan.sources[:20]:
+            name = plan.path.name if len(plan.sources) == 1 else sp.transcript.name
+            how = sp.interviewer.how
+            who = f"interviewer: {', '.join(sp.interviewer.labels)} ({how})" if sp.interviewer.labels else \
+                f"interviewer: {how}"
+            click.echo(f"{name}: {sp.summary()}; {who}")
+            if preview:
+                click.echo(f"  speakers: {_print_speakers(sp)}")
+                h = sp.transcript.metadata.get("_parsed")
+                if h is not None and not h.header.empty:
+                    hd = h.header
+                    bits = ([f"title {hd.title!r}"] if hd.title else []) + \
+                           ([f"{len(hd.keywords)} keywords"] if hd.keywords else []) + \
+                           ([f"speakers listed: {len(hd.speakers)}"] if hd.speakers else []) + \
+                           ([f"transcribed by {hd.transcribed_by}"] if hd.transcribed_by else []) + \
+                           ([f"{len(hd.lines)} other header line(s)"] if hd.lines else [])
+                    click.echo(f"  header (kept as metadata): {', '.join(bits)}")
+                for t in sp.transcript.turns[:4]:
+                    ts = "" if t.ts_start is None else f"[{int(t.ts_start) // 60}:{int(t.ts_start) % 60:02d}] "
+                    text = t.text if len(t.text) <= 70 else t.text[:67] + "..."
+                    click.echo(f"  {ts}{sp.labels.get(t.speaker, t.speaker)}: {text}")
+                if len(sp.transcript.turns) > 4:
+                    click.echo(f"  ... {len(sp.transcript.turns) - 4} more turn(s)")
+        if len(plan.sources) > 20:
+            click.echo(f"{plan.path.name}: ... {len(plan.sources) - 20} more source(s)")
+
+
 def _print_report(report) -> None:
+    _print_plans(report)
+    for msg in report.warnings:
+        click.echo(f"warning: {msg}", err=True)
     words = sum(r["words"] for r in report.imported)
     segs = sum(r["segments"] for r in report.imported)
     dets = sum(r["detections"] for r in report.imported)
@@ -68,16 +105,43 @@ def _print_report(report) -> None:
 @click.option("--question-column", help="CSV/XLSX: column holding the question.")
 @click.option("--max-mb", type=int, default=50, show_default=True, help="Refuse files larger than this.")
 @click.option("--no-deidentify", is_flag=True, help="Store raw text (only for already de-identified data).")
+@click.option("--interviewer", "interviewers", multiple=True, metavar="NAME",
+              help="Speaker name of the interviewer (repeatable); remembered by the project, never stored in clear.")
+@click.option("--dry-run", is_flag=True, help="Show how each file is read (layout, speakers, roles, turns) "
+                                              "and store nothing.")
 def import_(project, files, community, participant, encoding, text_column, participant_column,
-            community_column, question_column, max_mb, no_deidentify):
-    """Import transcripts (txt, docx, vtt, srt, csv, xlsx) into PROJECT, one transaction per file."""
+            community_column, question_column, max_mb, no_deidentify, interviewers, dry_run):
+    """Import transcripts (txt, docx, vtt, srt, csv, xlsx) into PROJECT, one transaction per file.
+
+    The layout of each file is recognised (speaker labels, speaker-and-timestamp lines, Teams and
+    Zoom captions, Word transcribe, typed notes) and reported, with who was taken for the interviewer.
+    """
     from elc.ingest import ImportOptions
 
     p = open_or_fail(project)
     columns = {k: v for k, v in {"text": text_column, "participant": participant_column,
                                  "community": community_column, "question": question_column}.items() if v}
     options = ImportOptions(community=community, participant=participant, encoding=encoding,
-                            columns=columns, max_bytes=max_mb * 1024 * 1024)
+                            columns=columns, max_bytes=max_mb * 1024 * 1024,
+                            interviewers=tuple(n.strip() for n in interviewers if n.strip()))
+    if dry_run:
+        from elc.ingest import preview_files
+
+        try:
+            report = preview_files(p, list(files), options)
+        finally:
+            p.close()  # read only: the project file is left byte for byte as it was
+        _print_plans(report, preview=True)
+        for msg in report.warnings:
+            click.echo(f"warning: {msg}", err=True)
+        for _, msg in report.skipped:
+            click.echo(f"skipped: {msg}", err=True)
+        for _, msg in report.failed:
+            click.echo(f"elc: {msg}", err=True)
+        click.echo(f"dry run: {len(report.plans)} file(s) read, nothing stored")
+        if report.failed:
+            raise SystemExit(1)
+        return
     report = _progress_import(p, list(files), options, not no_deidentify)
     _print_report(report)
     if report.failed:

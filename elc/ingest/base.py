@@ -16,6 +16,8 @@ MAX_BYTES = 50 * 1024 * 1024  # a one-hour transcript is ~60 kB; 50 MB is far be
 TIMESTAMP = re.compile(r"^\s*[\[(]?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)[\])]?\s*[-–]?\s*")
 # A speaker label: up to four words (letters, digits, spaces, dots, apostrophes, hyphens) then ':'.
 SPEAKER = re.compile(r"^(?P<label>[A-Za-z][\w .'’/-]{0,30}?)\s*:\s+(?=\S)|^(?P<label2>[A-Za-z][\w .'’/-]{0,30}?)\s*:\s*$")
+# "Name (00:01:02): ..." and "Speaker 1 (00:00):" (the timestamp in brackets after the label)
+LABEL_TS = re.compile(r"^(?P<label>[A-Za-z][\w .'’/-]{0,30}?)\s*[\[(](?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)[\])]\s*:(?:\s+|$)")
 
 
 @dataclass
@@ -24,6 +26,7 @@ class ImportOptions:
     participant: str | None = None
     encoding: str | None = None
     columns: dict[str, str] = field(default_factory=dict)  # role -> column name for CSV/XLSX
+    interviewers: tuple[str, ...] = ()  # speaker names to take for the interviewer (--interviewer)
     max_bytes: int = MAX_BYTES
 
 
@@ -46,6 +49,9 @@ def parse_timestamp(value: str) -> float:
 def split_label(line: str) -> tuple[str | None, str, float | None]:
     """``"[00:01:02] P07: Well..."`` -> ("P07", "Well...", 62.0)."""
     ts = None
+    m = LABEL_TS.match(line)
+    if m and len(m.group("label").split()) <= 4:
+        return m.group("label").strip(), line[m.end():].strip(), parse_timestamp(m.group("ts"))
     m = TIMESTAMP.match(line)
     if m and (m.group(0).strip().startswith(("[", "(")) or SPEAKER.match(line[m.end():])):
         ts = parse_timestamp(m.group("ts"))

@@ -1,4 +1,4 @@
-"""Word transcripts: one paragraph per turn (or per line), labels as in plain text."""
+"""Word transcripts: paragraphs (and table rows) as lines, in any layout plain text can have."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 
 from elc.domain import RawTranscript
 from elc.errors import ImportFileError
-from elc.ingest.base import ImportOptions, turns_from_lines
+from elc.ingest.base import ImportOptions
+from elc.ingest.layouts import parse_lines, to_transcript
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 
@@ -41,7 +42,8 @@ class DocxImporter:
                     lines.append(f"{cells[0].rstrip(':')}: {' '.join(cells[1:])}")
                 else:
                     lines.append(" ".join(cells))
-        turns = turns_from_lines(lines)
-        if not turns:
+        del document
+        parsed = parse_lines(lines)
+        if not parsed.turns:
             raise ImportFileError(path, "contains no transcript text")
-        return [RawTranscript(name=path.name, turns=turns)]
+        return [to_transcript(path.name, parsed)]

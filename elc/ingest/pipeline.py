@@ -17,10 +17,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from elc.domain import RawTranscript, Turn
+from elc.domain import RawTranscript
 from elc.errors import DuplicateSourceError, ElcError, ImportFileError
 from elc.ingest.base import ImportOptions
 from elc.ingest.docx import DocxImporter
+from elc.ingest.roles import (  # noqa: F401  (re-exported: other layers import them from here)
+    INTERVIEWER, PARTICIPANT_ID, PARTICIPANT_WORDS, ROLE_WORDS, classify_roles, display_label, is_generic)
 from elc.ingest.subtitles import SrtImporter, VttImporter
 from elc.ingest.tabular import TabularImporter
 from elc.ingest.text import TextImporter
@@ -28,13 +30,6 @@ from elc.store import database, schema as s
 
 IMPORTERS = (TextImporter(), DocxImporter(), VttImporter(), SrtImporter(), TabularImporter())
 
-INTERVIEWER = re.compile(r"^(interviewer|int|i|q|question|researcher|facilitator|moderator|r\d{0,2}|res)\.?$", re.I)
-PARTICIPANT_ID = re.compile(r"^[A-Z]{1,3}\d{1,4}$")
-PARTICIPANT_WORDS = {"participant", "p", "respondent", "interviewee", "a", "answer", "patient", "carer", "driver",
-                     "nurse", "crew", "staff", "escort", "controller", "planner", "manager"}
-ROLE_WORDS = {"wife", "husband", "daughter", "son", "mum", "mother", "dad", "father", "partner", "friend",
-              "carer", "nurse", "driver", "sister", "brother", "neighbour", "escort", "colleague", "staff",
-              "interpreter", "grandson", "granddaughter", "crew", "speaker", "unknown", "other", "background"}
 FILE_ID = re.compile(r"^([A-Za-z]{1,3}\d{1,4})(?=[-_ .]|$)")
 
 
@@ -49,9 +44,11 @@ def importer_for(path: Path):
 
 @dataclass
 class ImportReport:
-    imported: list[dict] = field(default_factory=list)  # file, sources, segments, words, detections
+    imported: list[dict] = field(default_factory=list)  # file, sources, segments, turns, words, detections, summary
     skipped: list[tuple[str, str]] = field(default_factory=list)  # duplicates
     failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # parsed, but looks wrong (one line each)
+    plans: list = field(default_factory=list)  # FilePlan per file read (layout, speakers, roles)
 
     @property
     def ok(self) -> bool:
@@ -74,47 +71,6 @@ def check_file(path: Path, options: ImportOptions) -> bytes:
         raise ImportFileError(path, f"is {size / 2**20:.0f} MB, over the {options.max_bytes / 2**20:.0f} MB limit "
                                     f"for one transcript (split it, or raise --max-mb)")
     return path.read_bytes()
-
-
-# --------------------------------------------------------------------------- roles and labels
-def classify_roles(turns: list[Turn], interviewer_hint: str | None = None,
-                   participant_hint: str | None = None) -> dict[str | None, str]:
-    """Map each speaker label to interviewer / participant / other."""
-    words: dict[str | None, int] = {}
-    for t in turns:
-        words[t.speaker] = words.get(t.speaker, 0) + len(t.text.split())
-    roles: dict[str | None, str] = {}
-    if participant_hint and participant_hint in words:
-        roles[participant_hint] = "participant"
-    for label in words:
-        if label in roles:
-            continue
-        low = (label or "").strip().lower()
-        if label and (INTERVIEWER.match(low) or (interviewer_hint and low == interviewer_hint.lower())):
-            roles[label] = "interviewer"
-    candidates = [lb for lb in words if lb not in roles]
-    if candidates and "participant" not in roles.values():
-        def score(lb):
-            text = (lb or "").strip()
-            strong = PARTICIPANT_ID.match(text) or text.lower() in PARTICIPANT_WORDS
-            return (1 if strong else 0, words[lb])
-        main = max(candidates, key=score)
-        roles[main] = "participant"
-    for lb in candidates:
-        roles.setdefault(lb, "other")
-    return roles
-
-
-def display_label(label: str | None, role: str, participant: str | None, others: dict[str, str]) -> str:
-    """Speaker label as stored: interviewer/participant normalised, names never kept."""
-    if role == "interviewer":
-        return "Interviewer"
-    if role == "participant":
-        return participant or "Participant"
-    text = (label or "").strip()
-    if text.lower() in ROLE_WORDS or PARTICIPANT_ID.match(text):
-        return text.capitalize() if text.islower() else text
-    return others.setdefault(text, f"Speaker {len(others) + 2}")
 
 
 # --------------------------------------------------------------------------- de-identification hook
@@ -226,9 +182,22 @@ def _join_split_brackets(spans, text: str):
     return out
 
 
+def _with_speaker_names(transcript: RawTranscript, docs: list, all_dets: list, detector) -> list:
+    """Speakers named in the file's labels are known names: find them in every turn's text too."""
+    from elc.ingest.roles import speaker_names
+
+    names = speaker_names(transcript.turns)
+    if not names or not hasattr(detector, "propagate"):
+        return all_dets
+    from elc.deid.types import Detection
+
+    known = detector.confident_names([Detection(0, len(n), "PERSON", n, "list", 1.0) for n in names])
+    return [detector.propagate(doc.text, dets, known) for doc, dets in zip(docs, all_dets)]
+
+
 def build_source(transcript: RawTranscript, docs: list, participant: str | None, detector, pseudonymiser,
-                 interviewer_hint: str | None = None) -> _Built:
-    roles = classify_roles(transcript.turns, interviewer_hint, participant)
+                 interviewer_hint: str | None = None, roles: dict | None = None) -> _Built:
+    roles = roles if roles is not None else classify_roles(transcript.turns, interviewer_hint, participant)
     others: dict[str, str] = {}
     parts: list[str] = []
     segments: list[dict] = []
@@ -239,6 +208,7 @@ def build_source(transcript: RawTranscript, docs: list, participant: str | None,
     words = 0
     # names found confidently in one turn are replaced wherever they recur in the interview
     all_dets = detector.detect_docs(docs)
+    all_dets = _with_speaker_names(transcript, docs, all_dets, detector)
     for turn_index, (turn, doc) in enumerate(zip(transcript.turns, docs)):
         role = roles.get(turn.speaker, "other")
         label = display_label(turn.speaker, role, participant, others)
@@ -383,25 +353,48 @@ def _store(project, conn, path: Path, digest: str, fmt: str, items: list[tuple],
         project.meta_set("deid_pseudonyms", pseudonymiser.to_dict(), conn)
 
 
-def import_files(project, paths: Iterable[str | Path], options: ImportOptions | None = None,
-                 deidentify: bool = True, metadata_for: Callable[[Path], dict] | None = None,
-                 progress: Callable[[Path, int, int], None] | None = None, nlp=None) -> ImportReport:
-    """Import each file in its own transaction; a bad file is reported and leaves the project unchanged."""
-    from elc.nlp import load_nlp
-
+def _checked_options(project, options: ImportOptions | None) -> ImportOptions:
     options = options or ImportOptions()
-    paths = [Path(p) for p in paths]
-    report = ImportReport()
     if options.community and project.community_id(options.community) is None:
         known = ", ".join(project.communities().key)
         raise ElcError(f"unknown community '{options.community}' (known: {known})")
+    return options
+
+
+def preview_files(project, paths: Iterable[str | Path], options: ImportOptions | None = None,
+                  metadata_for: Callable[[Path], dict] | None = None) -> ImportReport:
+    """Read and plan every file (layout, speakers, roles, turns, warnings) without storing
+    anything: the project is not written to."""
+    from elc.ingest.plan import plan_files
+
+    options = _checked_options(project, options)
+    report = ImportReport()
+    report.plans = plan_files(project, [Path(p) for p in paths], options, metadata_for, report)
+    report.warnings = [w for plan in report.plans for w in plan.warnings]
+    return report
+
+
+def import_files(project, paths: Iterable[str | Path], options: ImportOptions | None = None,
+                 deidentify: bool = True, metadata_for: Callable[[Path], dict] | None = None,
+                 progress: Callable[[Path, int, int], None] | None = None, nlp=None) -> ImportReport:
+    """Import each file in its own transaction; a bad file is reported and leaves the project unchanged.
+
+    The batch is read first (cheap) so the interviewer can be recognised across files; then each
+    file is processed and stored in turn, so memory holds one file's spaCy docs at a time."""
+    from elc.nlp import load_nlp
+    from elc.store.interviewers import remember_interviewers
+
+    paths = [Path(p) for p in paths]
+    report = preview_files(project, paths, options, metadata_for)
+    options = options or ImportOptions()
+    done = len(paths) - len(report.plans)
     nlp = nlp or load_nlp()
     detector, pseudonymiser = _deid_tools(project, nlp, deidentify)
-    for i, path in enumerate(paths):
+    for plan in report.plans:
+        path = plan.path
         state = pseudonymiser.to_dict() if pseudonymiser is not None else None
         try:
-            summary = _import_one(project, path, options, nlp, detector, pseudonymiser,
-                                  metadata_for(path) if metadata_for else {})
+            summary = _import_one(project, plan, options, nlp, detector, pseudonymiser)
             report.imported.append(summary)
             state = None
         except DuplicateSourceError as exc:
@@ -413,8 +406,11 @@ def import_files(project, paths: Iterable[str | Path], options: ImportOptions | 
             report.failed.append((str(path), str(ImportFileError(path, reason))))
         if state is not None:  # the file was refused: forget the pseudonyms it minted
             pseudonymiser = type(pseudonymiser).from_dict(state)
+        done += 1
         if progress:
-            progress(path, i + 1, len(paths))
+            progress(path, done, len(paths))
+    if report.imported and options.interviewers:
+        remember_interviewers(project, options.interviewers)  # recognised in later imports too
     return report
 
 
@@ -450,35 +446,87 @@ def _processes(texts: list[str]) -> int:
     return max(1, min(2, len(os.sched_getaffinity(0))))
 
 
-def _import_one(project, path: Path, options: ImportOptions, nlp, detector, pseudonymiser, metadata: dict) -> dict:
-    data = check_file(path, options)
-    importer = importer_for(path)
-    digest = file_hash(data)
-    with project.engine.connect() as conn:
-        prior = conn.execute(select(s.imports.c.imported_at).where(s.imports.c.file_hash == digest)).first()
+def _safe_texts(texts: list[str], nlp, detector, pseudonymiser) -> list[str]:
+    """Header strings (titles, keywords) with identifiers replaced, like the text."""
+    if pseudonymiser is None or not texts:
+        return texts
+    out = []
+    for text, doc in zip(texts, nlp.pipe(texts, batch_size=256)):
+        out.append(_apply(text, [d for d in detector.detect_doc(doc) if d.label in NAME_LABELS], pseudonymiser)[0])
+    return out
+
+
+def _header_metadata(sp, nlp, detector, pseudonymiser) -> dict:
+    """Header lines as source metadata: speaker names replaced by their stored labels, then
+    de-identified; the header's speaker list is kept only as a count."""
+    parsed = sp.transcript.metadata.get("_parsed")
+    meta = {"speakers": {stored: role for _, role, stored in sp.speakers()},
+            "interviewer_found_by": sp.interviewer.how}
+    if parsed is None:
+        return meta
+    h = parsed.header
+    names = sorted({*(lb for lb in sp.labels if lb), *h.speakers}, key=len, reverse=True)
+    labels = {re.sub(r"\s+", " ", lb.casefold()): stored for lb, stored in sp.labels.items() if lb}
+
+    def unname(text: str) -> str:
+        for name in names:
+            text = re.sub(rf"(?<![\w]){re.escape(name)}(?![\w])",
+                          labels.get(re.sub(r"\s+", " ", name.casefold()), "[Speaker]"), text, flags=re.I)
+        return text
+
+    fields = ([("title", h.title)] if h.title else []) + \
+             ([("transcribed_by", h.transcribed_by)] if h.transcribed_by else []) + \
+             [("keywords", k) for k in h.keywords] + [("header", ln) for ln in h.lines]
+    safe = _safe_texts([unname(v) for _, v in fields], nlp, detector, pseudonymiser)
+    for (key, _), value in zip(fields, safe):
+        if key in ("keywords", "header"):
+            meta.setdefault(key, []).append(value)
+        else:
+            meta[key] = value
+    if h.speakers:
+        meta["header_speakers"] = len(h.speakers)
+    if h.events:
+        meta["transcription_events"] = h.events
+    return meta
+
+
+def _import_one(project, plan, options: ImportOptions, nlp, detector, pseudonymiser) -> dict:
+    path = plan.path
+    with project.engine.connect() as conn:  # an earlier file of this batch may have had the same bytes
+        prior = conn.execute(select(s.imports.c.imported_at).where(s.imports.c.file_hash == plan.digest)).first()
     if prior:
         raise DuplicateSourceError(path, f"was already imported on {prior[0][:10]} (same content)")
-    transcripts = importer.read(path, options)
     items = []
     words = 0
-    all_turns = [t.text for tr in transcripts for t in tr.turns]
+    all_turns = [t.text for sp in plan.sources for t in sp.transcript.turns]
     docs = iter(nlp.pipe(all_turns, batch_size=256, n_process=_processes(all_turns)))
-    for tr in transcripts:
-        participant = _participant_for(tr, path, options, metadata)
-        tr_docs = [next(docs) for _ in tr.turns]
-        built = build_source(tr, tr_docs, participant, detector, pseudonymiser,
-                             interviewer_hint=metadata.get("interviewer"))
+    del all_turns
+    for sp in plan.sources:
+        tr = sp.transcript
+        tr_docs = [next(docs) for _ in tr.turns]  # one source's docs at a time
+        built = build_source(tr, tr_docs, sp.participant, detector, pseudonymiser, roles=sp.roles)
+        del tr_docs
         words += built.words
-        items.append((tr, participant, built))
+        tr.metadata = {**{k: v for k, v in tr.metadata.items() if not k.startswith("_")},
+                       **_header_metadata(sp, nlp, detector, pseudonymiser)}
+        items.append((tr, sp.participant, built))
     fmt = path.suffix.lower().lstrip(".")
     # file names can identify people too ("Margaret Thornton call.docx")
     *names, file_name = _safe_names([tr.name for tr, _, _ in items] + [path.name], nlp, detector, pseudonymiser)
     for (tr, _, _), name in zip(items, names):
         tr.name = name
+    metadata = dict(plan.metadata)
     with project.engine.begin() as conn:
-        _store(project, conn, path, digest, fmt, items, pseudonymiser, options.community or metadata.get("community"),
-               metadata, file_name=file_name)
+        named = str(metadata.get("interviewer") or "").strip()
+        if named and not is_generic(named):  # a manifest naming the interviewer: never stored in clear
+            from elc.store.interviewers import interviewer_code
+
+            metadata["interviewer"] = interviewer_code(conn, named)
+        _store(project, conn, path, plan.digest, fmt, items, pseudonymiser,
+               options.community or metadata.get("community"), metadata, file_name=file_name)
     project._texts.clear()
     return {"file": str(path), "sources": len(items), "words": words,
             "segments": sum(sum(1 for g in b.segments if g["kind"] == "sentence") for _, _, b in items),
-            "detections": sum(len(b.detections) for _, _, b in items)}
+            "turns": sum(sum(1 for g in b.segments if g["kind"] == "turn") for _, _, b in items),
+            "detections": sum(len(b.detections) for _, _, b in items),
+            "summary": [sp.summary() for sp in plan.sources]}

@@ -1,47 +1,31 @@
-"""WebVTT and SRT captions: cues merged into speaker turns, timings kept on the turn."""
+"""WebVTT and SRT captions: cues merged into speaker turns, timings kept on the turn.
+
+Teams writes ``<v Name>`` voice tags, Zoom ``Name: text`` inside the cue; both may span lines.
+"""
 
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
-from elc.domain import RawTranscript, Turn
+from elc.domain import RawTranscript
 from elc.errors import ImportFileError
-from elc.ingest.base import ImportOptions, decode, split_label
+from elc.ingest.base import ImportOptions, decode
+from elc.ingest.layouts import Parsed, to_transcript
+from elc.ingest.layouts.cues import VOICE, cue_text, merge
 
-VOICE = re.compile(r"<v(?:\.[\w.]+)?\s+([^>]+)>(.*?)(?:</v>|$)", re.S)
-TAG = re.compile(r"</?[^>]+>")
 
-
-def _merge(cues: list[tuple[str | None, str, float, float]], path: Path) -> list[Turn]:
-    turns: list[Turn] = []
-    cur_speaker, parts, start, end = None, [], None, None
-    for speaker, text, s, e in cues:
-        if speaker is None:
-            speaker = cur_speaker
-        if speaker != cur_speaker and parts:
-            turns.append(Turn(cur_speaker, " ".join(parts), start, end))
-            parts, start = [], None
-        cur_speaker = speaker
-        if text:
-            parts.append(text)
-            start = s if start is None else start
-            end = e
-    if parts:
-        turns.append(Turn(cur_speaker, " ".join(parts), start, end))
+def _transcript(path: Path, cues: list, raws: list[str], kind: str) -> RawTranscript:
+    turns = merge(cues)
     if not turns:
         raise ImportFileError(path, "contains no captions")
-    return turns
-
-
-def _cue_text(raw: str) -> tuple[str | None, str]:
-    raw = raw.replace("\n", " ").strip()
-    m = VOICE.search(raw)
-    if m:
-        return m.group(1).strip(), TAG.sub("", m.group(2)).strip()
-    label, rest, _ = split_label(TAG.sub("", raw))
-    return label, rest
+    if any(VOICE.search(r) for r in raws[:50]):
+        layout = f"teams-{kind}"
+    elif any(c[0] for c in cues):
+        layout = f"zoom-{kind}" if kind == "vtt" else f"labelled-{kind}"
+    else:
+        layout = kind
+    return to_transcript(path.name, Parsed(layout, turns))
 
 
 class VttImporter:
@@ -58,12 +42,13 @@ class VttImporter:
                 else webvtt.read_buffer(io.StringIO(text))
         except Exception as exc:  # webvtt-py raises MalformedFileError / MalformedCaptionError
             raise ImportFileError(path, f"is malformed WebVTT ({str(exc).splitlines()[0][:80]})") from None
-        cues = []
+        cues, raws = [], []
         for cap in captions:
             raw = getattr(cap, "raw_text", None) or cap.text
-            speaker, body = _cue_text(raw)
+            speaker, body = cue_text(raw)
             cues.append((speaker, body, cap.start_in_seconds, cap.end_in_seconds))
-        return [RawTranscript(name=path.name, turns=_merge(cues, path))]
+            raws.append(raw)
+        return [_transcript(path, cues, raws, "vtt")]
 
 
 class SrtImporter:
@@ -79,6 +64,6 @@ class SrtImporter:
             raise ImportFileError(path, f"is malformed SRT ({str(exc).splitlines()[0][:80]})") from None
         cues = []
         for sub in subs:
-            speaker, body = _cue_text(sub.content)
+            speaker, body = cue_text(sub.content)
             cues.append((speaker, body, sub.start.total_seconds(), sub.end.total_seconds()))
-        return [RawTranscript(name=path.name, turns=_merge(cues, path))]
+        return [_transcript(path, cues, [s.content for s in subs[:50]], "srt")]

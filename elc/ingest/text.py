@@ -1,4 +1,4 @@
-"""Plain-text transcripts with speaker labels (``Interviewer:``, ``P07:``, optional timestamps)."""
+"""Plain-text transcripts in any recognised layout (see :mod:`elc.ingest.layouts`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from pathlib import Path
 
 from elc.domain import RawTranscript
 from elc.errors import ImportFileError
-from elc.ingest.base import ImportOptions, decode, turns_from_lines
+from elc.ingest.base import ImportOptions, decode
+from elc.ingest.layouts import parse_lines, to_transcript
 
 
 class TextImporter:
@@ -14,7 +15,8 @@ class TextImporter:
 
     def read(self, path: Path, options: ImportOptions) -> list[RawTranscript]:
         text = decode(path, path.read_bytes(), options.encoding)
-        turns = turns_from_lines(text.splitlines())
-        if not turns:
+        parsed = parse_lines(text.splitlines())
+        del text
+        if not parsed.turns:
             raise ImportFileError(path, "contains no transcript text")
-        return [RawTranscript(name=path.name, turns=turns)]
+        return [to_transcript(path.name, parsed)]
