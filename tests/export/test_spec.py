@@ -44,9 +44,9 @@ def test_requirements_are_numbered_and_footnoted(markdown):
     assert reqs[2][1] == "The Provider shall give crews a route to raise welfare concerns."
     assert reqs[1][2] == reqs[2][2]  # the same evidence note for one change's requirements
     note = re.search(r"^\[\^%s\]: (.+)$" % reqs[0][2], markdown, re.M).group(1)
-    assert "People who use non-emergency transport: 3 of 3 interviewed" in note
+    assert "People who use non-emergency transport: 3 of 3 asked (↓3 to improve, ↑1 working well)" in note
     assert re.search(r"“[^”]+” \(P0\d, People who use non-emergency transport\)", note)
-    assert "Not raised by: Family carers and escorts (0 of 1)" in note
+    assert "Asked but did not raise it: Family carers and escorts (0 of 1 asked)" in note
 
 
 def test_kpis_from_measures(markdown):
@@ -61,10 +61,10 @@ def test_scrutiny_appendix(markdown):
     consulted = appendix[appendix.index("### A.2"):appendix.index("### A.3")]
     assert "5 participants against a target of 93" in consulted
     assert "| People who use non-emergency transport | 43 | 3 | 7% | 3 | telephone |" in consulted
-    assert "| Getting ready for pick up | People who use non-emergency transport ↓3 ↑1 of 3 |" in consulted
+    assert "| Getting ready for pick up | People who use non-emergency transport ↓3 ↑1 of 3 asked; Family carers and escorts ↓0 ↑0 of 1 asked |" in consulted
     assert "### A.3 How, if at all, have their views been taken into account in this proposal?" in appendix
     taken = appendix[appendix.index("### A.3"):appendix.index("### A.4")]
-    assert "| 1. Avoid early morning pick-ups | 3.2.1.1 | People who use non-emergency transport 3 of 3 | thin" in taken
+    assert "| 1. Avoid early morning pick-ups | 3.2.1.1 | People who use non-emergency transport 3 of 3 asked | thin" in taken
     assert "Communities not yet interviewed: NHS staff; Current provider staff" in appendix
 
 
@@ -78,7 +78,7 @@ def test_docx(built, tmp_path):
     document = docx.Document(str(path))
     text = "\n".join(par.text for par in document.paragraphs)
     assert "3.2.1.1 The Provider shall avoid early morning pick-ups." in text
-    assert "Evidence notes" in text and "3 of 3 interviewed" in text
+    assert "Evidence notes" in text and "3 of 3 asked" in text
     headings = [par.text for par in document.paragraphs if par.style.name.startswith("Heading")]
     assert "1. Population needs" in headings and "A.2 Who has been consulted and what has the response been?" in headings
     assert len(document.tables) >= 4
