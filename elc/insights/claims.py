@@ -36,12 +36,9 @@ def cites_evidence(text: str) -> bool:
 def unchecked_claims(text: str) -> list[str]:
     """Typed numbers and quantified claims about people in ``text`` (placeholders excluded)."""
     body = _PLACEHOLDER.sub("", text or "")
-    found: list[tuple[int, str]] = []
-    for pattern in _CLAIMS:
-        for m in pattern.finditer(body):
-            if not any(a <= m.start() < a + len(t) for a, t in found):
-                found.append((m.start(), " ".join(m.group(0).split())))
-    return [t for _, t in sorted(found)]
+    spans = [(m.start(), m.end()) for pattern in _CLAIMS for m in pattern.finditer(body)]
+    keep = [(a, b) for a, b in spans if not any(c <= a and b <= d and (c, d) != (a, b) for c, d in spans)]
+    return [" ".join(body[a:b].split()) for a, b in sorted(set(keep))]
 
 
 def render_rationale(text: str, n: int, of: int, ti: int, ww: int, both: int) -> str:

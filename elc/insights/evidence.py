@@ -277,7 +277,8 @@ def _evidence(project, ctx: EvidenceContext, change: dict, quotes: int) -> dict:
         tps = [{"touchpoint": tp, "participants": int(r.participants), "to_improve": int(r.to_improve),
                 "working_well": int(r.working_well), "both": int(r.both)} for tp, r in tcounts.iterrows()]
         tps.sort(key=lambda t: -t["participants"])
-    picked = _pick_change_quotes(ctx, ev, change, quotes, direction)
+    picked = _pick_change_quotes(ctx, ev, change, quotes, direction,
+                                 mixed=consistency is not None and consistency < MIXED)
     for q in picked:
         q["community_name"] = names.get(q["community"], q["community"])
     unreviewed_quotes = sum(1 for q in picked if q.get("unreviewed"))
@@ -306,7 +307,7 @@ def _evidence(project, ctx: EvidenceContext, change: dict, quotes: int) -> dict:
 
 
 def _pick_change_quotes(ctx: EvidenceContext, ev: pd.DataFrame, change: dict, k: int,
-                        direction: str | None) -> list[dict]:
+                        direction: str | None, mixed: bool = False) -> list[dict]:
     """Quotes that speak to the change: relevance to its statement and linked codes first, only the
     participant's own words, avoiding unreviewed de-identification and quotes another change uses."""
     if not len(ev) or k <= 0:
@@ -328,7 +329,17 @@ def _pick_change_quotes(ctx: EvidenceContext, ev: pd.DataFrame, change: dict, k:
     words = cand["words"].to_numpy(dtype=float)
     extra = 60.0 * rel - 40.0 * unreviewed - 80.0 * used - 25.0 * (words < 12)
     cand = cand.assign(_unreviewed=unreviewed)
-    picked = pick_quotes(cand, k, prefer=direction, spread=("community", "participant_id"), extra=extra)
+    if mixed and k >= 2:
+        # mixed views are shown, not netted: quotes from both sides
+        first = pick_quotes(cand, (k + 1) // 2, prefer=direction, spread=("community", "participant_id"),
+                            extra=extra - 1000.0 * (cand.valence.to_numpy(dtype=object) != direction))
+        other = "working-well" if direction == "to-improve" else "to-improve"
+        taken = {q["text"] for q in first}
+        rest = pick_quotes(cand, k // 2 + len(first), prefer=other, spread=("community", "participant_id"),
+                           extra=extra - 1000.0 * (cand.valence.to_numpy(dtype=object) != other))
+        picked = first + [q for q in rest if q["text"] not in taken][:k - len(first)]
+    else:
+        picked = pick_quotes(cand, k, prefer=direction, spread=("community", "participant_id"), extra=extra)
     flags = dict(zip(cand["quote"], cand["_unreviewed"]))
     for q in picked:
         full = next((t for t in texts if clip(t) == q["text"]), None)

@@ -14,10 +14,12 @@ community was never asked say "not asked", which is not the same as "nobody rais
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from elc.insights.quotes import pick_quotes
+from elc.insights.quotes import overlaps_any, pick_quotes
 from elc.insights.units import QUOTE_COLUMNS, asks, coded_units, interviewed, participant_counts
+from elc.store.evidence_reads import unreviewed_detections, voice_spans
 
 MATRIX_COLUMNS = [
     "touchpoint_id", "touchpoint", "touchpoint_family", "community", "community_name", "community_family",
@@ -65,6 +67,15 @@ def insight_matrix(project, kind: str | tuple[str, ...] = "touchpoint", coder: s
         counts.index = pd.MultiIndex.from_tuples([(int(a), b) for a, b in counts.index])
     n_codings = {(int(a), b): int(n) for (a, b), n in use.groupby(keys, observed=True).size().items()} if len(use) else {}
     slim = use[QUOTE_COLUMNS] if len(use) else use
+    extra = None
+    if len(use) and quotes_per_cell:
+        # quotes: the participant's own words, avoiding unreviewed de-identification where there is a choice
+        src, a, b = (use.source_id.to_numpy(dtype="int64"), use.start.to_numpy(dtype="int64"),
+                     use.end.to_numpy(dtype="int64"))
+        others = overlaps_any(src, a, b, voice_spans(project))
+        unrev = overlaps_any(src, a, b, unreviewed_detections(project))
+        extra = -1000.0 * others - 40.0 * unrev
+        slim = slim.assign(words=np.where(others, 0, slim["words"].to_numpy()))
     positions = {(int(a), b): idx for (a, b), idx in use.groupby(keys, observed=True).indices.items()} if len(use) else {}
     out = []
     for code in rows_codes.itertuples():
@@ -86,7 +97,8 @@ def insight_matrix(project, kind: str | tuple[str, ...] = "touchpoint", coder: s
                 "neutral": ne, "raised_share": _share(raised, of),
                 "working_well_share": _share(ww, of), "to_improve_share": _share(ti, of),
                 "balance": balance(ww, ti), "codings": n_codings.get(key, 0),
-                "quotes": pick_quotes(slim.iloc[positions[key]], quotes_per_cell)
+                "quotes": pick_quotes(slim.iloc[positions[key]], quotes_per_cell,
+                                      extra=extra[positions[key]] if extra is not None else None)
                 if key in positions and quotes_per_cell else [],
             })
     df = pd.DataFrame(out, columns=MATRIX_COLUMNS)

@@ -90,3 +90,26 @@ def test_refuses_other_formats(built, tmp_path):
 
     with pytest.raises(ExportError, match=r"\.md or \.docx"):
         write_spec(built[0], tmp_path / "spec.pdf")
+
+
+def test_transcript_html_stays_text_in_the_markdown(built, tmp_path):
+    """Issue 12.7: a transcript's <script> went through `spec --out s.md` as live HTML."""
+    from elc.coding import CodingSession
+    from elc.export.spec import write_spec
+    from elc.ingest import ImportOptions, import_files
+
+    p, _ = built
+    copy = _pack.copy_project(p, tmp_path)
+    path = tmp_path / "P09-script.txt"
+    path.write_text("Interviewer: Going home?\nP09: The journey home took four hours <script>alert(1)</script> and "
+                    "nobody rang <b>anyone</b> at all that evening.\n", encoding="utf-8")
+    assert import_files(copy, [path], ImportOptions(community="patients"), deidentify=False).ok
+    seg = copy.segments(role="participant")
+    seg = seg[seg.text.str.contains("script", regex=False)].iloc[0]
+    # the only evidence of "Fix the hospital entrance", so its note quotes it
+    CodingSession(copy, "alice").apply(int(seg.source_id), int(seg.start), int(seg.end),
+                                       copy.code_id("Getting into the hospital"), "to-improve")
+    text = write_spec(copy, tmp_path / "s.md").read_text(encoding="utf-8")
+    copy.close()
+    assert "four hours" in text  # the quote is used
+    assert "<script" not in text and "<b>" not in text and "&lt;script&gt;" in text
