@@ -1,19 +1,31 @@
 """The evidence behind each high-impact change, and how strong it is.
 
 A change's evidence is every participant whose words are coded with one of its linked codes
-(or, for a linked theme, whose sentences the latest theme run assigned to that theme). From
-them: participants per community ("8 of 11 patients"), the touchpoints they spoke about, the
-strongest quotes, and a strength rating built from three plain ingredients:
+(or, for a linked theme, whose sentences the latest theme run assigned to that theme). Counts are
+"n of N asked": N is a community's participants whose interview is coded, when its guide asks
+about any linked code (a touchpoint of its family, or a cross-cutting theme); a community whose
+guide never asks is "not asked", which is not the same as "nobody raised it". Interviews not yet
+coded are left out and reported (:func:`coverage_notes`). Working well and to improve are counted
+per participant, separately: someone who said both counts on both sides (and in ``both``);
+nobody is reduced to a majority view.
 
-* breadth: how many of the interviewed communities raised it;
+From them: participants per community, the touchpoints they spoke about, quotes chosen for
+relevance to the change (its statement and linked codes; the participant's own words; avoiding
+unreviewed de-identification and quotes another change already uses, marked when reused), and a
+strength rating built from three plain ingredients:
+
+* breadth: how many of the communities asked raised it;
 * volume: how many participants raised it;
-* consistency: of those who said it was working well or needed to improve, the share agreeing.
+* consistency: of those who said it was working well or needed to improve, the share who said
+  only the more common side.
 
 The rating is ``none`` (nobody), ``thin`` (fewer than :data:`THIN_PARTICIPANTS` participants, or
-one community when more were interviewed), ``strong`` (at least :data:`STRONG_PARTICIPANTS`
+one community when more were asked), ``strong`` (at least :data:`STRONG_PARTICIPANTS`
 participants from :data:`STRONG_COMMUNITIES` communities with consistency of at least
-:data:`CONSISTENT`) and ``moderate`` otherwise. Flags say why in words, including every
-community whose voice is missing.
+:data:`CONSISTENT`) and ``moderate`` otherwise. Flags say why in words: missing voices (asked, none
+raised it), communities not asked, thin evidence, mixed views, a single coder, unchecked claims in
+the rationale (the rationale is the programme team's judgement unless it cites the evidence through
+placeholders, see :mod:`elc.insights.claims`) and quotes with unreviewed de-identification.
 """
 
 from __future__ import annotations
