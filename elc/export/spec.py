@@ -369,6 +369,11 @@ def _scrutiny(doc: Doc, d: ReportData, notes: dict) -> None:
           "[commissioner to add delivery risks]:")
     doc.bullets(d.risks or ["None found in the evidence: every community asked raised each change, all are at "
                             "target, coding was checked by a second coder and de-identification is reviewed."])
+    if d.agreement:
+        doc.p(("b", "Inter-coder agreement where measured: "), "; ".join(
+            f"{a['coders'][0]} and {a['coders'][1]}: Cohen's kappa {a['kappa']:.2f} ({a['percent_agreement'] * 100:.0f}% "
+            f"agreement) on {a['interviews']} interview{'s' if a['interviews'] != 1 else ''} both coded"
+            for a in d.agreement) + ".")
     doc.h(3, f"A.8 {SCRUTINY['cost']}")
     doc.p("[Commissioner to complete.]")
     _committee_extra(doc, d)

@@ -59,7 +59,8 @@ def evidence_risks(changes: list[dict], communities: pd.DataFrame, deid: dict, a
         out.append("Inter-coder agreement has not been measured: no interview is coded by two coders")
     if deid.get("unreviewed"):
         out.append(f"De-identification: {deid['unreviewed']} of {deid['detections']} detections have not been "
-                   "reviewed by a person" + (f"; {unreviewed_quotes} of the quotes used contain one" if unreviewed_quotes else ""))
+                   "reviewed by a person" + (f"; {unreviewed_quotes} of the quotes used {'contains' if unreviewed_quotes == 1 else 'contain'} one"
+                      if unreviewed_quotes else ""))
     return out
 
 
