@@ -162,3 +162,39 @@ def by_attribute(t: Tables, attribute: str, code_ids, families) -> dict:
             out[g]["to_improve"] += pid in got["_ti"]
             out[g]["working_well"] += pid in got["_ww"]
     return dict(out)
+
+
+def suppress(values: list[int], below: int = 5) -> list[str]:
+    """Small-number suppression as documented: 1..below-1 hidden; if exactly one is hidden and the
+    row total is shown, the smallest other cell is hidden too."""
+    hide = [0 < v < below for v in values]
+    if hide.count(True) == 1 and len(values) > 1:
+        rest = sorted((v, i) for i, v in enumerate(values) if not hide[i])
+        hide[rest[0][1]] = True
+    return [f"<{below}" if h else str(v) for v, h in zip(values, hide)]
+
+
+def _words(text: str) -> str:
+    import re
+
+    return " ".join(re.findall(r"[a-z0-9]+", str(text or "").lower().replace("’", "").replace("'", "")))
+
+
+def open_answers(path) -> dict:
+    """(question, community) -> participants with a sentence answering it, and interviewed."""
+    con = connect(path)
+    try:
+        qs = list(con.execute("SELECT text, family FROM questions ORDER BY position"))
+        rows = list(con.execute(
+            "SELECT s.participant_id, c.key, c.family, g.question FROM segments g JOIN sources s ON s.id = g.source_id "
+            "JOIN participants p ON p.id = s.participant_id JOIN communities c ON c.id = p.community_id "
+            "WHERE g.kind = 'sentence' AND g.role = 'participant' AND g.question != ''"))
+    finally:
+        con.close()
+    out = defaultdict(set)
+    for text, family in qs:
+        key = _words(text)
+        for pid, comm, fam, question in rows:
+            if fam == family and key in _words(question):
+                out[(text, comm)].add(pid)
+    return {k: len(v) for k, v in out.items()}

@@ -246,3 +246,45 @@ def test_breakdown_by_area_recomputes_and_suppresses(sample, truth):
                 assert int(num) == 0 or int(num) >= SUPPRESS_BELOW, (rec["row"], g, rec[g])
     out = _cli("matrix", sample.location, "--by", "area")
     assert "Rutland" in out and f"<{SUPPRESS_BELOW}" in out
+
+
+def test_the_rest_of_the_spec_and_workbook(sample, sample_path, truth, data, tmp_path):
+    """The group table, the open questions and the workbook's matrix sheet, recomputed too."""
+    from openpyxl import load_workbook
+
+    from elc.export.spec import write_spec
+    from elc.export.workbook import write_workbook
+
+    text = write_spec(sample, tmp_path / "s.md", data=data).read_text(encoding="utf-8").replace("&lt;", "<")
+    fam = {i: c["family"] for i, c in truth.codes.items()}
+    groups = sorted({(truth.attributes.get(p) or {}).get("area") or "not recorded"
+                     for c in truth.communities for p in truth.coded[c["key"]]})
+    area = text.split("**By area:**")[1].split("**By ")[0]
+    for i, ch in enumerate(truth.changes, 1):
+        want = rc.by_attribute(truth, "area", ch["code_ids"], [fam[c] for c in ch["code_ids"]])
+        cols = {k: rc.suppress([want.get(g, {}).get(k, 0) for g in groups]) for k in ("of", "to_improve", "working_well")}
+        cells = [f"↓{cols['to_improve'][j]} ↑{cols['working_well'][j]} of {cols['of'][j]}"
+                 if want.get(g, {}).get("of") else "not asked" for j, g in enumerate(groups)]
+        row = f"| {i}. {ch['title']} | " + " | ".join(cells)
+        assert row in area, row
+    answers = rc.open_answers(sample_path)
+    names = {c["key"]: c["name"] for c in truth.communities}
+    for rec in data.open_answers:
+        for b in rec["by_community"]:
+            assert (b["answered"], b["of"]) == (answers.get((rec["question"], b["community"]), 0),
+                                                len(truth.interviewed[b["community"]]))
+            assert f"**{names[b['community']]}:** {b['answered']} of {b['of']} answered" in text
+    book = load_workbook(write_workbook(sample, tmp_path / "w.xlsx", data=data), read_only=True)
+    rows = list(book["Insight matrix"].iter_rows(values_only=True))
+    header = list(rows[1])
+    cells = rc.matrix(truth)
+    for r in rows[2:]:
+        if not r or r[0] is None or r[0] not in {c["name"] for c in truth.codes.values()}:
+            continue
+        rec = dict(zip(header, r))
+        for c in truth.communities:
+            w = cells[(r[0], c["key"])]
+            head = f"{c['name']} (N={len(truth.coded[c['key']])} coded)"
+            got = (rec[f"{c['name']}: working well"], rec[f"{c['name']}: to improve"])
+            assert got == ((w["working_well"], w["to_improve"]) if w["asked"] else (None, None)), (r[0], c["key"])
+            assert head + ": balance" in header
