@@ -26,7 +26,7 @@ def matrix(project, themes, coder, as_json, by):
 
     p = open_or_fail(project)
     m = insight_matrix(p, kind=("theme", "category") if themes else "touchpoint", coder=coder,
-                       communities=interviewed(p))
+                       communities=interviewed(p, coder))
     if by:
         from elc.insights.breakdown import matrix_by
 
@@ -49,7 +49,7 @@ def matrix(project, themes, coder, as_json, by):
                 continue
             cells.append(f"{f'↑{r.working_well} ↓{r.to_improve} of {r.of}':>20}")
         click.echo(f"{tp[:41]:<42}" + "".join(cells))
-    _print_coverage(p)
+    _print_coverage(p, interviewed(p, coder))
 
 
 def _print_coverage(p, communities=None) -> None:

@@ -169,7 +169,7 @@ def collect(project, coder: str | None = None, quotes_per_cell: int = 3, quotes_
             now: _dt.datetime | None = None) -> ReportData:
     """Read everything the workshop pack shows (one pass over the codings)."""
     prog = project.programme
-    comms = interviewed(project)
+    comms = interviewed(project, coder)
     units = coded_units(project, coder)
     codes = project.codes()
     sources = project.sources()
@@ -190,7 +190,7 @@ def collect(project, coder: str | None = None, quotes_per_cell: int = 3, quotes_
     deid_review = detection_review_counts(project)
     answers = open_answers(project, comms, units, ctx.changes.to_dict("records"))
     agreement = coder_agreement(project)
-    coding = participant_coding(project)
+    coding = participant_coding(project, coder)
     coded_p = coding[coding.codings > 0]
     single = (int((coded_p.coders == 1).sum()), int(len(coded_p)))
     unrev = _unreviewed_quotes(evidence, matrix, ctx.unreviewed)

@@ -60,14 +60,14 @@ class Breakdown:
         return pd.DataFrame(out, columns=["row", *self.groups, "All"])
 
 
-def _people(project, attribute: str) -> pd.DataFrame:
+def _people(project, attribute: str, coder: str | None = None) -> pd.DataFrame:
     key = attribute_key(attribute)
     if key is None:
         from elc.store.attributes import AttributeValueError
 
         raise AttributeValueError(f"unknown attribute '{attribute}' (known: {', '.join(ATTRIBUTES)})")
     attrs = participant_attributes(project)[["participant_id", key]].rename(columns={key: "group"})
-    coded = participant_coding(project)
+    coded = participant_coding(project, coder)
     coded = coded[coded.codings > 0][["participant_id", "community", "family"]]
     people = coded.merge(attrs, on="participant_id", how="left")
     people["group"] = people["group"].fillna(NOT_RECORDED)
@@ -100,7 +100,7 @@ def _count(rows_spec, people: pd.DataFrame, units: pd.DataFrame, groups: list[st
 def matrix_by(project, attribute: str, kind="touchpoint", coder: str | None = None) -> Breakdown:
     """Every touchpoint (or theme code) broken down by ``attribute``."""
     kinds = (kind,) if isinstance(kind, str) else tuple(kind)
-    people = _people(project, attribute)
+    people = _people(project, attribute, coder)
     groups = _groups(people)
     codes = project.codes()
     codes = codes[codes.kind.isin(kinds)]
@@ -113,7 +113,7 @@ def changes_by(project, attribute: str, coder: str | None = None) -> Breakdown:
     """Each high-impact change's evidence (its linked codes) broken down by ``attribute``."""
     from elc.insights.changes import changes as list_changes
 
-    people = _people(project, attribute)
+    people = _people(project, attribute, coder)
     groups = _groups(people)
     codes = project.codes()
     fam = dict(zip(codes.id.astype(int), codes.family))

@@ -110,7 +110,7 @@ def evidence_context(project, coder: str | None = None, units: pd.DataFrame | No
                      theme_run: dict | None | bool = False) -> EvidenceContext:
     """Read once what every change's evidence needs (pass frames already read to reuse them)."""
     return EvidenceContext(
-        communities=interviewed(project) if communities is None else communities,
+        communities=interviewed(project, coder) if communities is None else communities,
         units=coded_units(project, coder) if units is None else units,
         theme_run=latest_theme_run(project) if theme_run is False else theme_run,
         changes=list_changes(project), codes=project.codes(), voices=voice_spans(project),

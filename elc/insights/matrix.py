@@ -56,7 +56,7 @@ def insight_matrix(project, kind: str | tuple[str, ...] = "touchpoint", coder: s
     """
     kinds = (kind,) if isinstance(kind, str) else tuple(kind)
     units = coded_units(project, coder) if units is None else units
-    comms = interviewed(project) if communities is None else communities
+    comms = interviewed(project, coder) if communities is None else communities
     codes = project.codes()
     rows_codes = codes[codes.kind.isin(kinds)]
     use = units[units.code_kind.isin(kinds)] if len(units) else units

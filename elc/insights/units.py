@@ -164,14 +164,15 @@ def mend_brackets(texts: dict[int, str], source_ids, starts, ends) -> list[str]:
     return out
 
 
-def interviewed(project) -> pd.DataFrame:
+def interviewed(project, coder: str | None = None) -> pd.DataFrame:
     """Communities in programme order with ``interviewed`` (participants with at least one
-    source), ``coded`` (of those, participants with at least one active coding: the denominator of
-    every count) and ``uncoded_ids`` (interviewed but not coded yet, excluded from counts)."""
+    source), ``coded`` (of those, participants with at least one active coding, by ``coder`` when
+    given: the denominator of every count) and ``uncoded_ids`` (interviewed but not coded yet,
+    excluded from counts)."""
     from elc.store.evidence_reads import participant_coding
 
     comms = project.communities()
-    parts = participant_coding(project)
+    parts = participant_coding(project, coder)
     got = parts.groupby("community").size() if len(parts) else pd.Series(dtype=int)
     coded = parts[parts.codings > 0].groupby("community").size() if len(parts) else pd.Series(dtype=int)
     uncoded = parts[parts.codings == 0].groupby("community").participant_id.agg(list) if len(parts) else {}

@@ -24,16 +24,19 @@ def _frame(project, stmt) -> pd.DataFrame:
         return pd.DataFrame([tuple(r) for r in res.fetchall()], columns=cols)
 
 
-def participant_coding(project) -> pd.DataFrame:
+def participant_coding(project, coder: str | None = None) -> pd.DataFrame:
     """One row per participant with at least one interview: ``participant_id``, ``community``,
-    ``family``, ``interviews``, ``codings`` (active), ``coders`` (distinct)."""
+    ``family``, ``interviews``, ``codings`` (active; only ``coder``'s when given), ``coders`` (distinct)."""
     p, c, src, k = s.participants, s.communities, s.sources, s.codings
     n_src = (select(func.count()).select_from(src).where(src.c.participant_id == p.c.id)
              .correlate(p).scalar_subquery())
+    mine = (src.c.participant_id == p.c.id) & (k.c.active == 1)
+    if coder is not None:
+        mine = mine & (k.c.coder == coder)
     n_cod = (select(func.count()).select_from(k.join(src, k.c.source_id == src.c.id))
-             .where((src.c.participant_id == p.c.id) & (k.c.active == 1)).correlate(p).scalar_subquery())
+             .where(mine).correlate(p).scalar_subquery())
     n_coders = (select(func.count(func.distinct(k.c.coder))).select_from(k.join(src, k.c.source_id == src.c.id))
-                .where((src.c.participant_id == p.c.id) & (k.c.active == 1)).correlate(p).scalar_subquery())
+                .where(mine).correlate(p).scalar_subquery())
     stmt = (select(p.c.id.label("participant_id"), c.c.key.label("community"), c.c.family,
                    n_src.label("interviews"), n_cod.label("codings"), n_coders.label("coders"))
             .select_from(p.outerjoin(c, p.c.community_id == c.c.id)).order_by(p.c.id))
