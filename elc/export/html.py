@@ -246,6 +246,22 @@ def _open_questions(d: ReportData) -> str:
     return "".join(parts)
 
 
+def _groups(d: ReportData) -> str:
+    from elc.insights.breakdown import SUPPRESS_BELOW
+
+    parts = ['<section id="groups"><h2>Is the impact greater on any particular group?</h2>'
+             f'<p class="note">↓ to improve, ↑ working well, of N asked in each group; counts from 1 to '
+             f"{SUPPRESS_BELOW - 1} are shown as &lt;{SUPPRESS_BELOW}, and a second count is hidden where a total "
+             "would reveal one.</p>"]
+    if not d.breakdowns:
+        parts.append('<p class="note">No participant attributes recorded (elc attributes PROJECT --csv FILE).</p>')
+    for attr, bd in d.breakdowns.items():
+        rows = [[r["row"], *[r[g] for g in bd.groups], r["All"]] for r in bd.table().to_dict("records")]
+        parts.append(f"<h3>By {esc(attr.replace('_', ' '))}</h3>" + _table(["Change", *bd.groups, "All"], rows))
+    parts.append("</section>")
+    return "".join(parts)
+
+
 def _risks(d: ReportData) -> str:
     items = "".join(f"<li>{esc(r)}</li>" for r in (d.risks or ["None found in the evidence."]))
     return f'<section id="risks"><h2>Risks in the evidence</h2><ul class="flags">{items}</ul></section>'
@@ -282,8 +298,8 @@ def _codebook(d: ReportData) -> str:
 def render_html(d: ReportData) -> str:
     from plotly.offline import get_plotlyjs
 
-    body = "".join([_summary(d), _matrix(d), _themes(d), _changes(d), _open_questions(d), _risks(d), _quotes(d),
-                    _codebook(d)])
+    body = "".join([_summary(d), _matrix(d), _themes(d), _changes(d), _open_questions(d), _groups(d), _risks(d),
+                    _quotes(d), _codebook(d)])
     meta = json.dumps({"programme": d.programme, "generated": d.generated, "project": d.project,
                        "totals": d.totals}).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (
