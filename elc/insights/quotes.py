@@ -97,14 +97,16 @@ def rank_quotes(df: pd.DataFrame, prefer: str | None = None) -> pd.DataFrame:
     return df.iloc[order]
 
 
-def _order(df: pd.DataFrame, prefer: str | None) -> np.ndarray:
+def _order(df: pd.DataFrame, prefer: str | None, extra: np.ndarray | None = None) -> np.ndarray:
     score = _score(df["valence"].to_numpy(dtype=object), df["words"].to_numpy(dtype=float), prefer)
+    if extra is not None:
+        score = score + extra
     # strongest first; ties in reading order (source, position)
     return np.lexsort((df["start"].to_numpy(), df["source_id"].to_numpy(), -score))
 
 
 def pick_quotes(df: pd.DataFrame, k: int = 3, prefer: str | None = None,
-                spread: tuple[str, ...] = ("participant_id",)) -> list[dict]:
+                spread: tuple[str, ...] = ("participant_id",), extra: np.ndarray | None = None) -> list[dict]:
     """The ``k`` strongest quotes from a codings frame (with ``quote`` and ``words`` columns).
 
     Spread first over each column in ``spread`` in turn (e.g. community, then participant):
@@ -113,10 +115,13 @@ def pick_quotes(df: pd.DataFrame, k: int = 3, prefer: str | None = None,
     """
     if not len(df) or k <= 0:
         return []
-    df = df[df["words"].to_numpy() > 0]
+    keep = df["words"].to_numpy() > 0
+    df = df[keep]
+    if extra is not None:
+        extra = np.asarray(extra, dtype=float)[keep]
     if not len(df):
         return []
-    order = _order(df, prefer)
+    order = _order(df, prefer, extra)
     keys = {col: df[col].to_numpy(dtype=object) for col in spread}
     texts = df["quote"].to_numpy(dtype=object)
     chosen: list[int] = []
@@ -141,6 +146,42 @@ def pick_quotes(df: pd.DataFrame, k: int = 3, prefer: str | None = None,
     return [quote_record(df.iloc[i]) for i in chosen]
 
 
+def relevance(texts: list[str], query: str) -> np.ndarray:
+    """Cosine similarity (TF-IDF, English stop words removed) of each text to ``query``, in [0, 1]:
+    how much a quote speaks to what a change is about."""
+    if not texts or not query.strip():
+        return np.zeros(len(texts))
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = [t if isinstance(t, str) else "" for t in texts]
+    try:
+        vec = TfidfVectorizer(stop_words="english", sublinear_tf=True, ngram_range=(1, 2), min_df=1)
+        X = vec.fit_transform(docs + [query])
+    except ValueError:  # nothing but stop words
+        return np.zeros(len(texts))
+    sims = (X[:-1] @ X[-1].T).toarray().ravel()
+    return np.clip(sims, 0.0, 1.0)
+
+
+def overlaps_any(source_ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, spans: pd.DataFrame) -> np.ndarray:
+    """For each (source, start, end), whether it overlaps any span of ``spans`` (source_id, start, end)."""
+    out = np.zeros(len(source_ids), dtype=bool)
+    if not len(source_ids) or spans is None or not len(spans):
+        return out
+    by_source = {}
+    for sid, g in spans.sort_values(["source_id", "start"]).groupby("source_id"):
+        by_source[int(sid)] = (g.start.to_numpy(), np.maximum.accumulate(g.end.to_numpy()))
+    for sid, idx in pd.Series(range(len(source_ids))).groupby(np.asarray(source_ids)).indices.items():
+        got = by_source.get(int(sid))
+        if got is None:
+            continue
+        s_starts, max_end = got
+        k = np.searchsorted(s_starts, ends[idx], side="left")
+        reach = np.where(k > 0, max_end[np.maximum(k - 1, 0)], -1)
+        out[idx] = reach > starts[idx]
+    return out
+
+
 def quote_record(r: pd.Series) -> dict:
     """A quote as a plain dict from one row of a codings frame."""
     def val(key):
@@ -153,6 +194,8 @@ def quote_record(r: pd.Series) -> dict:
         "text": clip(val("quote") or ""), "words": int(val("words") or 0),
         "coding_id": int(val("id")) if val("id") is not None else None,
         "source_id": int(val("source_id")) if val("source_id") is not None else None,
+        "start": int(val("start")) if val("start") is not None else None,
+        "end": int(val("end")) if val("end") is not None else None,
     }
 
 
