@@ -188,8 +188,8 @@ class _MiniLMCore:
     """all-MiniLM-L6-v2 sentence embeddings, run in NumPy (:mod:`elc.themes.minilm`).
 
     The whole 6-layer network runs on every segment (about 100 short segments a second on two
-    free cores). Embeddings are kept per text (SHA-1) for the life of the process, so a re-run
-    after a decision or an import embeds only new text.
+    free cores). Embeddings are kept per text (SHA-1), in the process and on disk
+    (:func:`embedding_cache_dir`), so a re-run after a decision or an import embeds only new text.
     """
 
     input_kind = "text"
@@ -219,25 +219,71 @@ class _MiniLMCore:
 
 
 _ENCODED: dict[str, np.ndarray] = {}
-_ENCODED_MAX = 200_000
+_ENCODED_MAX = 500_000
+_DISK_LOADED: set[str] = set()
+
+
+def embedding_cache_dir() -> Path | None:
+    """Where encoder embeddings are kept between runs (``ELC_CACHE_DIR``, else the user cache
+    folder), or None when ``ELC_EMBEDDING_CACHE=0``. Files hold SHA-1 keys of de-identified
+    segment text and 384 numbers per segment: no text."""
+    if os.environ.get("ELC_EMBEDDING_CACHE", "1") == "0":
+        return None
+    base = os.environ.get("ELC_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "elc")
+    return Path(base) / "embeddings-minilm-v1"
+
+
+def _load_disk(folder: Path | None) -> None:
+    if folder is None or str(folder) in _DISK_LOADED:
+        return
+    _DISK_LOADED.add(str(folder))
+    for shard in sorted(folder.glob("*.npz")) if folder.is_dir() else []:
+        try:
+            with np.load(shard, allow_pickle=False) as z:
+                keys, vecs = z["keys"], z["vecs"]
+            if vecs.ndim == 2 and len(keys) == len(vecs):
+                _ENCODED.update(zip((k.decode("ascii") for k in keys.tolist()), vecs))
+        except (OSError, ValueError, KeyError):
+            continue  # a damaged shard only costs re-encoding its texts
+
+
+def _save_disk(folder: Path | None, keys: list[str], vecs: np.ndarray) -> None:
+    import hashlib
+
+    if folder is None or not keys:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        name = hashlib.sha1("".join(keys).encode()).hexdigest()[:20]
+        tmp = folder / f".{name}.{os.getpid()}.tmp.npz"
+        np.savez(tmp, keys=np.array(keys, dtype="S40"), vecs=np.asarray(vecs, dtype=np.float32))
+        os.replace(tmp, folder / f"{name}.npz")
+    except OSError:
+        pass  # an unwritable cache only costs re-encoding next time
 
 
 def _cached_encode(encoder, texts: list[str]) -> np.ndarray:
-    """Encoder embeddings of ``texts``, reusing those computed earlier in this process."""
+    """Encoder embeddings of ``texts``, reusing those computed before (this process, then the
+    on-disk cache): a re-run after a decision or an import embeds only new text."""
     import hashlib
 
+    folder = embedding_cache_dir()
+    _load_disk(folder)
     keys = [hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest() for t in texts]
     todo = list(dict.fromkeys(k for k in keys if k not in _ENCODED))
+    local: dict[str, np.ndarray] = {}
     if todo:
         first = {k: t for k, t in zip(keys, texts)}
         vectors = encoder.encode([first[k] for k in todo])
+        local = dict(zip(todo, vectors))
+        _save_disk(folder, todo, vectors)
         if len(_ENCODED) + len(todo) > _ENCODED_MAX:
             _ENCODED.clear()
-        _ENCODED.update(zip(todo, vectors))
-        if len(todo) > _ENCODED_MAX:  # pragma: no cover - only for huge single calls
-            local = dict(zip(todo, vectors))
-            return np.stack([local.get(k, _ENCODED.get(k)) for k in keys]).astype(np.float32)
-    return np.stack([_ENCODED[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, encoder.dims), np.float32)
+        _ENCODED.update(local)
+    if not keys:
+        return np.zeros((0, encoder.dims), np.float32)
+    return np.stack([local[k] if k in local else _ENCODED[k] for k in keys]).astype(np.float32)
 
 
 @functools.cache

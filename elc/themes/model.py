@@ -372,7 +372,7 @@ class ThemeModel:
         given = pd.Series(assignments)
         theme = frame["segment_id"].map(given)
         frame["usable"] = frame["usable"] & theme.notna().to_numpy()
-        labels = theme.fillna(OUTLIER).astype(int).to_numpy()
+        labels = np.array(theme.fillna(OUTLIER).astype(int).to_numpy(), dtype=int)
         labels[~frame["usable"].to_numpy()] = OUTLIER
         fine_ids = (frame["segment_id"].map(pd.Series(fine)).fillna(OUTLIER).astype(int).to_numpy()
                     if fine is not None else None)

@@ -77,16 +77,80 @@ def run_themes(project, unit: str = "auto", guided: bool = False, nr_topics=None
                        random_state=random_state, **kwargs).fit(frame)
     stored = decisions(project)
     result = apply_decisions(model, stored) if stored else model
+    result.unit_ = unit
+    params = {"unit": unit, "guided": guided, "nr_topics": nr_topics, "random_state": random_state,
+              "segments": len(frame), "decisions": len(stored), "refit": True,
+              "embedder": model.info_.get("embedder"), "fine_themes": model.info_.get("fine_themes"),
+              "fitted": _by_segment(model.segments_["segment_id"], model._fitted_assignments),
+              "fine": _by_segment(model.segments_["segment_id"], model.fine_assignments_)}
+    _store_run(project, result, params)
+    return result
+
+
+def _by_segment(ids, values) -> dict[str, int]:
+    return {str(k): int(v) for k, v in zip(ids, values)}
+
+
+def _store_run(project, result, params: dict) -> None:
+    from elc.themes import themes_table
+
     table = themes_table(result)
     assignments = {str(k): int(v) for k, v in result.assignments_.items()}
-    result.unit_ = unit
     with project.engine.begin() as conn:
         conn.execute(s.theme_runs.insert().values(
-            ts=database.now(), method=result.method_,
-            params=json.dumps({"unit": unit, "guided": guided, "nr_topics": nr_topics, "random_state": random_state,
-                               "segments": len(frame), "decisions": len(stored)}),
+            ts=database.now(), method=result.method_, params=json.dumps(params),
             themes=table.to_json(orient="records"), assignments=json.dumps(assignments)))
+
+
+def apply_stored_decisions(project):
+    """Re-apply every stored decision to the latest run's fitted themes, without refitting.
+
+    The themes the model found are kept (stored with the run); only keywords, labels, profiles
+    and quotes are recomputed, from cached embeddings. Returns the decided model.
+    """
+    from elc.themes import ThemeModel, apply_decisions
+
+    run = latest_run(project)
+    if run is None:
+        raise ElcError(f"{project.location}: no themes yet; run 'elc themes {project.location}' first")
+    params = dict(run["params"])
+    if "fitted" not in params:
+        raise ElcError(f"{project.location}: the latest theme run predates stored fits; run "
+                       f"'elc themes {project.location}' once to refit")
+    fitted = {_segment_key(k): int(v) for k, v in params["fitted"].items()}
+    frame = theme_input(project, params.get("unit", "segments"))
+    frame = frame[frame.segment_id.isin(fitted)]
+    if len(frame) < len(fitted):
+        raise ElcError(f"{project.location}: {len(fitted) - len(frame)} segment(s) of the latest theme run have "
+                       f"changed or gone; run 'elc themes {project.location}' to refit")
+    fine = {_segment_key(k): int(v) for k, v in params.get("fine", params["fitted"]).items()}
+    embedder = params.get("embedder") or "auto"
+    model = ThemeModel.from_assignments(frame, fitted, method=run["method"], fine=fine,
+                                        embedder=embedder if embedder in ("minilm", "tfidf-svd") else "auto",
+                                        random_state=params.get("random_state", 42))
+    stored = decisions(project)
+    result = apply_decisions(model, stored) if stored else model
+    result.unit_ = params.get("unit")
+    params.update(decisions=len(stored), refit=False)
+    _store_run(project, result, params)
     return result
+
+
+def _segment_key(k: str):
+    return int(k) if str(k).lstrip("-").isdigit() else k
+
+
+def _relabel_latest(project, theme_id: int, label: str) -> None:
+    """A rename changes one label: the latest run is stored again with it, order unchanged."""
+    run = latest_run(project)
+    table = run["table"].copy()
+    table.loc[table.theme_id == theme_id, "label"] = label
+    params = dict(run["params"], decisions=int(run["params"].get("decisions", 0)) + 1, refit=False)
+    with project.engine.begin() as conn:
+        conn.execute(s.theme_runs.insert().values(
+            ts=database.now(), method=run["method"], params=json.dumps(params),
+            themes=table.to_json(orient="records"),
+            assignments=json.dumps({str(k): int(v) for k, v in run["assignments"].items()})))
 
 
 def latest_run(project) -> dict | None:
@@ -107,8 +171,13 @@ def _keywords(run: dict, theme_id: int) -> list[str]:
     return [k.strip() for k in str(rows.iloc[0].keywords).split(",") if k.strip()]
 
 
-def add_decision(project, coder: str, action: str, themes: list[int], label: str | None = None, k: int = 2) -> dict:
-    """Record a researcher's decision about the latest run's themes; applies on every re-run."""
+def add_decision(project, coder: str, action: str, themes: list[int], label: str | None = None, k: int = 2,
+                 apply: bool = True) -> dict:
+    """Record a researcher's decision about the latest run's themes; applies on every re-run.
+
+    With ``apply`` (default) it also applies now to the stored run, without refitting: a rename
+    relabels the theme in place; other decisions re-profile the stored themes
+    (:func:`apply_stored_decisions`)."""
     from elc.themes import validate_decision
 
     run = latest_run(project)
@@ -138,4 +207,9 @@ def add_decision(project, coder: str, action: str, themes: list[int], label: str
                                                           keywords=tuple(decision["keywords"][:8]))
     with project.engine.begin() as conn:
         conn.execute(s.theme_decisions.insert().values(ts=database.now(), coder=coder, decision=json.dumps(decision)))
+    if apply:
+        if action == "rename":
+            _relabel_latest(project, themes[0], str(label))
+        elif action != "promote" and "fitted" in run["params"]:
+            apply_stored_decisions(project)
     return decision

@@ -4,8 +4,9 @@ The list shows every theme (label, keywords, size, participants per community); 
 selected theme's share per community as bars, valence balance, touchpoints and quotes with the
 participant's pseudonym and community. ``R`` re-runs the theme model in a worker thread (the UI
 stays live); ``n`` rename, ``m`` merge the marked themes (space marks), ``x`` discard, ``p`` promote
-to a code. Decisions go through :func:`elc.themes.service.add_decision` and apply on every re-run,
-so each one is followed by a re-run.
+to a code. Decisions go through :func:`elc.themes.service.add_decision`: they apply at once to the
+stored themes without refitting (a rename only relabels, so the list keeps its order) and again
+after every re-run.
 """
 
 from __future__ import annotations
@@ -258,9 +259,9 @@ class ThemesScreen(Screen[None]):
         except ElcError as exc:
             self.app.notify(str(exc), severity="error", title="elc")
             return False
-        self.app.notify(f"{action}: recorded; re-running themes to apply it", title="elc")
+        self.app.notify(f"{action}: applied to the stored themes (no refit)", title="elc")
         self.marked.clear()
-        self.action_rerun()
+        self.reload()
         return True
 
     def action_toggle_mark(self) -> None:
