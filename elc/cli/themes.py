@@ -73,16 +73,30 @@ def themes(project, unit, guided, nr_topics, html_path, csv_path, as_json, renam
     t = result.themes_
     t = t[t.theme_id >= 0]
     unit = "coded passages" if getattr(result, "unit_", "") == "coded" else "participant sentences"
-    click.echo(f"{len(t)} themes from {len(result.assignments_)} {unit} (method: {result.method_})")
+    info = result.info_
+    fine = info.get("fine_themes")
+    click.echo(f"{len(t)} themes from {len(result.assignments_)} {unit} (method: {result.method_}, "
+               f"embedder: {info.get('embedder')}"
+               + (f"; {fine} fine themes merged into these" if fine and fine > len(t) else "") + ")")
     for row in t.itertuples():
         sub = table[table.theme_id == row.theme_id]
         voices = ", ".join(f"{r.community} {r.participants}/{r.community_participants}"
-                           for r in sub.itertuples() if r.participants)
-        click.echo(f"\n[{row.theme_id}] {row.label}  ({row.size} segments)")
-        click.echo(f"    keywords: {', '.join(list(row.keywords)[:8])}")
+                           + (" ★" if r.distinctive else "") for r in sub.itertuples() if r.participants)
+        click.echo(f"\n[{row.theme_id}] {row.label}  ({row.size} segments, {row.participants} participants)")
+        if list(row.phrases)[1:]:
+            click.echo(f"    also: {'; '.join(list(row.phrases)[1:])}")
         click.echo(f"    participants: {voices}")
-        quotes = list(row.quotes)[:2] if hasattr(row, "quotes") else []
-        for q in quotes:
+        tps = ", ".join(f"{k} ({v})" for k, v in list(row.touchpoints.items())[:5])
+        click.echo(f"    touchpoints: {tps or 'none coded'}")
+        if list(row.subthemes):
+            click.echo(f"    sub-themes: {'; '.join(row.subthemes)}")
+        for q in list(row.quotes)[:2]:
             click.echo(f"    \"{q}\"")
+    distinct = result.distinctive_
+    click.echo("\nWhat differs between communities (★: over-represented against the others, log-odds z >= 1.96):")
+    for community in sorted(result.per_community_.community.unique(), key=str):
+        rows = distinct[distinct.community == community]
+        names = "; ".join(f"[{r.theme_id}] {r.label} (z {r.log_odds_z:+.1f})" for r in rows.itertuples())
+        click.echo(f"  {community}: {names or 'no theme stands out'}")
     if html_path:
         click.echo(f"\nreport: {html_path}")

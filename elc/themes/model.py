@@ -53,7 +53,8 @@ def prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
     order the store returned the rows in).
 
     Required: ``segment_id``, ``text``. Optional: ``lemmas``, ``community`` (default
-    "(all)"), ``participant_id``, ``touchpoints`` (list of names), ``valence``.
+    "(all)"), ``participant_id``, ``touchpoints`` (list of names), ``valence``, ``context``
+    (the participant's turn around the segment, shown with quotes).
     """
     if not isinstance(segments, pd.DataFrame):
         raise ThemesError("Themes need a pandas DataFrame of segments.")
@@ -82,6 +83,8 @@ def prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
                             if "touchpoints" in seg.columns else [[] for _ in range(n)])
     frame["valence"] = (seg["valence"].astype(object).where(seg["valence"].notna(), None).to_numpy(dtype=object)
                         if "valence" in seg.columns else np.full(n, None, dtype=object))
+    frame["context"] = (seg["context"].where(seg["context"].notna(), seg["text"]).fillna("").astype(str)
+                        .to_numpy(dtype=object) if "context" in seg.columns else frame["text"].to_numpy())
     lemmas = seg["lemmas"].tolist() if "lemmas" in seg.columns else None
     frame["doc"] = documents(frame["text"].tolist(), lemmas)
     frame["usable"] = [bool(content_tokens(d)) for d in frame["doc"]]
@@ -350,6 +353,7 @@ class ThemeModel:
         self.codes_ = []
         self.info_ = info
         self.fine_assignments_ = np.asarray(fine if fine is not None else assignments, dtype=int)
+        self._fine_labels = None
         self._fitted_assignments = np.asarray(assignments, dtype=int).copy()
         t = time.perf_counter()
         if view is None:
@@ -482,8 +486,10 @@ class ThemeModel:
         tpc = tpc.assign(theme_id=tpc["Topic"].map(back)).sort_values(["Class", "Topic"]).reset_index(drop=True)
         class_keywords = {(int(r.theme_id), r.Class): [w for w in str(r.Words).split(", ") if w]
                           for r in tpc.itertuples() if r.theme_id == r.theme_id}
+        phrases = self._phrases(assignments)
         themes, per_comm = build_profiles(frame, assignments, self.embeddings_, keywords, self.labels_,
-                                          class_keywords, self.n_quotes)
+                                          class_keywords, self.n_quotes, phrases=phrases,
+                                          subthemes=self._subthemes(assignments))
         # The view's own representations and labels follow the table, so figures and table agree.
         reps = dict(view.topic_representations_)
         for ours, bt in view_ids.items():
@@ -500,9 +506,50 @@ class ThemeModel:
                                       name="theme_id").reindex(pd.Index(self.input_order_, name="segment_id"))
         self.themes_ = themes
         self.per_community_ = per_comm
+        from elc.themes.distinct import distinctive_table
+
+        self.distinctive_ = distinctive_table(per_comm)
         self.topics_per_class_ = tpc
         self.view_model_ = view
         self.view_ids_ = dict(view_ids)
+
+    # ------------------------------------------------------------------ labels
+    def _phrase_embedder(self):
+        """Phrases go into the segments' embedding space when that space reads text (MiniLM)."""
+        embedder = getattr(self, "embedder_", None)
+        if embedder is None or getattr(embedder, "input_kind", "lemmas") != "text":
+            return None
+        return lambda phrases: np.asarray(embedder.embed(phrases), dtype=np.float32)
+
+    def _phrases(self, assignments) -> dict[int, list[str]]:
+        from elc.themes.phrases import label_themes
+
+        return label_themes(self.segments_["text"].tolist(), assignments, self.embeddings_,
+                            self._phrase_embedder(), n_rep=30, n_phrases=3)
+
+    def _subthemes(self, assignments) -> dict[int, list[str]]:
+        """Each broad theme's fine themes, as "phrase label (segments)", largest first."""
+        fine = getattr(self, "fine_assignments_", None)
+        if fine is None or np.array_equal(fine, self._fitted_assignments):
+            return {}
+        if getattr(self, "_fine_labels", None) is None:
+            from elc.themes.phrases import label_themes
+
+            self._fine_labels = label_themes(self.segments_["text"].tolist(), fine, self.embeddings_,
+                                             self._phrase_embedder(), n_rep=15, n_phrases=1)
+            words = theme_keywords(self.doc_term_, fine, self.vocabulary_, 2)
+            for f, kw in words.items():  # no phrase used twice: the fine theme's top keywords
+                if f != OUTLIER and not self._fine_labels.get(f):
+                    self._fine_labels[f] = [" / ".join(w for w, _ in kw) or "(no words)"]
+        assignments = np.asarray(assignments)
+        out = {}
+        for t in sorted(set(assignments.tolist()) - {OUTLIER}):
+            parts = pd.Series(fine[assignments == t])
+            parts = parts[parts != OUTLIER].value_counts()
+            if len(parts) > 1:
+                out[t] = [f"{(self._fine_labels.get(int(f)) or ['(no phrase)'])[0]} ({int(n)})"
+                          for f, n in parts.items()]
+        return out
 
     # ------------------------------------------------------------------ helpers
     def _check_fitted(self) -> None:

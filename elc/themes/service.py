@@ -32,6 +32,8 @@ def theme_input(project, unit: str = "segments", min_words: int = MIN_WORDS) -> 
     if unit not in ("segments", "coded"):
         raise ElcError(f"unknown unit '{unit}' (expected segments or coded)")
     segs = project.segments(role="participant")
+    turns = project.segments(kind="turn", role="participant")
+    turn_text = turns.set_index("id").text.map(_without_speaker) if len(turns) else pd.Series(dtype=object)
     coded = project.coded_segments()
     tps = (coded[coded.code_kind == "touchpoint"].groupby("segment_id").code.agg(lambda c: sorted(set(c)))
            if len(coded) else pd.Series(dtype=object))
@@ -43,6 +45,7 @@ def theme_input(project, unit: str = "segments", min_words: int = MIN_WORDS) -> 
         "participant_id": segs.participant_id,
         "touchpoints": segs.id.map(tps).map(lambda v: v if isinstance(v, list) else []),
         "valence": segs.id.map(val),
+        "context": (segs.parent_id.map(turn_text) if "parent_id" in segs else segs.text).fillna(segs.text),
     })
     if unit == "coded":
         frame = frame[frame.segment_id.isin(coded.segment_id)]
@@ -51,6 +54,12 @@ def theme_input(project, unit: str = "segments", min_words: int = MIN_WORDS) -> 
         raise ElcError(f"{project.location}: no participant segments to find themes in"
                        + (" (nothing is coded yet; try --unit segments)" if unit == "coded" else ""))
     return frame.reset_index(drop=True)
+
+
+def _without_speaker(text) -> str:
+    """A turn's text without its leading speaker label ("C01: ...")."""
+    head, sep, rest = str(text).partition(": ")
+    return rest if sep and len(head) <= 40 and "\n" not in head else str(text)
 
 
 def guide_seeds(project) -> list[list[str]]:
