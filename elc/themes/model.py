@@ -53,7 +53,8 @@ def prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
     order the store returned the rows in).
 
     Required: ``segment_id``, ``text``. Optional: ``lemmas``, ``community`` (default
-    "(all)"), ``participant_id``, ``touchpoints`` (list of names), ``valence``.
+    "(all)"), ``participant_id``, ``touchpoints`` (list of names), ``valence``, ``context``
+    (the participant's turn around the segment, shown with quotes).
     """
     if not isinstance(segments, pd.DataFrame):
         raise ThemesError("Themes need a pandas DataFrame of segments.")
@@ -82,6 +83,8 @@ def prepare_segments(segments: pd.DataFrame) -> pd.DataFrame:
                             if "touchpoints" in seg.columns else [[] for _ in range(n)])
     frame["valence"] = (seg["valence"].astype(object).where(seg["valence"].notna(), None).to_numpy(dtype=object)
                         if "valence" in seg.columns else np.full(n, None, dtype=object))
+    frame["context"] = (seg["context"].where(seg["context"].notna(), seg["text"]).fillna("").astype(str)
+                        .to_numpy(dtype=object) if "context" in seg.columns else frame["text"].to_numpy())
     lemmas = seg["lemmas"].tolist() if "lemmas" in seg.columns else None
     frame["doc"] = documents(frame["text"].tolist(), lemmas)
     frame["usable"] = [bool(content_tokens(d)) for d in frame["doc"]]
@@ -124,6 +127,41 @@ def _set_topic_embeddings(tm, embeddings: np.ndarray, topics) -> None:
     tm.topic_embeddings_ = np.stack([embeddings[topics == t].mean(axis=0) for t in sorted(set(topics.tolist()))])
 
 
+def auto_theme_count(n_used: int) -> int:
+    """Broad themes wanted for a corpus: a quarter of the square root of its segments, 6 to 12
+    (8 at 1,000 segments, 11 at 2,000, 12 from 2,300): a workshop reads a dozen themes, and
+    drills down into their sub-themes."""
+    return int(np.clip(round(np.sqrt(n_used) / 4), 6, 12))
+
+
+def merge_themes_to(embeddings: np.ndarray, labels, target: int | None) -> tuple[np.ndarray, dict[int, int]]:
+    """Merge fine themes into at most ``target`` broad ones: average-linkage (cosine) clustering
+    of the fine themes' centroids, as BERTopic's ``hierarchical_topics`` builds its tree.
+
+    Returns the broad labels (numbered 0.. by size, largest first; -1 kept) and the map fine
+    theme -> broad theme. Deterministic. With ``target`` None or at least the number of fine
+    themes, nothing is merged.
+    """
+    labels = np.asarray(labels, dtype=int)
+    ids = sorted(set(labels.tolist()) - {OUTLIER})
+    if not target or len(ids) <= target or len(ids) < 2:
+        return labels.copy(), {t: t for t in ids}
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    X = np.asarray(embeddings, dtype=np.float64)
+    cent = np.stack([X[labels == t].mean(axis=0) for t in ids])
+    cent /= np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-12)
+    tree = linkage(cent, method="average", metric="cosine")
+    groups = fcluster(tree, t=int(target), criterion="maxclust")
+    size = {g: int(sum((labels == t).sum() for t, gg in zip(ids, groups) if gg == g)) for g in set(groups)}
+    first = {g: min(t for t, gg in zip(ids, groups) if gg == g) for g in set(groups)}
+    order = sorted(size, key=lambda g: (-size[g], first[g]))
+    new_id = {g: i for i, g in enumerate(order)}
+    mapping = {t: new_id[g] for t, g in zip(ids, groups)}
+    out = np.array([mapping.get(int(v), OUTLIER) for v in labels], dtype=int)
+    return out, mapping
+
+
 def make_vectorizer(n_docs: int):
     """The keyword vectoriser: 1-2 grams of lemmas, elc's stop list."""
     from sklearn.feature_extraction.text import CountVectorizer
@@ -150,8 +188,12 @@ class ThemeModel:
     min_topic_size : int, optional
         Smallest theme: HDBSCAN's ``min_cluster_size`` (default scales with the corpus), or the
         smallest cluster k-means aims for.
-    nr_topics : int or "auto", optional
-        Number of themes wanted: k for k-means; BERTopic's topic reduction for HDBSCAN.
+    nr_topics : int, optional
+        Number of themes wanted: k for k-means; for HDBSCAN, the number of broad themes.
+    max_themes : int, "auto" or None
+        HDBSCAN's fine themes are merged into at most this many broad themes (average-linkage
+        clustering of their centroids; ``fine_assignments_`` keeps the fine ones, shown as
+        sub-themes). ``"auto"``: :func:`auto_theme_count`. None keeps every fine theme.
     seed_topics : list of keyword lists, optional
         Guided mode (BERTopic ``seed_topic_list``), e.g. the interview guide's touchpoint keywords.
     random_state : int
@@ -197,6 +239,7 @@ class ThemeModel:
         refine: bool = True,
         n_quotes: int = 5,
         top_n_words: int = 10,
+        max_themes: int | str | None = "auto",
         verbose: bool = False,
     ):
         self.method = method
@@ -211,6 +254,7 @@ class ThemeModel:
         self.refine = refine
         self.n_quotes = n_quotes
         self.top_n_words = top_n_words
+        self.max_themes = max_themes
         self.verbose = verbose
 
     # ------------------------------------------------------------------ fitting
@@ -259,37 +303,98 @@ class ThemeModel:
                 method = "bertopic-kmeans"
                 tm, topics, extra = self._fit_bertopic(method, docs, emb_used, embedder, seeds)
         info.update(extra)
+        fine = np.asarray(topics, dtype=int)
+        target = self._target_themes(n_used)
+        broad, sub_of = merge_themes_to(emb_used, fine, target)
+        info["fine_themes"] = int(len(set(fine.tolist()) - {OUTLIER}))
+        info["target_themes"] = target
         timings["cluster"] = time.perf_counter() - t
 
         assignments = np.full(len(frame), OUTLIER, dtype=int)
-        assignments[usable] = np.asarray(topics, dtype=int)
+        assignments[usable] = broad
+        fine_all = np.full(len(frame), OUTLIER, dtype=int)
+        fine_all[usable] = fine
         embeddings = np.zeros((len(frame), emb_used.shape[1]), dtype=np.float32)
         embeddings[usable] = emb_used
+        self.embedder_ = embedder
+        self.topic_model_ = tm
+        self.seed_words_ = sorted({w for s in (seeds or []) for w in s})
+        view = (tm, {int(x): int(x) for x in set(fine.tolist())}) if np.array_equal(broad, fine) else None
+        self._finish(frame, assignments, embeddings, method, info, fine_all, view)
+        timings["profile"] = info.pop("_profile_s")
+        info["seconds"] = {k: round(v, 3) for k, v in timings.items()}
+        info["seconds"]["total"] = round(time.perf_counter() - t0, 3)
+        return self
+
+    def _target_themes(self, n_used: int) -> int | None:
+        """How many broad themes: ``max_themes`` if a number, else scaled to the corpus."""
+        if isinstance(self.nr_topics, (int, np.integer)):
+            return int(self.nr_topics)
+        if self.max_themes == "auto":
+            return auto_theme_count(n_used)
+        return int(self.max_themes) if self.max_themes else None
+
+    def _finish(self, frame, assignments, embeddings, method, info, fine=None, view=None) -> None:
+        """Set the fitted state for these theme assignments and profile them (no clustering)."""
+        from elc.themes.decisions import _manual_view
 
         self.segments_ = frame
         self.embeddings_ = embeddings
-        self.embedder_ = embedder
-        self.topic_model_ = tm
         self.method_ = method
-        self.seed_words_ = sorted({w for s in (seeds or []) for w in s})
-        X = tm.vectorizer_model.transform(frame["doc"].tolist()).tocsc()
-        present = np.asarray(X.sum(axis=0)).ravel() > 0  # BERTopic joins documents, which adds cross-document bigrams
-        self.doc_term_ = X[:, present].tocsr()
-        self.vocabulary_ = np.asarray(tm.vectorizer_model.get_feature_names_out(), dtype=object)[present]
+        if not hasattr(self, "seed_words_"):
+            self.seed_words_ = []
+        vec = make_vectorizer(len(frame))
+        usable = frame["usable"].to_numpy()
+        vec.fit(frame.loc[usable, "doc"].tolist())
+        self.doc_term_ = vec.transform(frame["doc"].tolist()).tocsr()
+        self.vocabulary_ = np.asarray(vec.get_feature_names_out(), dtype=object)
         self.labels_ = {}
         self.decisions_ = []
         self.codes_ = []
         self.info_ = info
-        self._fitted_assignments = assignments.copy()
-        self._fitted_view = (tm, {int(x): int(x) for x in set(topics)})
+        self.fine_assignments_ = np.asarray(fine if fine is not None else assignments, dtype=int)
+        self._fine_labels = None
+        self._fitted_assignments = np.asarray(assignments, dtype=int).copy()
         t = time.perf_counter()
-        self._set_assignments(assignments, view=tm, view_ids={int(x): int(x) for x in set(topics)})
-        timings["profile"] = time.perf_counter() - t
+        if view is None:
+            view = _manual_view(self, self._fitted_assignments)
+        self._fitted_view = view
+        self._set_assignments(self._fitted_assignments.copy(), view=view[0], view_ids=view[1])
+        info["_profile_s"] = time.perf_counter() - t
         info["n_themes"] = int((self.themes_["theme_id"] != OUTLIER).sum())
-        info["outliers"] = int((assignments == OUTLIER).sum())
-        info["seconds"] = {k: round(v, 3) for k, v in timings.items()}
-        info["seconds"]["total"] = round(time.perf_counter() - t0, 3)
-        return self
+        info["outliers"] = int((self._fitted_assignments == OUTLIER).sum())
+
+    @classmethod
+    def from_assignments(cls, segments: pd.DataFrame, assignments, method: str = "stored",
+                         fine=None, **params) -> "ThemeModel":
+        """A fitted model for themes already found (``assignments``: segment_id -> theme id),
+        without clustering: embeddings (cached per text), keywords and profiles only. Used to
+        apply a researcher's decisions to a stored run without refitting."""
+        model = cls(**params)
+        frame = prepare_segments(segments)
+        model.input_order_ = list(segments["segment_id"])
+        given = pd.Series(assignments)
+        theme = frame["segment_id"].map(given)
+        frame["usable"] = frame["usable"] & theme.notna().to_numpy()
+        labels = np.array(theme.fillna(OUTLIER).astype(int).to_numpy(), dtype=int)
+        labels[~frame["usable"].to_numpy()] = OUTLIER
+        fine_ids = (frame["segment_id"].map(pd.Series(fine)).fillna(OUTLIER).astype(int).to_numpy()
+                    if fine is not None else None)
+        usable = frame["usable"].to_numpy()
+        embedder = make_embedder(model.embedder, random_state=model.random_state)
+        inputs = (frame.loc[usable, "doc"] if getattr(embedder, "input_kind", "lemmas") == "lemmas"
+                  else frame.loc[usable, "text"]).tolist()
+        if hasattr(embedder, "fit"):
+            embedder.fit(inputs)
+        emb = np.asarray(embedder.embed(inputs), dtype=np.float32) if inputs else np.zeros((0, 1), np.float32)
+        embeddings = np.zeros((len(frame), emb.shape[1]), dtype=np.float32)
+        embeddings[usable] = emb
+        model.embedder_ = embedder
+        info = {"n_segments": len(frame), "n_used": int(usable.sum()), "embedder": getattr(embedder, "name", ""),
+                "embedding_dims": int(emb.shape[1]), "refit": False}
+        model._finish(frame, labels, embeddings, method, info, fine_ids)
+        info.pop("_profile_s", None)
+        return model
 
     def fit_transform(self, segments: pd.DataFrame) -> pd.Series:
         return self.fit(segments).assignments_
@@ -308,6 +413,7 @@ class ThemeModel:
             mcs = int(self.min_topic_size or scaled_min_cluster_size(n))
             umap_model = KnnUMAP(n_neighbors=nn, n_components=5, min_dist=0.0, metric="cosine",
                                  random_state=self.random_state)
+            nr_topics = None  # broad themes come from merge_themes_to, after refinement
             cluster_model = make_hdbscan(n, min_cluster_size=mcs)
             extra.update({"n_neighbors": nn, "min_cluster_size": mcs, "min_samples": cluster_model.min_samples})
         elif method == "bertopic-kmeans":
@@ -380,8 +486,10 @@ class ThemeModel:
         tpc = tpc.assign(theme_id=tpc["Topic"].map(back)).sort_values(["Class", "Topic"]).reset_index(drop=True)
         class_keywords = {(int(r.theme_id), r.Class): [w for w in str(r.Words).split(", ") if w]
                           for r in tpc.itertuples() if r.theme_id == r.theme_id}
+        phrases = self._phrases(assignments)
         themes, per_comm = build_profiles(frame, assignments, self.embeddings_, keywords, self.labels_,
-                                          class_keywords, self.n_quotes)
+                                          class_keywords, self.n_quotes, phrases=phrases,
+                                          subthemes=self._subthemes(assignments))
         # The view's own representations and labels follow the table, so figures and table agree.
         reps = dict(view.topic_representations_)
         for ours, bt in view_ids.items():
@@ -398,9 +506,50 @@ class ThemeModel:
                                       name="theme_id").reindex(pd.Index(self.input_order_, name="segment_id"))
         self.themes_ = themes
         self.per_community_ = per_comm
+        from elc.themes.distinct import distinctive_table
+
+        self.distinctive_ = distinctive_table(per_comm)
         self.topics_per_class_ = tpc
         self.view_model_ = view
         self.view_ids_ = dict(view_ids)
+
+    # ------------------------------------------------------------------ labels
+    def _phrase_embedder(self):
+        """Phrases go into the segments' embedding space when that space reads text (MiniLM)."""
+        embedder = getattr(self, "embedder_", None)
+        if embedder is None or getattr(embedder, "input_kind", "lemmas") != "text":
+            return None
+        return lambda phrases: np.asarray(embedder.embed(phrases), dtype=np.float32)
+
+    def _phrases(self, assignments) -> dict[int, list[str]]:
+        from elc.themes.phrases import label_themes
+
+        return label_themes(self.segments_["text"].tolist(), assignments, self.embeddings_,
+                            self._phrase_embedder(), n_rep=30, n_phrases=3)
+
+    def _subthemes(self, assignments) -> dict[int, list[str]]:
+        """Each broad theme's fine themes, as "phrase label (segments)", largest first."""
+        fine = getattr(self, "fine_assignments_", None)
+        if fine is None or np.array_equal(fine, self._fitted_assignments):
+            return {}
+        if getattr(self, "_fine_labels", None) is None:
+            from elc.themes.phrases import label_themes
+
+            self._fine_labels = label_themes(self.segments_["text"].tolist(), fine, self.embeddings_,
+                                             self._phrase_embedder(), n_rep=15, n_phrases=1)
+            words = theme_keywords(self.doc_term_, fine, self.vocabulary_, 2)
+            for f, kw in words.items():  # no phrase used twice: the fine theme's top keywords
+                if f != OUTLIER and not self._fine_labels.get(f):
+                    self._fine_labels[f] = [" / ".join(w for w, _ in kw) or "(no words)"]
+        assignments = np.asarray(assignments)
+        out = {}
+        for t in sorted(set(assignments.tolist()) - {OUTLIER}):
+            parts = pd.Series(fine[assignments == t])
+            parts = parts[parts != OUTLIER].value_counts()
+            if len(parts) > 1:
+                out[t] = [f"{(self._fine_labels.get(int(f)) or ['(no phrase)'])[0]} ({int(n)})"
+                          for f, n in parts.items()]
+        return out
 
     # ------------------------------------------------------------------ helpers
     def _check_fitted(self) -> None:

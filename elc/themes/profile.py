@@ -88,6 +88,30 @@ def pick_quotes(rows: np.ndarray, frame: pd.DataFrame, embeddings: np.ndarray, n
     return chosen
 
 
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+CONTEXT_MAX_WORDS = 80
+
+
+def _context(turn, sentence) -> str:
+    """The participant's turn around a quoted sentence, cut to about 80 words around it
+    (empty when the turn is the sentence itself)."""
+    turn, sentence = " ".join(str(turn or "").split()), " ".join(str(sentence or "").split())
+    if not turn or turn == sentence:
+        return ""
+    words = turn.split()
+    if len(words) <= CONTEXT_MAX_WORDS:
+        return turn
+    at = turn.find(sentence)
+    start = len(turn[:at].split()) if at >= 0 else 0
+    lo = max(0, start - (CONTEXT_MAX_WORDS - len(sentence.split())) // 2)
+    hi = min(len(words), lo + CONTEXT_MAX_WORDS)
+    lo = max(0, hi - CONTEXT_MAX_WORDS)
+    return ("… " if lo else "") + " ".join(words[lo:hi]) + (" …" if hi < len(words) else "")
+
+
 def build_profiles(
     frame: pd.DataFrame,
     assignments: np.ndarray,
@@ -96,6 +120,8 @@ def build_profiles(
     labels: Mapping[int, str] | None = None,
     class_keywords: Mapping[tuple[int, str], Sequence[str]] | None = None,
     n_quotes: int = 5,
+    phrases: Mapping[int, Sequence[str]] | None = None,
+    subthemes: Mapping[int, Sequence[str]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return ``(themes, per_community)`` DataFrames for the given assignments.
 
@@ -105,6 +131,10 @@ def build_profiles(
     """
     labels = dict(labels or {})
     class_keywords = class_keywords or {}
+    phrases = phrases or {}
+    subthemes = subthemes or {}
+    context = (frame["context"].to_numpy(dtype=object) if "context" in frame.columns
+               else frame["text"].to_numpy(dtype=object))
     assignments = np.asarray(assignments, dtype=int)
     communities = sorted(frame["community"].unique().tolist(), key=str)
     comm = frame["community"].to_numpy(dtype=object)
@@ -124,7 +154,7 @@ def build_profiles(
         if t == OUTLIER:
             label = labels.get(t, OUTLIER_LABEL)
         else:
-            label = labels.get(t) or label_from_keywords(kw)
+            label = labels.get(t) or (_sentence_case(phrases[t][0]) if phrases.get(t) else label_from_keywords(kw))
         quotes = pick_quotes(rows, frame, embeddings, n_quotes) if t != OUTLIER else []
         tp = Counter(name for r in rows for name in touch[r])
         val = Counter(valence[rows].tolist())
@@ -175,11 +205,14 @@ def build_profiles(
             "quote_segment_ids": [frame["segment_id"].iat[r] for r in quotes],
             "custom_label": t in labels and t != OUTLIER,
             "is_outlier": t == OUTLIER,
+            "phrases": list(phrases.get(t, [])),
+            "subthemes": list(subthemes.get(t, [])),
+            "quote_contexts": [_context(context[r], frame["text"].iat[r]) for r in quotes],
         })
     themes = pd.DataFrame(theme_rows, columns=[
         "theme_id", "label", "keywords", "size", "share", "participants", "communities", "community_share",
         "community_participants", "touchpoints", "valence", "quotes", "quote_segment_ids", "custom_label",
-        "is_outlier"])
+        "is_outlier", "phrases", "subthemes", "quote_contexts"])
     if len(themes):
         themes = themes.sort_values(["is_outlier", "size", "theme_id"], ascending=[True, False, True])
     themes = themes.reset_index(drop=True)
@@ -188,6 +221,9 @@ def build_profiles(
         "community_participants", "participant_share", "working_well", "to_improve", "neutral", "uncoded",
         "touchpoints", "keywords", "quote", "quote_segment_id"])
     per_comm["quote_segment_id"] = pd.Series([r["quote_segment_id"] for r in comm_rows], dtype=object)
+    from elc.themes.distinct import add_distinctiveness
+
+    per_comm = add_distinctiveness(per_comm, OUTLIER)
     if len(per_comm):
         order = {t: i for i, t in enumerate(themes["theme_id"])}
         per_comm = per_comm.assign(_o=per_comm["theme_id"].map(order)).sort_values(["_o", "community"],

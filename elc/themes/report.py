@@ -21,7 +21,7 @@ TABLE_COLUMNS = [
     "theme_id", "label", "keywords", "theme_size", "theme_participants", "community", "segments",
     "community_segments", "share", "participants", "community_participants", "participant_share",
     "working_well", "to_improve", "neutral", "uncoded", "touchpoints", "community_keywords", "quote",
-    "quote_segment_id",
+    "quote_segment_id", "log_odds_z", "distinctive", "phrases", "subthemes",
 ]
 
 
@@ -35,7 +35,9 @@ def themes_table(model) -> pd.DataFrame:
     Columns: theme id, label, keywords, the theme's size and participants; then, for the
     community: its segments in the theme, its total segments, share, distinct participants who
     raised the theme, its total participants, participant share, valence counts, touchpoints,
-    the community's own keywords for the theme and its most representative quote.
+    the community's own keywords for the theme and its most representative quote; then the
+    community's log-odds z against the other communities and whether the theme is distinctive
+    for it (:mod:`elc.themes.distinct`), the theme's phrases and its sub-themes.
     """
     model._check_fitted()
     themes = model.themes_.set_index("theme_id")
@@ -61,6 +63,10 @@ def themes_table(model) -> pd.DataFrame:
         "community_keywords": pc["keywords"].map(lambda k: ", ".join(k)),
         "quote": pc["quote"],
         "quote_segment_id": pc["quote_segment_id"],
+        "log_odds_z": pc["log_odds_z"],
+        "distinctive": pc["distinctive"].astype(bool),
+        "phrases": pc["theme_id"].map(lambda t: "; ".join(themes.at[t, "phrases"])),
+        "subthemes": pc["theme_id"].map(lambda t: "; ".join(themes.at[t, "subthemes"])),
     })
     return out[TABLE_COLUMNS].reset_index(drop=True)
 
@@ -68,7 +74,10 @@ def themes_table(model) -> pd.DataFrame:
 # ------------------------------------------------------------------ figures
 def heatmap_figure(model, value: str = "participant_share"):
     """Themes x communities heat map of ``value`` (default: share of each community's
-    participants who raised the theme), with participant counts as hover text."""
+    participants who raised the theme), normalised per theme (each row's highest community is
+    1), so it shows where each theme is strongest rather than which themes are broad.
+    Participant counts, the raw share and the log-odds z are the hover text; a star marks a
+    community for which the theme is distinctive."""
     try:
         import plotly.graph_objects as go
     except ModuleNotFoundError as exc:
@@ -83,14 +92,25 @@ def heatmap_figure(model, value: str = "participant_share"):
         index=themes["theme_id"], columns=comms).fillna(0).astype(int)
     segs = pc.pivot_table(index="theme_id", columns="community", values="segments", aggfunc="first").reindex(
         index=themes["theme_id"], columns=comms).fillna(0).astype(int)
-    text = [[f"{people.iat[i, j]} participants, {segs.iat[i, j]} segments" for j in range(len(comms))]
-            for i in range(len(names))]
+    zs = pc.pivot_table(index="theme_id", columns="community", values="log_odds_z", aggfunc="first").reindex(
+        index=themes["theme_id"], columns=comms).fillna(0.0)
+    star = pc.pivot_table(index="theme_id", columns="community", values="distinctive", aggfunc="first").reindex(
+        index=themes["theme_id"], columns=comms).fillna(False).astype(bool)
+    raw = z.to_numpy()
+    top = raw.max(axis=1, keepdims=True)
+    norm = raw / (top if top.size else 1.0)
+    norm[~(top[:, 0] > 0)] = 0.0
+    text = [[f"{raw[i, j]:.0%} of participants ({people.iat[i, j]}), {segs.iat[i, j]} segments, "
+             f"log-odds z {zs.iat[i, j]:+.1f}" for j in range(len(comms))] for i in range(len(names))]
+    marks = [["★" if star.iat[i, j] else "" for j in range(len(comms))] for i in range(len(names))]
     fig = go.Figure(go.Heatmap(
-        z=z.to_numpy(), x=[str(c) for c in comms], y=names, text=text, colorscale="Blues",
-        hovertemplate="%{y}<br>%{x}: %{z:.0%} of participants<br>%{text}<extra></extra>",
-        colorbar={"title": "share of<br>participants", "tickformat": ".0%"},
+        z=norm, x=[str(c) for c in comms], y=names, text=marks, customdata=text, texttemplate="%{text}",
+        colorscale="Blues", zmin=0, zmax=1,
+        hovertemplate="%{y}<br>%{x}: %{customdata}<extra></extra>",
+        colorbar={"title": "relative to the<br>theme's highest<br>community", "tickformat": ".0%"},
     ))
-    fig.update_layout(title="<b>Themes by community</b> (share of each community's participants who raised it)",
+    fig.update_layout(title="<b>Themes by community</b> (share of participants, normalised per theme; "
+                            "★ distinctive: over-represented against the other communities)",
                       yaxis={"autorange": "reversed"}, height=max(350, 28 * len(names) + 160), width=1000,
                       margin={"l": 320})
     return fig
@@ -157,14 +177,38 @@ def _theme_cards(model) -> str:
                          for c, n in r.community_participants.items() if n)
         val = ", ".join(f"{_esc(k)} {v}" for k, v in r.valence.items() if v)
         tps = _esc(_fmt_counts(r.touchpoints, 6)) or "none coded"
-        quotes = "".join(f"<blockquote>{_esc(q)}</blockquote>" for q in r.quotes)
+        contexts = list(getattr(r, "quote_contexts", []) or [])
+        quotes = "".join(
+            f"<blockquote>{_esc(q)}"
+            + (f'<br><small class="meta">in context: {_esc(contexts[i])}</small>' if i < len(contexts) and contexts[i]
+               else "") + "</blockquote>" for i, q in enumerate(r.quotes))
+        also = list(getattr(r, "phrases", []) or [])[1:]
+        subs = list(getattr(r, "subthemes", []) or [])
         parts.append(
             f'<div class="theme" id="theme-{r.theme_id}"><h3>{r.theme_id}: {_esc(r.label)}</h3>'
-            f'<p class="kw">{_esc(", ".join(r.keywords))}</p>'
+            + (f"<p>Also: {_esc('; '.join(also))}</p>" if also else "")
+            + f'<p class="kw">keywords (lemmas): {_esc(", ".join(r.keywords))}</p>'
             f"<p><b>{r.size}</b> segments from <b>{r.participants}</b> participants &mdash; {comm or 'no participant ids'}</p>"
-            f"<p>Touchpoints: {tps}<br>Valence: {val or 'none coded'}</p>{quotes}</div>"
+            f"<p>Touchpoints: {tps}<br>Valence: {val or 'none coded'}</p>"
+            + (f"<p>Sub-themes: {_esc('; '.join(subs))}</p>" if subs else "")
+            + f"{quotes}</div>"
         )
     return "\n".join(parts)
+
+
+def _distinctive_html(model) -> str:
+    """Per community, the themes over-represented against the other communities."""
+    d = getattr(model, "distinctive_", None)
+    comms = sorted(model.per_community_["community"].unique().tolist(), key=str)
+    items = []
+    for c in comms:
+        rows = d[d["community"] == c] if d is not None else []
+        names = "; ".join(f"{_esc(r.label)} (z {r.log_odds_z:+.1f}, {r.participants} of {r.community_participants} "
+                          f"participants)" for r in rows.itertuples()) if len(rows) else "no theme stands out"
+        items.append(f"<li><b>{_esc(c)}</b>: {names}</li>")
+    return ("<p class=\"meta\">Log-odds with an informative Dirichlet prior on segment counts; a theme is listed "
+            "when z &ge; 1.96 and at least two of the community's participants raised it.</p><ul>"
+            + "".join(items) + "</ul>")
 
 
 def write_html_report(model, path, title: str = "Themes by community") -> Path:
@@ -209,6 +253,8 @@ def write_html_report(model, path, title: str = "Themes by community") -> Path:
 <p class="meta">Quotes are de-identified text as stored. Participants, not segments, count as evidence:
 the heat map shows the share of each community's participants who raised a theme.</p>
 {''.join(sections)}
+<h2>What differs between communities</h2>
+{_distinctive_html(model)}
 <h2>Themes</h2>
 {_theme_cards(model)}
 <h2>Themes by community (table)</h2>

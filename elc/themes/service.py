@@ -32,6 +32,8 @@ def theme_input(project, unit: str = "segments", min_words: int = MIN_WORDS) -> 
     if unit not in ("segments", "coded"):
         raise ElcError(f"unknown unit '{unit}' (expected segments or coded)")
     segs = project.segments(role="participant")
+    turns = project.segments(kind="turn", role="participant")
+    turn_text = turns.set_index("id").text.map(_without_speaker) if len(turns) else pd.Series(dtype=object)
     coded = project.coded_segments()
     tps = (coded[coded.code_kind == "touchpoint"].groupby("segment_id").code.agg(lambda c: sorted(set(c)))
            if len(coded) else pd.Series(dtype=object))
@@ -43,6 +45,7 @@ def theme_input(project, unit: str = "segments", min_words: int = MIN_WORDS) -> 
         "participant_id": segs.participant_id,
         "touchpoints": segs.id.map(tps).map(lambda v: v if isinstance(v, list) else []),
         "valence": segs.id.map(val),
+        "context": (segs.parent_id.map(turn_text) if "parent_id" in segs else segs.text).fillna(segs.text),
     })
     if unit == "coded":
         frame = frame[frame.segment_id.isin(coded.segment_id)]
@@ -51,6 +54,12 @@ def theme_input(project, unit: str = "segments", min_words: int = MIN_WORDS) -> 
         raise ElcError(f"{project.location}: no participant segments to find themes in"
                        + (" (nothing is coded yet; try --unit segments)" if unit == "coded" else ""))
     return frame.reset_index(drop=True)
+
+
+def _without_speaker(text) -> str:
+    """A turn's text without its leading speaker label ("C01: ...")."""
+    head, sep, rest = str(text).partition(": ")
+    return rest if sep and len(head) <= 40 and "\n" not in head else str(text)
 
 
 def guide_seeds(project) -> list[list[str]]:
@@ -77,16 +86,80 @@ def run_themes(project, unit: str = "auto", guided: bool = False, nr_topics=None
                        random_state=random_state, **kwargs).fit(frame)
     stored = decisions(project)
     result = apply_decisions(model, stored) if stored else model
+    result.unit_ = unit
+    params = {"unit": unit, "guided": guided, "nr_topics": nr_topics, "random_state": random_state,
+              "segments": len(frame), "decisions": len(stored), "refit": True,
+              "embedder": model.info_.get("embedder"), "fine_themes": model.info_.get("fine_themes"),
+              "fitted": _by_segment(model.segments_["segment_id"], model._fitted_assignments),
+              "fine": _by_segment(model.segments_["segment_id"], model.fine_assignments_)}
+    _store_run(project, result, params)
+    return result
+
+
+def _by_segment(ids, values) -> dict[str, int]:
+    return {str(k): int(v) for k, v in zip(ids, values)}
+
+
+def _store_run(project, result, params: dict) -> None:
+    from elc.themes import themes_table
+
     table = themes_table(result)
     assignments = {str(k): int(v) for k, v in result.assignments_.items()}
-    result.unit_ = unit
     with project.engine.begin() as conn:
         conn.execute(s.theme_runs.insert().values(
-            ts=database.now(), method=result.method_,
-            params=json.dumps({"unit": unit, "guided": guided, "nr_topics": nr_topics, "random_state": random_state,
-                               "segments": len(frame), "decisions": len(stored)}),
+            ts=database.now(), method=result.method_, params=json.dumps(params),
             themes=table.to_json(orient="records"), assignments=json.dumps(assignments)))
+
+
+def apply_stored_decisions(project):
+    """Re-apply every stored decision to the latest run's fitted themes, without refitting.
+
+    The themes the model found are kept (stored with the run); only keywords, labels, profiles
+    and quotes are recomputed, from cached embeddings. Returns the decided model.
+    """
+    from elc.themes import ThemeModel, apply_decisions
+
+    run = latest_run(project)
+    if run is None:
+        raise ElcError(f"{project.location}: no themes yet; run 'elc themes {project.location}' first")
+    params = dict(run["params"])
+    if "fitted" not in params:
+        raise ElcError(f"{project.location}: the latest theme run predates stored fits; run "
+                       f"'elc themes {project.location}' once to refit")
+    fitted = {_segment_key(k): int(v) for k, v in params["fitted"].items()}
+    frame = theme_input(project, params.get("unit", "segments"))
+    frame = frame[frame.segment_id.isin(fitted)]
+    if len(frame) < len(fitted):
+        raise ElcError(f"{project.location}: {len(fitted) - len(frame)} segment(s) of the latest theme run have "
+                       f"changed or gone; run 'elc themes {project.location}' to refit")
+    fine = {_segment_key(k): int(v) for k, v in params.get("fine", params["fitted"]).items()}
+    embedder = params.get("embedder") or "auto"
+    model = ThemeModel.from_assignments(frame, fitted, method=run["method"], fine=fine,
+                                        embedder=embedder if embedder in ("minilm", "tfidf-svd") else "auto",
+                                        random_state=params.get("random_state", 42))
+    stored = decisions(project)
+    result = apply_decisions(model, stored) if stored else model
+    result.unit_ = params.get("unit")
+    params.update(decisions=len(stored), refit=False)
+    _store_run(project, result, params)
     return result
+
+
+def _segment_key(k: str):
+    return int(k) if str(k).lstrip("-").isdigit() else k
+
+
+def _relabel_latest(project, theme_id: int, label: str) -> None:
+    """A rename changes one label: the latest run is stored again with it, order unchanged."""
+    run = latest_run(project)
+    table = run["table"].copy()
+    table.loc[table.theme_id == theme_id, "label"] = label
+    params = dict(run["params"], decisions=int(run["params"].get("decisions", 0)) + 1, refit=False)
+    with project.engine.begin() as conn:
+        conn.execute(s.theme_runs.insert().values(
+            ts=database.now(), method=run["method"], params=json.dumps(params),
+            themes=table.to_json(orient="records"),
+            assignments=json.dumps({str(k): int(v) for k, v in run["assignments"].items()})))
 
 
 def latest_run(project) -> dict | None:
@@ -107,8 +180,13 @@ def _keywords(run: dict, theme_id: int) -> list[str]:
     return [k.strip() for k in str(rows.iloc[0].keywords).split(",") if k.strip()]
 
 
-def add_decision(project, coder: str, action: str, themes: list[int], label: str | None = None, k: int = 2) -> dict:
-    """Record a researcher's decision about the latest run's themes; applies on every re-run."""
+def add_decision(project, coder: str, action: str, themes: list[int], label: str | None = None, k: int = 2,
+                 apply: bool = True) -> dict:
+    """Record a researcher's decision about the latest run's themes; applies on every re-run.
+
+    With ``apply`` (default) it also applies now to the stored run, without refitting: a rename
+    relabels the theme in place; other decisions re-profile the stored themes
+    (:func:`apply_stored_decisions`)."""
     from elc.themes import validate_decision
 
     run = latest_run(project)
@@ -138,4 +216,9 @@ def add_decision(project, coder: str, action: str, themes: list[int], label: str
                                                           keywords=tuple(decision["keywords"][:8]))
     with project.engine.begin() as conn:
         conn.execute(s.theme_decisions.insert().values(ts=database.now(), coder=coder, decision=json.dumps(decision)))
+    if apply:
+        if action == "rename":
+            _relabel_latest(project, themes[0], str(label))
+        elif action != "promote" and "fitted" in run["params"]:
+            apply_stored_decisions(project)
     return decision

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pandas as pd
 import pytest
 from _themes_corpus import make_corpus
+
+# Encoder embeddings are cached on disk between runs; the tests keep theirs in a fresh folder.
+os.environ["ELC_CACHE_DIR"] = tempfile.mkdtemp(prefix="elc-themes-tests-")
 
 
 @pytest.fixture(scope="session")

@@ -57,13 +57,17 @@ def test_local_transformer_without_package_gives_clear_error(tmp_path):
         make_embedder("all-MiniLM-L6-v2")
 
 
-def test_default_embedder_is_a_bertopic_backend():
+def test_default_embedder_is_minilm_and_tfidf_is_the_fallback():
     from bertopic.backend import BaseEmbedder
 
-    from elc.themes import make_embedder
-    from elc.themes.embedding import TfidfSvdEmbedder
+    from elc.themes import make_embedder, minilm
+    from elc.themes.embedding import MiniLMEmbedder, TfidfSvdEmbedder
 
-    emb = make_embedder()
+    if minilm.available():
+        assert isinstance(make_embedder(), MiniLMEmbedder) and isinstance(make_embedder(), BaseEmbedder)
+    else:  # pragma: no cover - only where requirements/embedding.txt is not installed
+        assert isinstance(make_embedder(), TfidfSvdEmbedder)
+    emb = make_embedder("tfidf-svd")
     assert isinstance(emb, BaseEmbedder) and isinstance(emb, TfidfSvdEmbedder)
     vectors = emb.fit(["kind driver", "friendly crew", "booking line hold", "phone hold booking"]).embed(
         ["kind driver", "booking hold"])

@@ -4,8 +4,9 @@ The list shows every theme (label, keywords, size, participants per community); 
 selected theme's share per community as bars, valence balance, touchpoints and quotes with the
 participant's pseudonym and community. ``R`` re-runs the theme model in a worker thread (the UI
 stays live); ``n`` rename, ``m`` merge the marked themes (space marks), ``x`` discard, ``p`` promote
-to a code. Decisions go through :func:`elc.themes.service.add_decision` and apply on every re-run,
-so each one is followed by a re-run.
+to a code. Decisions go through :func:`elc.themes.service.add_decision`: they apply at once to the
+stored themes without refitting (a rename only relabels, so the list keeps its order) and again
+after every re-run.
 """
 
 from __future__ import annotations
@@ -57,8 +58,10 @@ def summarise(run: dict | None, order: list[str]) -> list[dict]:
             for tp in str(r.get("touchpoints") or "").split(","):
                 if tp.strip() and tp.strip() not in tps and tp.strip() != "nan":
                     tps.append(tp.strip())
+        phrases = [x.strip() for x in str(first.get("phrases") or "").split(";") if x.strip() and x.strip() != "nan"]
+        subs = [x.strip() for x in str(first.get("subthemes") or "").split(";") if x.strip() and x.strip() != "nan"]
         out.append({
-            "id": int(tid), "label": str(first["label"]),
+            "id": int(tid), "label": str(first["label"]), "phrases": phrases, "subthemes": subs,
             "keywords": [k.strip() for k in str(first["keywords"] or "").split(",") if k.strip()],
             "size": _int(first["theme_size"]), "participants": _int(first["theme_participants"]),
             "communities": recs, "touchpoints": tps,
@@ -134,9 +137,10 @@ class ThemesScreen(Screen[None]):
         out = Text(overflow="fold")
         out.append("◆ " if t["id"] in self.marked else "  ", style="bold")
         out.append(t["label"] + "\n", style="bold")
-        out.append("  " + ", ".join(t["keywords"][:4]) + "\n", style="italic")
+        also = t.get("phrases", [])[1:3] or t["keywords"][:4]
+        out.append("  " + "; ".join(also) + "\n", style="italic")
         per = [f"{r['community']} {_int(r['participants'])}/{_int(r['community_participants'])}"
-               for r in t["communities"]]
+               + ("★" if r.get("distinctive") is True else "") for r in t["communities"]]
         out.append(f"  size {t['size']} · " + " · ".join(per), style="dim")
         return out
 
@@ -197,7 +201,9 @@ class ThemesScreen(Screen[None]):
             return
         names = {k: n for k, n, _ in self.wb.communities}
         out.append(t["label"] + "\n", style="bold")
-        out.append(", ".join(t["keywords"]) + "\n", style="italic dim")
+        if t.get("phrases", [])[1:]:
+            out.append("also: " + "; ".join(t["phrases"][1:]) + "\n", style="italic")
+        out.append("keywords: " + ", ".join(t["keywords"]) + "\n", style="italic dim")
         out.append(f"{t['size']} segments from {t['participants']} participants\n\n")
         out.append("Participants per community\n", style="bold underline")
         for r in t["communities"]:
@@ -205,13 +211,19 @@ class ThemesScreen(Screen[None]):
             out.append(f"{str(names.get(r['community'], r['community']))[:30]:<30} ")
             out.append(bar(n / of if of else 0), style="green" if n else "dim")
             out.append(f" {n}/{of}")
-            out.append(f"  ({_int(r['segments'])} of {_int(r['community_segments'])} segments)\n", style="dim")
+            out.append(f"  ({_int(r['segments'])} of {_int(r['community_segments'])} segments)", style="dim")
+            if r.get("distinctive") is True:
+                out.append(f"  ★ distinctive (z {float(r.get('log_odds_z') or 0):+.1f})", style="bold")
+            out.append("\n")
         v = t["valence"]
         out.append("\nValence  ", style="bold")
         out.append(f"▼ {v['to_improve']} to improve  ▲ {v['working_well']} working well  "
                    f"● {v['neutral']} neutral  · {v['uncoded']} uncoded\n")
         out.append("Touchpoints  ", style="bold")
         out.append((", ".join(t["touchpoints"]) or "none coded yet") + "\n")
+        if t.get("subthemes"):
+            out.append("Sub-themes  ", style="bold")
+            out.append("; ".join(t["subthemes"]) + "\n")
         quotes = self.quotes(t)
         if quotes:
             out.append("\nQuotes\n", style="bold underline")
@@ -258,9 +270,9 @@ class ThemesScreen(Screen[None]):
         except ElcError as exc:
             self.app.notify(str(exc), severity="error", title="elc")
             return False
-        self.app.notify(f"{action}: recorded; re-running themes to apply it", title="elc")
+        self.app.notify(f"{action}: applied to the stored themes (no refit)", title="elc")
         self.marked.clear()
-        self.action_rerun()
+        self.reload()
         return True
 
     def action_toggle_mark(self) -> None:

