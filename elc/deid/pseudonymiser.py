@@ -65,6 +65,7 @@ class Pseudonymiser:
         self._counters: dict[str, int] = {}
         self.salt = salt or secrets.token_hex(16)
         self._salt_bytes = self.salt.encode("ascii")
+        self.state_token: str | None = None  # the project state this was read from (elc.store.deid_state)
 
     def _hash(self, key: str) -> str:
         """The stored form of a normalised name: one keyed hash per word, space-separated."""

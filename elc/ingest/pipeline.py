@@ -125,15 +125,24 @@ class _NoDeid:
         return [[] for _ in docs]
 
 
-def _deid_tools(project, nlp, enabled: bool):
+def _deid_tools(project, nlp, enabled: bool, conn=None):
+    """Detector and pseudonymiser from one consistent read of the project's de-identification
+    state; the pseudonymiser carries its ``state_token`` so the store step can tell whether
+    another process changed that state meanwhile (see :mod:`elc.store.deid_state`)."""
     if not enabled:
         return _NoDeid(), None
     from elc.deid import DEFAULT_ALLOW_LIST, Detector, Pseudonymiser
+    from elc.store import deid_state
 
-    names = project.meta_get("deid_extra_names", []) or []
-    allow = project.meta_get("deid_allow_list", []) or []
-    detector = Detector(nlp=nlp, extra_names=tuple(names), allow_list=tuple(DEFAULT_ALLOW_LIST) + tuple(allow))
-    pseudonymiser = Pseudonymiser.from_dict(project.meta_get("deid_pseudonyms", {}) or {})
+    if conn is None:
+        with project.engine.connect() as c:
+            state = deid_state.read(c)
+    else:
+        state = deid_state.read(conn)
+    detector = Detector(nlp=nlp, extra_names=tuple(state.names),
+                        allow_list=tuple(DEFAULT_ALLOW_LIST) + tuple(state.allow))
+    pseudonymiser = Pseudonymiser.from_dict(state.pseudonyms or {})
+    pseudonymiser.state_token = state.token
     return detector, pseudonymiser
 
 
@@ -396,14 +405,14 @@ def import_files(project, paths: Iterable[str | Path], options: ImportOptions | 
         known = ", ".join(project.communities().key)
         raise ElcError(f"unknown community '{options.community}' (known: {known})")
     nlp = nlp or load_nlp()
-    detector, pseudonymiser = _deid_tools(project, nlp, deidentify)
     for i, path in enumerate(paths):
-        state = pseudonymiser.to_dict() if pseudonymiser is not None else None
+        # fresh from the project for each file: other processes may have changed names or tags,
+        # and a refused file's minted pseudonyms are forgotten
+        detector, pseudonymiser = _deid_tools(project, nlp, deidentify)
         try:
             summary = _import_one(project, path, options, nlp, detector, pseudonymiser,
                                   metadata_for(path) if metadata_for else {})
             report.imported.append(summary)
-            state = None
         except DuplicateSourceError as exc:
             report.skipped.append((str(path), str(exc)))
         except ElcError as exc:
@@ -411,8 +420,6 @@ def import_files(project, paths: Iterable[str | Path], options: ImportOptions | 
         except (OSError, MemoryError, ValueError) as exc:
             reason = f"could not be read ({exc.__class__.__name__}: {exc})"
             report.failed.append((str(path), str(ImportFileError(path, reason))))
-        if state is not None:  # the file was refused: forget the pseudonyms it minted
-            pseudonymiser = type(pseudonymiser).from_dict(state)
         if progress:
             progress(path, i + 1, len(paths))
     return report
@@ -450,6 +457,12 @@ def _processes(texts: list[str]) -> int:
     return max(1, min(2, len(os.sched_getaffinity(0))))
 
 
+def _deid_changed(conn, pseudonymiser) -> bool:
+    from elc.store import deid_state
+
+    return deid_state.token(conn) != getattr(pseudonymiser, "state_token", None)
+
+
 def _import_one(project, path: Path, options: ImportOptions, nlp, detector, pseudonymiser, metadata: dict) -> dict:
     data = check_file(path, options)
     importer = importer_for(path)
@@ -459,23 +472,34 @@ def _import_one(project, path: Path, options: ImportOptions, nlp, detector, pseu
     if prior:
         raise DuplicateSourceError(path, f"was already imported on {prior[0][:10]} (same content)")
     transcripts = importer.read(path, options)
-    items = []
-    words = 0
-    all_turns = [t.text for tr in transcripts for t in tr.turns]
-    docs = iter(nlp.pipe(all_turns, batch_size=256, n_process=_processes(all_turns)))
-    for tr in transcripts:
-        participant = _participant_for(tr, path, options, metadata)
-        tr_docs = [next(docs) for _ in tr.turns]
-        built = build_source(tr, tr_docs, participant, detector, pseudonymiser,
-                             interviewer_hint=metadata.get("interviewer"))
-        words += built.words
-        items.append((tr, participant, built))
+    names_read = [tr.name for tr in transcripts]
+
+    def build(detector, pseudonymiser):
+        items = []
+        words = 0
+        all_turns = [t.text for tr in transcripts for t in tr.turns]
+        docs = iter(nlp.pipe(all_turns, batch_size=256, n_process=_processes(all_turns)))
+        for tr, name in zip(transcripts, names_read):
+            tr.name = name
+            participant = _participant_for(tr, path, options, metadata)
+            tr_docs = [next(docs) for _ in tr.turns]
+            built = build_source(tr, tr_docs, participant, detector, pseudonymiser,
+                                 interviewer_hint=metadata.get("interviewer"))
+            words += built.words
+            items.append((tr, participant, built))
+        # file names can identify people too ("Margaret Thornton call.docx")
+        *names, file_name = _safe_names([tr.name for tr, _, _ in items] + [path.name], nlp, detector, pseudonymiser)
+        for (tr, _, _), name in zip(items, names):
+            tr.name = name
+        return items, words, file_name
+
+    items, words, file_name = build(detector, pseudonymiser)
     fmt = path.suffix.lower().lstrip(".")
-    # file names can identify people too ("Margaret Thornton call.docx")
-    *names, file_name = _safe_names([tr.name for tr, _, _ in items] + [path.name], nlp, detector, pseudonymiser)
-    for (tr, _, _), name in zip(items, names):
-        tr.name = name
-    with project.engine.begin() as conn:
+    with project.engine.begin() as conn:  # the write lock: the de-identification state is fixed now
+        if pseudonymiser is not None and _deid_changed(conn, pseudonymiser):
+            # another process added a name, allowed a term or minted tags meanwhile: build again
+            detector, pseudonymiser = _deid_tools(project, nlp, True, conn)
+            items, words, file_name = build(detector, pseudonymiser)
         _store(project, conn, path, digest, fmt, items, pseudonymiser, options.community or metadata.get("community"),
                metadata, file_name=file_name)
     project._texts.clear()
