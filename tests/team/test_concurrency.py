@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -24,7 +25,7 @@ from tests.team import workers
 from tests.team.check import check
 
 REPO = Path(__file__).resolve().parents[2]
-SECONDS = float(os.environ.get("ELC_TORTURE_SECONDS", "6"))
+SECONDS = float(os.environ.get("ELC_TORTURE_SECONDS", "4"))
 NEW_INTERVIEW = """Interviewer: How was the journey home?
 P11: The crew were kind but we waited two hours for the transport after the clinic.
 P11: Nobody rang to say it would be late. I missed my tea.
@@ -42,6 +43,11 @@ def _cli(*args, timeout=120) -> subprocess.CompletedProcess:
                           env=_env(), timeout=timeout)
 
 
+def _cli_start(*args) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "elc", *map(str, args)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, env=_env())
+
+
 def _integrity(path: Path) -> tuple[str, int]:
     db = sqlite3.connect(path)
     try:
@@ -51,10 +57,13 @@ def _integrity(path: Path) -> tuple[str, int]:
 
 
 def _run(path: Path, tmp: Path, coders: list[str], seconds: float, kill: int = 0, cli: bool = True):
+    """Coders (workbench controller), one API script coding in short sessions ("api"), one
+    API reader, and (``cli``) ``elc status``, ``elc import`` and ``elc matrix`` runs."""
     ctx = mp.get_context("spawn")
-    logs = {name: tmp / f"{name}.log" for name in coders}
+    logs = {name: tmp / f"{name}.log" for name in [*coders, "api"]}
     procs = {name: ctx.Process(target=workers.coder, args=(str(path), name, i + 1, seconds, str(logs[name])))
              for i, name in enumerate(coders)}
+    procs["api"] = ctx.Process(target=workers.short_writer, args=(str(path), "api", 99, seconds, str(logs["api"])))
     reader = ctx.Process(target=workers.reader, args=(str(path), seconds, str(tmp / "reader.log")))
     started = time.monotonic()
     for p in [*procs.values(), reader]:
@@ -62,14 +71,19 @@ def _run(path: Path, tmp: Path, coders: list[str], seconds: float, kill: int = 0
     runs = []
     killed: set[str] = set()
     victims = coders[:kill]
-    if cli:
+    if cli:  # at once, while the coders work
         new = tmp / "P11-home.txt"
         new.write_text(NEW_INTERVIEW, encoding="utf-8")
-        runs.append(_cli("status", path))
-        runs.append(_cli("import", path, new, "--community", "patients", "--no-deidentify"))
-        runs.append(_cli("matrix", path))
-    for name in victims:  # SIGKILL each victim at a random moment while it codes
-        time.sleep(max(0.0, min(seconds * 0.8, 2.0 + 1.5 * len(killed)) - (time.monotonic() - started)))
+        time.sleep(min(2.0, seconds / 3))
+        runs = [_cli_start("status", path), _cli_start("import", path, new, "--community", "patients",
+                                                       "--no-deidentify"), _cli_start("matrix", path)]
+    rng = random.Random(7)
+    for name in victims:  # SIGKILL each victim at a random moment once it is coding
+        until = time.monotonic() + seconds + 60
+        while time.monotonic() < until and (not logs[name].exists() or
+                                             logs[name].read_text(encoding="utf-8").count('"kind": "ack"') < 10):
+            time.sleep(0.05)
+        time.sleep(rng.uniform(0.0, 0.5))
         os.kill(procs[name].pid, signal.SIGKILL)
         killed.add(name)
     for p in [*procs.values(), reader]:
@@ -79,12 +93,13 @@ def _run(path: Path, tmp: Path, coders: list[str], seconds: float, kill: int = 0
         assert p.exitcode == (-signal.SIGKILL if name in killed else 0), (name, p.exitcode)
     assert reader.exitcode == 0
     for r in runs:
-        assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+        _, err = r.communicate(timeout=180)
+        assert r.returncode == 0 and "Traceback" not in err, err
     return logs, killed, time.monotonic() - started
 
 
 def _report(name: str, counts, seconds: float) -> None:
-    line = (f"{name}: {counts.processes} coder processes ({counts.killed} killed), {counts.operations} operations, "
+    line = (f"{name}: {counts.processes} writer processes ({counts.killed} killed), {counts.operations} operations, "
             f"{counts.acknowledged} acknowledged, {counts.acknowledged_codings} codings acknowledged / "
             f"{counts.stored_codings} stored, {seconds:.1f} s")
     print(line)
@@ -112,7 +127,7 @@ def test_many_processes_lose_nothing(team_path, tmp_path):
 
 
 def test_kill_9_writers_mid_run(team_path, tmp_path):
-    logs, killed, took = _run(team_path, tmp_path, ["alice", "bob", "carol", "dan"], SECONDS, kill=2, cli=False)
+    logs, killed, took = _run(team_path, tmp_path, ["alice", "bob", "carol"], SECONDS, kill=2, cli=False)
     assert killed == {"alice", "bob"}
     assert _integrity(team_path) == ("ok", 0)
     counts = check(team_path, logs, killed)
@@ -132,7 +147,7 @@ def test_kill_9_writers_mid_run(team_path, tmp_path):
 
 def test_two_workbenches_and_a_status_keep_both_coders(team_path, tmp_path):
     """The reported scenario: alice and bob code at once in two workbenches, `elc status` runs."""
-    logs, killed, took = _run(team_path, tmp_path, ["alice", "bob"], min(SECONDS, 4.0), cli=False)
+    logs, killed, took = _run(team_path, tmp_path, ["alice", "bob"], min(SECONDS, 3.0), cli=False)
     status = _cli("status", team_path)
     assert status.returncode == 0, status.stderr
     counts = check(team_path, logs, killed)
@@ -140,5 +155,5 @@ def test_two_workbenches_and_a_status_keep_both_coders(team_path, tmp_path):
     assert not counts.problems, counts.problems[:10]
     db = sqlite3.connect(team_path)
     coders = dict(db.execute("SELECT coder, count(*) FROM codings GROUP BY coder").fetchall())
-    assert coders.get("alice", 0) > 0 and coders.get("bob", 0) > 0
+    assert coders.get("alice", 0) > 0 and coders.get("bob", 0) > 0 and coders.get("api", 0) > 0
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

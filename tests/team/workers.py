@@ -144,9 +144,13 @@ def coder(path: str, name: str, seed: int, seconds: float, log_path: str, max_op
             wb.rename_code(code_id, label)
             my_codes[code_id] = label
             log.write(kind="ack", op="code-rename", code_id=code_id, name=label)
-        else:  # a background read on the second connection pool, as a refit would do
+        elif roll < 0.98:  # a background read on the second project, as a suggestion refit does
             background.codings(with_text=False)
             background.coders()
+            log.write(kind="read")
+        else:  # a short-lived project in the same process, as a theme run does
+            with open_project(path) as again:
+                again.codings(with_text=False)
             log.write(kind="read")
     log.write(kind="end", ops=ops, done=[[a, c] for a, c, _, _ in model.done],
               undone=[[a, c] for a, c, _, _ in model.undone])
@@ -187,3 +191,30 @@ def reader(path: str, seconds: float, log_path: str) -> None:
             project.close()
         n += 1
     log.write(kind="reads", n=n)
+
+
+def short_writer(path: str, name: str, seed: int, seconds: float, log_path: str) -> None:
+    """An API script coding in bursts: open the project, apply one coding, close, again."""
+    from elc import open_project
+    from elc.coding import CodingSession
+
+    rng = random.Random(seed)
+    log = Log(log_path)
+    model = Model()
+    deadline = time.monotonic() + seconds
+    ops = 0
+    log.write(kind="start", coder=name, pid=os.getpid())
+    while time.monotonic() < deadline:
+        ops += 1
+        with open_project(path) as project:
+            segs = project.segments(role="participant", with_text=False)
+            seg = segs.iloc[rng.randrange(len(segs))]
+            code = int(project.codes().id.iloc[rng.randrange(8)])
+            log.write(kind="intent", op="apply", source_id=int(seg.source_id), start=int(seg.start),
+                      end=int(seg.end), code_id=code)
+            cid = CodingSession(project, name).apply(int(seg.source_id), int(seg.start), int(seg.end), code)
+            if not (cid in model.state and model.state[cid].get("active") == 1):
+                model.push("apply", cid, {"active": 0}, {"active": 1, "valence": "neutral"})
+            log.write(kind="ack", op="apply", cid=cid, state=model.state[cid])
+    log.write(kind="end", ops=ops, done=[[a, c] for a, c, _, _ in model.done],
+              undone=[[a, c] for a, c, _, _ in model.undone])
