@@ -69,7 +69,7 @@ def _message(exc: BaseException, where: str) -> str | None:
     text = str(getattr(exc, "orig", exc) or exc)
     low = text.lower()
     if "database is locked" in low or "database is busy" in low or "database table is locked" in low:
-        return (f"{where}: another process kept the project busy for over {BUSY_TIMEOUT_MS // 1000} s; "
+        return (f"{where}: another process kept the project busy for over {BUSY_TIMEOUT_MS / 1000:g} s; "
                 "nothing was changed, try again")
     if "readonly" in low or "read-only" in low:
         return f"{where}: the project is read-only (check the permissions of the file and its folder)"

@@ -71,8 +71,8 @@ def _inode(path: str) -> tuple[int, int] | None:
 def check_file(path: Path, where: str) -> None:
     """Refuse, in one line, a file that is not a healthy, writable elc project.
 
-    Uses a read-only SQLite connection (never plain file I/O) and writes nothing, so a damaged
-    or foreign file is left exactly as it was."""
+    Uses a SQLite connection (never plain file I/O) that only reads, so a damaged or foreign file
+    is left exactly as it was."""
     if not path.exists():
         raise ProjectError(f"{where}: no such project (create one with 'elc new {where} --guide FILE')")
     if path.is_dir():
@@ -86,9 +86,8 @@ def check_file(path: Path, where: str) -> None:
                            "copy it somewhere writable or change its permissions")
     if path.stat().st_size == 0:
         raise ProjectError(f"{where}: is empty, not an elc project database")
-    uri = path.resolve().as_uri() + "?mode=ro"
-    try:
-        db = sqlite3.connect(uri, uri=True, timeout=database.BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:  # read-write but only reading: as the last connection it removes the -wal/-shm it used
+        db = sqlite3.connect(path, timeout=database.BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as exc:
         raise ProjectError(f"{where}: cannot be opened as an elc project ({exc})") from None
     try:
@@ -103,7 +102,8 @@ def check_file(path: Path, where: str) -> None:
         except sqlite3.DatabaseError as exc:
             problems = [str(exc)]
         if problems != ["ok"]:
-            raise ProjectError(f"{where}: the project database is damaged ({'; '.join(problems)[:200]}); "
+            found = " ".join("; ".join(problems).replace("*** in database main ***", "").split())
+            raise ProjectError(f"{where}: the project database is damaged ({found[:200]}); "
                                "nothing was changed; restore a backup copy")
         try:
             row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
