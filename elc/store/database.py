@@ -53,8 +53,9 @@ def is_url(target: str | Path) -> bool:
     return "://" in str(target)
 
 
-class _SQLiteEngine(Engine):
-    """An engine whose ``begin()`` starts a write transaction (``BEGIN IMMEDIATE``)."""
+class _WriteEngine(Engine):
+    """An engine whose ``begin()`` starts a write transaction: ``BEGIN IMMEDIATE`` on SQLite, a
+    transaction-scoped advisory lock on PostgreSQL (one elc writer at a time, as on SQLite)."""
 
     @contextlib.contextmanager
     def begin(self) -> Iterator[Connection]:
@@ -78,12 +79,32 @@ def _message(exc: BaseException, where: str) -> str | None:
     return None
 
 
+PG_WRITE_LOCK = 0x656C63  # "elc": the advisory lock key every elc write transaction takes
+
+
 def make_engine(target: str | Path) -> Engine:
     if is_url(target):
-        return create_engine(str(target), future=True)
+        engine = create_engine(str(target), future=True, pool_pre_ping=True)
+        shown = engine.url.render_as_string(hide_password=True)
+
+        @event.listens_for(engine, "handle_error")
+        def _server_line(context):
+            exc = context.original_exception
+            if context.connection is None or context.is_disconnect:  # could not connect / lost
+                first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
+                raise ProjectError(f"{shown}: cannot reach the database server ({first})") from None
+
+        if engine.dialect.name == "postgresql":
+            engine.__class__ = _WriteEngine
+
+            @event.listens_for(engine, "begin")
+            def _lock(conn):
+                if conn.get_execution_options().get(_WRITE, False):
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+        return engine
     where = str(target)
     engine = create_engine(f"sqlite:///{Path(target)}", future=True)
-    engine.__class__ = _SQLiteEngine
+    engine.__class__ = _WriteEngine
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record):

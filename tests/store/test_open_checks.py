@@ -207,3 +207,11 @@ def test_a_writer_that_waits_too_long_gets_one_line(closed_project, monkeypatch)
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_unreachable_server_is_one_line_without_the_password():
+    pytest.importorskip("psycopg")
+    result = CliRunner().invoke(main, ["status", "postgresql+psycopg://elc:s3cret@127.0.0.1:9/elc"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "cannot reach the database server" in result.output and "s3cret" not in result.output
+    assert len(result.output.strip().splitlines()) == 1

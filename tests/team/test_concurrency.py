@@ -157,3 +157,20 @@ def test_two_workbenches_and_a_status_keep_both_coders(team_path, tmp_path):
     coders = dict(db.execute("SELECT coder, count(*) FROM codings GROUP BY coder").fetchall())
     assert coders.get("alice", 0) > 0 and coders.get("bob", 0) > 0 and coders.get("api", 0) > 0
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_many_processes_lose_nothing_on_postgres(team_pg_url, tmp_path):
+    """The same run against a PostgreSQL server (skipped unless ELC_TEST_PG_URL is set)."""
+    from sqlalchemy import create_engine
+
+    logs, killed, took = _run(team_pg_url, tmp_path, ["alice", "bob", "carol"], SECONDS, kill=1, cli=False)
+    status = _cli("status", team_pg_url)
+    assert status.returncode == 0, status.stderr
+    engine = create_engine(team_pg_url)
+    try:
+        counts = check(None, logs, killed, engine=engine)
+    finally:
+        engine.dispose()
+    _report("torture on PostgreSQL", counts, took)
+    assert not counts.problems, counts.problems[:10]
+    assert counts.acknowledged > 30
