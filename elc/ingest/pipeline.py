@@ -141,7 +141,11 @@ def _deid_tools(project, nlp, enabled: bool, conn=None):
         state = deid_state.read(conn)
     detector = Detector(nlp=nlp, extra_names=tuple(state.names),
                         allow_list=tuple(DEFAULT_ALLOW_LIST) + tuple(state.allow))
-    pseudonymiser = Pseudonymiser.from_dict(state.pseudonyms or {})
+    if conn is None:
+        with project.engine.connect() as c:
+            pseudonymiser = Pseudonymiser.from_dict(deid_state.with_key(c, state.pseudonyms))
+    else:
+        pseudonymiser = Pseudonymiser.from_dict(deid_state.with_key(conn, state.pseudonyms))
     pseudonymiser.state_token = state.token
     return detector, pseudonymiser
 
@@ -389,7 +393,9 @@ def _store(project, conn, path: Path, digest: str, fmt: str, items: list[tuple],
         if built.detections:
             store_detections(project, conn, source_id, built.detections)
     if pseudonymiser is not None:
-        project.meta_set("deid_pseudonyms", pseudonymiser.to_dict(), conn)
+        from elc.store import deid_state
+
+        deid_state.save_pseudonyms(conn, pseudonymiser.to_dict())  # its key stays in the key file
 
 
 def import_files(project, paths: Iterable[str | Path], options: ImportOptions | None = None,
@@ -408,8 +414,8 @@ def import_files(project, paths: Iterable[str | Path], options: ImportOptions | 
     for i, path in enumerate(paths):
         # fresh from the project for each file: other processes may have changed names or tags,
         # and a refused file's minted pseudonyms are forgotten
-        detector, pseudonymiser = _deid_tools(project, nlp, deidentify)
         try:
+            detector, pseudonymiser = _deid_tools(project, nlp, deidentify)
             summary = _import_one(project, path, options, nlp, detector, pseudonymiser,
                                   metadata_for(path) if metadata_for else {})
             report.imported.append(summary)

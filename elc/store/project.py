@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 
 from elc.domain import PALETTE, CodeSpec, Community, OpenQuestion, Programme, Touchpoint, ChangeSpec
 from elc.errors import ProjectError
-from elc.store import database, engines, schema as s
+from elc.store import database, deid_state, engines, schema as s
 
 PROJECT_SUFFIX = ".elc"
 
@@ -40,6 +40,7 @@ class Project:
         engine = engines.acquire(target)
         try:
             database.check_and_migrate(engine, where)
+            deid_state.migrate_key(engine)
         except BaseException:
             engines.release(engine)
             raise
