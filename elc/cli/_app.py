@@ -37,6 +37,11 @@ project_argument = click.argument("project", type=click.Path(dir_okay=False))
 
 
 def open_or_fail(path: str):
+    """Open a project for this command; it is closed (WAL checkpointed) when the command ends."""
     from elc import open_project
 
-    return open_project(path)
+    project = open_project(path)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(project.close)
+    return project

@@ -26,6 +26,7 @@ def new(project, guide, codebook, force):
     prog = p.programme
     click.echo(f"created {project}: {prog.name} ({len(prog.communities)} communities, "
                f"{len(prog.touchpoints)} touchpoints, {len(p.codes())} codes)")
+    p.close()
 
 
 def _progress_import(project, files, options, deidentify, metadata_for=None):

@@ -26,25 +26,13 @@ from pathlib import Path
 
 from sqlalchemy import event, func, select
 
-from elc.errors import ElcError
-from elc.store import database, schema as s
+from elc.store import database, schema as s, sidecar
 
 SUFFIX = ".originals"
 META_KEEP = "deid_keep_originals"
 META_PURGED = "deid_originals_purged"
-_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS originals ("
-    " detection_id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, label TEXT NOT NULL,"
-    " replacement TEXT NOT NULL, original TEXT NOT NULL, stamp TEXT NOT NULL, ts TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS names ("
-    " key TEXT PRIMARY KEY, name TEXT NOT NULL, label TEXT NOT NULL, added_by TEXT NOT NULL,"
-    " ts TEXT NOT NULL)",
-)
-
-
-class OriginalsError(ElcError):
-    """The originals sidecar is missing, purged, foreign or unreadable."""
+_SCHEMA = sidecar.SCHEMA
+OriginalsError = sidecar.OriginalsError
 
 
 # ---------------------------------------------------------------------------- where and whether
@@ -72,42 +60,9 @@ def keeps_originals(project, conn=None) -> bool:
     return bool(project.meta_get(META_KEEP, True))
 
 
-def _project_identity(conn) -> str:
-    return str(conn.execute(select(s.meta.c.value).where(s.meta.c.key == "created_at")).scalar() or "")
-
-
-def _create_private(path: Path) -> None:
-    """Create an empty file only the owner can read (0600), whatever the umask."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    os.close(fd)
-    os.chmod(path, 0o600)
-
-
-def _open(path: Path, identity: str, create: bool) -> sqlite3.Connection:
-    """Open the sidecar, checking it belongs to the project created at ``identity``."""
-    if not path.exists():
-        if not create:
-            raise OriginalsError(f"{path}: no originals file")
-        _create_private(path)
-    try:
-        db = sqlite3.connect(path, isolation_level=None, timeout=5.0)
-        db.execute("PRAGMA secure_delete=ON")
-        for stmt in _SCHEMA:
-            db.execute(stmt)
-        row = db.execute("SELECT value FROM info WHERE key='project'").fetchone()
-        if row is None:
-            db.execute("INSERT INTO info(key, value) VALUES ('project', ?)", (identity,))
-        elif row[0] != identity:
-            db.close()
-            raise OriginalsError(
-                f"{path}: holds the originals of a different project (one created {row[0][:19]}); "
-                "move it away or delete it")
-    except sqlite3.DatabaseError as exc:
-        raise OriginalsError(f"{path}: cannot be read as an originals file ({exc})") from None
-    return db
+_project_identity = sidecar.project_identity
+_create_private = sidecar.create_private
+_open = sidecar.open_sidecar
 
 
 # ---------------------------------------------------------------------------- staged writes
@@ -297,7 +252,9 @@ def why_missing(project) -> str:
 
 # ---------------------------------------------------------------------------- deletion
 def delete_sidecar(project) -> bool:
-    """Delete the sidecar (and any journal left beside it); True if there was one."""
+    """Delete the sidecar (and any journal left beside it); True if there was one. The pseudonym
+    key goes with it: people mentioned in later imports get new tags (see
+    :func:`elc.store.deid_state.with_key`)."""
     if sidecar_path(project) is None:
         return False
     return remove_sidecar(project.location)

@@ -54,9 +54,10 @@ class Pseudonymiser:
 
     Names are never kept in clear: each word of a normalised name is replaced by a keyed hash
     (HMAC-SHA256 with a random per-mapping ``salt``) before it is stored or compared, so the state
-    saved in a project file links mentions without spelling out who was mentioned. (The salt is
-    saved with the state: this stops casual reading and text search, not a dictionary attack by
-    someone holding the project file.)
+    saved in a project file links mentions without spelling out who was mentioned. The salt is
+    the pseudonym key: a file project keeps it in an owner-only ``<project>.key`` beside it, not
+    in the project file (:mod:`elc.store.deid_state`), so the hashes in a shared ``.elc`` cannot
+    be tested against a list of names.
     """
 
     def __init__(self, salt: str | None = None) -> None:
@@ -65,6 +66,7 @@ class Pseudonymiser:
         self._counters: dict[str, int] = {}
         self.salt = salt or secrets.token_hex(16)
         self._salt_bytes = self.salt.encode("ascii")
+        self.state_token: str | None = None  # the project state this was read from (elc.store.deid_state)
 
     def _hash(self, key: str) -> str:
         """The stored form of a normalised name: one keyed hash per word, space-separated."""
@@ -96,7 +98,7 @@ class Pseudonymiser:
         version = int(state.get("version", 1))
         if version > _STATE_VERSION:
             raise ValueError("pseudonym state was written by a newer elc")
-        self = cls(state.get("salt") if version >= 2 else None)
+        self = cls(state.get("salt"))  # version-1 states had none unless the key file supplied it
 
         def stored(name: str) -> str:
             return name if version >= 2 else self._hash(name)

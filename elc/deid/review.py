@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from elc.errors import ElcError
-from elc.store import database, schema as s
+from elc.store import database, deid_state, schema as s
 from elc.store.revise import replace_spans
 
 from . import originals as orig
@@ -170,7 +170,7 @@ def _tag_sort_key(tag: str):
 
 
 def _pseudonymiser(conn) -> Pseudonymiser:
-    return Pseudonymiser.from_dict(_meta(conn, META_PSEUDONYMS, {}) or {})
+    return Pseudonymiser.from_dict(deid_state.with_key(conn, _meta(conn, META_PSEUDONYMS, {}) or {}))
 
 
 def _name_salt(conn) -> str:
@@ -540,7 +540,7 @@ def add_span(project, reviewer: str, source_id: int, start: int, end: int, label
         tag = pseudo.tag(Detection(start, end, label, surface, "rule"), text)
         (did,) = _apply_edits(conn, project, int(source_id), [(start, end, label, tag)], status="added",
                               detector="review", reviewer=reviewer, ts=ts)
-        _meta_set(conn, META_PSEUDONYMS, pseudo.to_dict())
+        deid_state.save_pseudonyms(conn, pseudo.to_dict())
         _audit(conn, reviewer, "add_span", did, {"source_id": int(source_id), "label": label, "replacement": tag,
                                                  "start": start}, ts)
     _checkpoint(project)
@@ -594,7 +594,7 @@ def add_name(project, reviewer: str, name: str, label: str = "PERSON") -> Outcom
             created.extend(_apply_edits(conn, project, sid, [(f.start, f.end, f.label, t) for f, t in zip(found, tags)],
                                         status="added", detector="review", reviewer=reviewer, ts=ts))
             sources.append(int(sid))
-        _meta_set(conn, META_PSEUDONYMS, pseudo.to_dict())
+        deid_state.save_pseudonyms(conn, pseudo.to_dict())
         if again:
             _accept(project, conn, reviewer, sorted(set(again)), ts, via="add_name")
         _audit(conn, reviewer, "add_name", None, {"name_hash": entry["hash"], "label": label, "detections": created,
@@ -736,7 +736,7 @@ def deidentify_pending(project, reviewer: str, nlp=None, progress=None) -> Outco
             if not items:
                 _scrub_derived(conn, sid, [])
             conn.execute(s.sources.update().where(s.sources.c.id == sid).values(deidentified=1))
-            _meta_set(conn, META_PSEUDONYMS, pseudo.to_dict())
+            deid_state.save_pseudonyms(conn, pseudo.to_dict())
             _audit(conn, reviewer, "deidentify", None, {"source_id": sid, "detections": len(ids)}, ts)
         created.extend(ids)
         done.append(sid)

@@ -1046,11 +1046,18 @@ def import_qdpx(path: str | Path, project_path: str | Path, guide: str | Path | 
             if force:
                 Path(str(target) + extra).unlink(missing_ok=True)
         os.replace(tmp, target)
+        from elc.deid.originals import move_sidecar, remove_sidecar
+
+        remove_sidecar(target)  # the replaced project's originals and pseudonym key go with it
+        move_sidecar(tmp, target)
     finally:
         if project is not None:
             project.close()
         for extra in ("", "-wal", "-shm"):
             Path(tmp + extra).unlink(missing_ok=True)
+        from elc.deid.originals import remove_sidecar
+
+        remove_sidecar(tmp)
     return result
 
 

@@ -81,15 +81,28 @@ class _NoDeid:
         return [[] for _ in docs]
 
 
-def _deid_tools(project, nlp, enabled: bool):
+def _deid_tools(project, nlp, enabled: bool, conn=None):
+    """Detector and pseudonymiser from one consistent read of the project's de-identification
+    state; the pseudonymiser carries its ``state_token`` so the store step can tell whether
+    another process changed that state meanwhile (see :mod:`elc.store.deid_state`)."""
     if not enabled:
         return _NoDeid(), None
     from elc.deid import DEFAULT_ALLOW_LIST, Detector, Pseudonymiser
+    from elc.store import deid_state
 
-    names = project.meta_get("deid_extra_names", []) or []
-    allow = project.meta_get("deid_allow_list", []) or []
-    detector = Detector(nlp=nlp, extra_names=tuple(names), allow_list=tuple(DEFAULT_ALLOW_LIST) + tuple(allow))
-    pseudonymiser = Pseudonymiser.from_dict(project.meta_get("deid_pseudonyms", {}) or {})
+    if conn is None:
+        with project.engine.connect() as c:
+            state = deid_state.read(c)
+    else:
+        state = deid_state.read(conn)
+    detector = Detector(nlp=nlp, extra_names=tuple(state.names),
+                        allow_list=tuple(DEFAULT_ALLOW_LIST) + tuple(state.allow))
+    if conn is None:
+        with project.engine.connect() as c:
+            pseudonymiser = Pseudonymiser.from_dict(deid_state.with_key(c, state.pseudonyms))
+    else:
+        pseudonymiser = Pseudonymiser.from_dict(deid_state.with_key(conn, state.pseudonyms))
+    pseudonymiser.state_token = state.token
     return detector, pseudonymiser
 
 
@@ -350,7 +363,9 @@ def _store(project, conn, path: Path, digest: str, fmt: str, items: list[tuple],
         if built.detections:
             store_detections(project, conn, source_id, built.detections)
     if pseudonymiser is not None:
-        project.meta_set("deid_pseudonyms", pseudonymiser.to_dict(), conn)
+        from elc.store import deid_state
+
+        deid_state.save_pseudonyms(conn, pseudonymiser.to_dict())  # its key stays in the key file
 
 
 def _checked_options(project, options: ImportOptions | None) -> ImportOptions:
@@ -389,14 +404,14 @@ def import_files(project, paths: Iterable[str | Path], options: ImportOptions | 
     options = options or ImportOptions()
     done = len(paths) - len(report.plans)
     nlp = nlp or load_nlp()
-    detector, pseudonymiser = _deid_tools(project, nlp, deidentify)
     for plan in report.plans:
         path = plan.path
-        state = pseudonymiser.to_dict() if pseudonymiser is not None else None
+        # fresh from the project for each file: other processes may have changed names or tags,
+        # and a refused file's minted pseudonyms are forgotten
         try:
+            detector, pseudonymiser = _deid_tools(project, nlp, deidentify)
             summary = _import_one(project, plan, options, nlp, detector, pseudonymiser)
             report.imported.append(summary)
-            state = None
         except DuplicateSourceError as exc:
             report.skipped.append((str(path), str(exc)))
         except ElcError as exc:
@@ -404,8 +419,6 @@ def import_files(project, paths: Iterable[str | Path], options: ImportOptions | 
         except (OSError, MemoryError, ValueError) as exc:
             reason = f"could not be read ({exc.__class__.__name__}: {exc})"
             report.failed.append((str(path), str(ImportFileError(path, reason))))
-        if state is not None:  # the file was refused: forget the pseudonyms it minted
-            pseudonymiser = type(pseudonymiser).from_dict(state)
         done += 1
         if progress:
             progress(path, done, len(paths))
@@ -490,33 +503,52 @@ def _header_metadata(sp, nlp, detector, pseudonymiser) -> dict:
     return meta
 
 
+def _deid_changed(conn, pseudonymiser) -> bool:
+    from elc.store import deid_state
+
+    return deid_state.token(conn) != getattr(pseudonymiser, "state_token", None)
+
+
 def _import_one(project, plan, options: ImportOptions, nlp, detector, pseudonymiser) -> dict:
     path = plan.path
     with project.engine.connect() as conn:  # an earlier file of this batch may have had the same bytes
         prior = conn.execute(select(s.imports.c.imported_at).where(s.imports.c.file_hash == plan.digest)).first()
     if prior:
         raise DuplicateSourceError(path, f"was already imported on {prior[0][:10]} (same content)")
-    items = []
-    words = 0
-    all_turns = [t.text for sp in plan.sources for t in sp.transcript.turns]
-    docs = iter(nlp.pipe(all_turns, batch_size=256, n_process=_processes(all_turns)))
-    del all_turns
-    for sp in plan.sources:
-        tr = sp.transcript
-        tr_docs = [next(docs) for _ in tr.turns]  # one source's docs at a time
-        built = build_source(tr, tr_docs, sp.participant, detector, pseudonymiser, roles=sp.roles)
-        del tr_docs
-        words += built.words
-        tr.metadata = {**{k: v for k, v in tr.metadata.items() if not k.startswith("_")},
-                       **_header_metadata(sp, nlp, detector, pseudonymiser)}
-        items.append((tr, sp.participant, built))
+    names_read = [sp.transcript.name for sp in plan.sources]
+    metadata_read = [dict(sp.transcript.metadata) for sp in plan.sources]
+
+    def build(detector, pseudonymiser):
+        """De-identify and segment the file with one de-identification state (nothing mutated, so it
+        can run again when another process changed that state meanwhile)."""
+        items, meta, words = [], [], 0
+        all_turns = [t.text for sp in plan.sources for t in sp.transcript.turns]
+        docs = iter(nlp.pipe(all_turns, batch_size=256, n_process=_processes(all_turns)))
+        del all_turns
+        for sp, read in zip(plan.sources, metadata_read):
+            tr = sp.transcript
+            tr.metadata = read
+            tr_docs = [next(docs) for _ in tr.turns]  # one source's docs at a time
+            built = build_source(tr, tr_docs, sp.participant, detector, pseudonymiser, roles=sp.roles)
+            del tr_docs
+            words += built.words
+            meta.append({**{k: v for k, v in read.items() if not k.startswith("_")},
+                         **_header_metadata(sp, nlp, detector, pseudonymiser)})
+            items.append((tr, sp.participant, built))
+        # file names can identify people too ("Margaret Thornton call.docx")
+        *names, file_name = _safe_names(names_read + [path.name], nlp, detector, pseudonymiser)
+        return items, meta, names, words, file_name
+
+    items, meta, names, words, file_name = build(detector, pseudonymiser)
     fmt = path.suffix.lower().lstrip(".")
-    # file names can identify people too ("Margaret Thornton call.docx")
-    *names, file_name = _safe_names([tr.name for tr, _, _ in items] + [path.name], nlp, detector, pseudonymiser)
-    for (tr, _, _), name in zip(items, names):
-        tr.name = name
     metadata = dict(plan.metadata)
-    with project.engine.begin() as conn:
+    with project.engine.begin() as conn:  # the write lock: the de-identification state is fixed now
+        if pseudonymiser is not None and _deid_changed(conn, pseudonymiser):
+            # another process added a name, allowed a term or minted tags meanwhile: build again
+            detector, pseudonymiser = _deid_tools(project, nlp, True, conn)
+            items, meta, names, words, file_name = build(detector, pseudonymiser)
+        for (tr, _, _), m, name in zip(items, meta, names):
+            tr.metadata, tr.name = m, name
         named = str(metadata.get("interviewer") or "").strip()
         if named and not is_generic(named):  # a manifest naming the interviewer: never stored in clear
             from elc.store.interviewers import interviewer_code

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 
 from elc.domain import PALETTE, CodeSpec, Community, OpenQuestion, Programme, Touchpoint, ChangeSpec
 from elc.errors import ProjectError
-from elc.store import database, schema as s
+from elc.store import database, deid_state, engines, schema as s
 
 PROJECT_SUFFIX = ".elc"
 
@@ -30,22 +30,20 @@ class Project:
         self.engine = engine
         self.location = location
         self._texts: dict[int, str] = {}
+        self._closed = False
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
     def open(cls, target: str | Path) -> "Project":
+        """Open a project file or URL; projects opened twice in one process share one engine."""
         where = str(target)
-        if not database.is_url(target):
-            path = Path(target)
-            if not path.exists():
-                raise ProjectError(f"{where}: no such project (create one with 'elc new {where} --guide FILE')")
-            if path.is_dir():
-                raise ProjectError(f"{where}: is a folder, not an elc project file")
-            with open(path, "rb") as fh:
-                if fh.read(16) != b"SQLite format 3\x00":
-                    raise ProjectError(f"{where}: not an elc project database")
-        engine = database.make_engine(target)
-        database.check_and_migrate(engine, where)
+        engine = engines.acquire(target)
+        try:
+            database.check_and_migrate(engine, where)
+            deid_state.migrate_key(engine)
+        except BaseException:
+            engines.release(engine)
+            raise
         return cls(engine, where)
 
     @classmethod
@@ -55,12 +53,15 @@ class Project:
         if database.is_url(target):
             engine = database.make_engine(target)
             database.initialise(engine)
+            engines.register(target, engine)
             project = cls(engine, str(target))
             project._seed(programme, codebook or [])
             return project
         path = Path(target)
         if path.exists() and not overwrite:
             raise ProjectError(f"{path}: already exists (choose another name or pass --force)")
+        if overwrite and engines.holds(path):
+            raise ProjectError(f"{path}: is open in this process; close it before replacing it")
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".elc-new-", suffix=PROJECT_SUFFIX, dir=path.parent)
         os.close(fd)
@@ -69,8 +70,7 @@ class Project:
             engine = database.make_engine(tmp)
             database.initialise(engine)
             cls(engine, tmp)._seed(programme, codebook or [])
-            with engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            database.checkpoint(engine)
             engine.dispose()
             for extra in ("-wal", "-shm"):
                 Path(tmp + extra).unlink(missing_ok=True)
@@ -87,14 +87,14 @@ class Project:
         return cls.open(path)
 
     def close(self) -> None:
-        """Checkpoint the WAL into the main file (so the .elc alone is the whole project), then close."""
-        if self.engine.dialect.name == "sqlite":
-            try:
-                with self.engine.connect() as conn:
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            except Exception:  # a busy reader elsewhere: the WAL stays and SQLite replays it next open
-                pass
-        self.engine.dispose()
+        """Checkpoint the WAL into the main file (so the .elc alone is the whole project), then
+        close; the shared engine is disposed when the last project using it closes."""
+        if self._closed:
+            return
+        self._closed = True
+        self._texts.clear()
+        database.checkpoint(self.engine)  # a busy reader elsewhere: the WAL stays, SQLite replays it
+        engines.release(self.engine)
 
     def __enter__(self):
         return self

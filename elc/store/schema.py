@@ -11,7 +11,7 @@ from sqlalchemy import (
     Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -250,7 +250,7 @@ change_links = Table(
 
 # Memos on the project, an interview (source), a participant or a code; coding memos live on the
 # coding itself (codings.memo). One row per (kind, target, author): a researcher's memo on a thing.
-# Additive: created on open for projects made before it existed (database.ensure_tables).
+# Added in schema 2 (database.MIGRATIONS[2]).
 memos = Table(
     "memos", metadata,
     Column("id", Integer, primary_key=True),

@@ -86,8 +86,24 @@ class ElcApp(App):
         # Everything loaded so far (pandas, SQLAlchemy, the project) lives for the whole session:
         # keep it out of the garbage collector's way so key presses never pay for full collections.
         self.call_after_refresh(_freeze_once, "mounted")
+        self.set_interval(float(os.environ.get("ELC_TEAM_POLL_SECONDS", "2") or 2), self.poll_team)
+
+    def poll_team(self) -> None:
+        """Live team view: other coders' commits refresh the open screens (blind stays blind)."""
+        try:
+            changes = self.wb.poll_team()
+        except ElcError:
+            return
+        if not changes:
+            return
+        screens = [getattr(self, "main_screen", None), self.screen]
+        for screen in dict.fromkeys(s for s in screens if s is not None):
+            handler = getattr(screen, "team_changed", None)
+            if handler is not None:
+                handler(changes)
 
     def on_unmount(self) -> None:
+        self.wb.close()
         if self.owns_project:
             self.project.close()
 

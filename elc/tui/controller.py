@@ -212,6 +212,7 @@ class Workbench:
         self._views: dict = {}
         self._code_map: dict[int, CodeView] | None = None
         self._codings: dict[int, list[CodingView]] = {}
+        self._watch = None  # elc.store.watch.TeamWatch, made on the first poll_team()
         self._load_sources()
 
     # ------------------------------------------------------------- programme and sources
@@ -784,6 +785,28 @@ class Workbench:
         from elc.insights.changes import unlink_change
 
         return unlink_change(self.project, change_id, codes=[code_id])
+
+    def poll_team(self):
+        """Other coders' commits since the last call (:class:`elc.store.watch.TeamChanges`, falsy
+        when none); the caches they affect are dropped. Own codings and progress are unaffected,
+        and in blind mode nothing of theirs is shown."""
+        from elc.store.watch import TeamWatch
+
+        if self._watch is None:
+            self._watch = TeamWatch(self.project.engine, self.coder)
+        changes = self._watch.poll()
+        if changes.codebook:
+            self._codebook_changed()
+        if changes.coders:
+            self._counts = None
+            self._views.clear()
+            self._codings.clear()
+        return changes
+
+    def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
 
     def other_coders(self) -> list[str]:
         return [c for c in self.project.coders() if c != self.coder]

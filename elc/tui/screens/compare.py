@@ -74,6 +74,11 @@ class CompareScreen(Screen[bool]):
         self.query_one(DataTable).can_focus = False  # left/right/j/k walk the disagreements
         self.reload()
 
+    def team_changed(self, changes) -> None:
+        """The other coder committed meanwhile: recompute the agreement."""
+        if self.other in changes.coders or changes.codebook:
+            self.reload()
+
     # ------------------------------------------------------------------ data
     def reload(self) -> None:
         try:

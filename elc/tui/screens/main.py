@@ -213,6 +213,18 @@ class MainScreen(Screen):
                 t.append(p)
         self.message = t
 
+    def team_changed(self, changes) -> None:
+        """Other coders committed: refresh counts, the codebook and (when shown) their codings."""
+        if changes.codebook:
+            self._refresh_colours()
+        self.refresh_codebook()
+        if self.wb.show_others and changes.coders:
+            self.say("new codings by ", (", ".join(changes.coders), "bold"))
+        if self.doc is not None:
+            self.transcript.set_codings(self.wb.codings(self.doc.id))
+        self.refresh_detail()
+        self.refresh_status()
+
     def after_coding(self, source_id: int | None = None) -> None:
         """Refresh what a committed coding change affects."""
         self._turn_edge = None

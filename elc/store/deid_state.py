@@ -1,0 +1,131 @@
+"""The project's de-identification state (pseudonym map, added names, allow-list), read as one,
+and the pseudonym key.
+
+Imports build their detector and pseudonymiser from this state outside the write lock (the
+slow part), then compare :func:`token` inside their write transaction: if another process
+changed the state meanwhile, they build again on the current state before storing, so two
+imports never give one tag to two people and a name added mid-import reaches every source.
+
+The pseudonym key (the HMAC salt that hashes names in the map) is kept out of the project file,
+in the owner-only originals sidecar (:mod:`elc.store.sidecar`): someone holding only the ``.elc``
+cannot test a list of names against the hashes. It survives an originals purge (so tags stay
+consistent) and is replaced with the project (``--force``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from elc.errors import ProjectError
+from elc.store import schema as s, sidecar
+
+PSEUDONYMS = "deid_pseudonyms"
+NAMES = "deid_extra_names"
+ALLOW = "deid_allow_list"
+KEYS = (PSEUDONYMS, NAMES, ALLOW)
+
+
+@dataclass
+class DeidState:
+    token: str
+    pseudonyms: dict = field(default_factory=dict)
+    names: list = field(default_factory=list)
+    allow: list = field(default_factory=list)
+
+
+def _raw(conn) -> dict[str, str]:
+    rows = conn.execute(select(s.meta.c.key, s.meta.c.value).where(s.meta.c.key.in_(KEYS))).fetchall()
+    return {k: v for k, v in rows}
+
+
+def _token(raw: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps([raw.get(k) for k in KEYS]).encode("utf-8")).hexdigest()
+
+
+def token(conn) -> str:
+    """A digest of the state: equal tokens mean nothing changed."""
+    return _token(_raw(conn))
+
+
+def read(conn) -> DeidState:
+    raw = _raw(conn)
+    return DeidState(
+        token=_token(raw),
+        pseudonyms=json.loads(raw[PSEUDONYMS]) if raw.get(PSEUDONYMS) else {},
+        names=list(json.loads(raw[NAMES]) or []) if raw.get(NAMES) else [],
+        allow=list(json.loads(raw[ALLOW]) or []) if raw.get(ALLOW) else [],
+    )
+
+
+# ---------------------------------------------------------------------------- the pseudonym key
+def key_path(conn) -> Path | None:
+    """Where the key is kept: the owner-only originals sidecar while the project keeps originals
+    (the default); None (the key stays in the database) for a server database or a project that
+    keeps no originals. After a purge the old key is gone: people mentioned in later imports get
+    new tags (numbers are never reused)."""
+    keep = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "deid_keep_originals")).scalar()
+    if keep is not None and not json.loads(keep):
+        return None
+    return sidecar.path_for(conn)
+
+
+def with_key(conn, state: dict | None) -> dict:
+    """The stored pseudonym state with its key (``salt``) put back from the key file."""
+    state = dict(state or {})
+    path = key_path(conn)
+    if path is None:
+        return state
+    identity = sidecar.project_identity(conn)
+    key = sidecar.read_key(path, identity)
+    legacy = state.get("salt")
+    if key is None:
+        if legacy:
+            key = sidecar.write_key(path, identity, str(legacy))
+        elif state.get("people"):
+            raise ProjectError(
+                f"{path}: the pseudonym key is missing, so people already tagged cannot be recognised; "
+                f"copy {path.name} back beside the project (it is kept apart from the .elc on purpose)")
+        else:
+            key = sidecar.write_key(path, identity, secrets.token_hex(16))
+    state["salt"] = key
+    state.setdefault("version", 2)
+    return state
+
+
+def without_key(conn, state: dict) -> dict:
+    """What goes into the project file: the state without its key (kept in the key file)."""
+    if key_path(conn) is None:
+        return state
+    return {k: v for k, v in state.items() if k != "salt"}
+
+
+def save_pseudonyms(conn, state: dict) -> None:
+    """Store the pseudonym map (``Pseudonymiser.to_dict()``) inside the caller's transaction."""
+    conn.execute(s.meta.delete().where(s.meta.c.key == PSEUDONYMS))
+    conn.execute(s.meta.insert().values(key=PSEUDONYMS, value=json.dumps(without_key(conn, state))))
+
+
+def migrate_key(engine) -> None:
+    """Older projects kept the key in the project file: move it to the key file."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        raw = conn.execute(select(s.meta.c.value).where(s.meta.c.key == PSEUDONYMS)).scalar()
+    if not raw or '"salt"' not in raw:
+        return
+    with engine.begin() as conn:
+        raw = conn.execute(select(s.meta.c.value).where(s.meta.c.key == PSEUDONYMS)).scalar()
+        state = json.loads(raw) if raw else {}
+        if not isinstance(state, dict) or not state.get("salt"):
+            return
+        path = key_path(conn)
+        key = sidecar.write_key(path, sidecar.project_identity(conn), str(state["salt"]))
+        if key != state["salt"]:
+            raise ProjectError(f"{path}: holds a different pseudonym key than the project; move one of them away")
+        save_pseudonyms(conn, state)
