@@ -530,7 +530,12 @@ class Workbench:
         return result
 
     def undo(self) -> dict | None:
-        """Undo this coder's latest action: a coding action or a codebook edit, whichever came last."""
+        """Undo this coder's last coding action."""
+        return self._undo_redo("undo")
+
+    def undo_latest(self) -> dict | None:
+        """Undo this coder's latest action: a coding action or a codebook edit, whichever came last
+        (what `u` does in the workbench)."""
         edit = self.codebook.last_edit()
         if edit is not None:
             last_coding = self.session.last_undoable_ts()

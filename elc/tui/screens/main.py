@@ -660,7 +660,7 @@ class MainScreen(Screen):
 
     @guarded
     def _undo_redo(self, which: str) -> None:
-        result = self.wb.undo() if which == "undo" else self.wb.redo()
+        result = self.wb.undo_latest() if which == "undo" else self.wb.redo()
         if result is None:
             self.app.notify(f"Nothing to {which}.", title=which.capitalize())
             return
