@@ -50,6 +50,8 @@ def _print_report(report) -> None:
     dets = sum(r["detections"] for r in report.imported)
     click.echo(f"imported {len(report.imported)} file(s): {sum(r['sources'] for r in report.imported)} source(s), "
                f"{segs} sentences, {words} words, {dets} identifiers replaced")
+    for note in (n for r in report.imported for n in r.get("notes", ())):
+        click.echo(f"note: {note}")
     for _, msg in report.skipped:
         click.echo(f"skipped: {msg}", err=True)
     for _, msg in report.failed:

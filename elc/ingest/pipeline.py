@@ -21,8 +21,9 @@ from elc.domain import RawTranscript, Turn
 from elc.errors import DuplicateSourceError, ElcError, ImportFileError
 from elc.ingest.base import ImportOptions
 from elc.ingest.docx import DocxImporter
+from elc.ingest.identifiers import check_participant, screen_metadata
 from elc.ingest.subtitles import SrtImporter, VttImporter
-from elc.ingest.tabular import TabularImporter
+from elc.ingest.tabular import NOTES_KEY, TabularImporter
 from elc.ingest.text import TextImporter
 from elc.store import database, schema as s
 
@@ -276,7 +277,7 @@ def build_source(transcript: RawTranscript, docs: list, participant: str | None,
 def _participant_for(transcript: RawTranscript, path: Path, options: ImportOptions,
                      metadata: dict) -> str | None:
     if options.participant:
-        return options.participant.strip()
+        return check_participant(path, options.participant, "--participant")
     if metadata.get("participant"):
         return str(metadata["participant"]).strip()
     if transcript.participant:
@@ -459,6 +460,8 @@ def _import_one(project, path: Path, options: ImportOptions, nlp, detector, pseu
     if prior:
         raise DuplicateSourceError(path, f"was already imported on {prior[0][:10]} (same content)")
     transcripts = importer.read(path, options)
+    notes = [n for tr in transcripts for n in tr.metadata.pop(NOTES_KEY, [])]
+    metadata = screen_metadata(path, metadata, nlp, detector, pseudonymiser)
     items = []
     words = 0
     all_turns = [t.text for tr in transcripts for t in tr.turns]
@@ -481,4 +484,4 @@ def _import_one(project, path: Path, options: ImportOptions, nlp, detector, pseu
     project._texts.clear()
     return {"file": str(path), "sources": len(items), "words": words,
             "segments": sum(sum(1 for g in b.segments if g["kind"] == "sentence") for _, _, b in items),
-            "detections": sum(len(b.detections) for _, _, b in items)}
+            "detections": sum(len(b.detections) for _, _, b in items), "notes": notes}
