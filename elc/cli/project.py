@@ -48,8 +48,9 @@ def _print_report(report) -> None:
     words = sum(r["words"] for r in report.imported)
     segs = sum(r["segments"] for r in report.imported)
     dets = sum(r["detections"] for r in report.imported)
-    click.echo(f"imported {len(report.imported)} file(s): {sum(r['sources'] for r in report.imported)} source(s), "
-               f"{segs} sentences, {words} words, {dets} identifiers replaced")
+    if report.imported or not report.failed:  # a refusal alone is its one line below
+        click.echo(f"imported {len(report.imported)} file(s): {sum(r['sources'] for r in report.imported)} "
+                   f"source(s), {segs} sentences, {words} words, {dets} identifiers replaced")
     for note in (n for r in report.imported for n in r.get("notes", ())):
         click.echo(f"note: {note}")
     for _, msg in report.skipped:

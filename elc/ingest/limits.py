@@ -72,3 +72,19 @@ def check_line_lengths(path: Path, lines) -> None:
         if len(line) > MAX_LINE_CHARS:
             raise ImportFileError(path, f"line {n:,} is {len(line):,} characters long (over "
                                         f"{MAX_LINE_CHARS:,}); is it a transcript?")
+
+
+MIN_ALNUM_SHARE = 0.3  # of the non-space characters; real transcripts are above 0.8
+_SHAPE_FROM = 20_000  # non-space characters before the share is judged
+
+
+def check_transcript_shape(path: Path, texts) -> None:
+    """Refuse a file whose turns are mostly punctuation (``[[[``, colons...): not a transcript,
+    and each such character would cost a spaCy token."""
+    total = alnum = 0
+    for text in texts:
+        total += len(text) - sum(text.count(ch) for ch in " \n\t\r")
+        alnum += sum(1 for ch in text if ch.isalnum())
+    if total > _SHAPE_FROM and alnum < MIN_ALNUM_SHARE * total:
+        raise ImportFileError(path, f"is mostly punctuation ({alnum / total:.0%} letters or digits in "
+                                    f"{total:,} characters); is it a transcript?")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +23,11 @@ from elc.errors import DuplicateSourceError, ElcError, ImportFileError
 from elc.ingest.base import ImportOptions
 from elc.ingest.docx import DocxImporter
 from elc.ingest.identifiers import check_participant, screen_metadata
+from elc.ingest.limits import check_transcript_shape
 from elc.ingest.subtitles import SrtImporter, VttImporter
 from elc.ingest.tabular import NOTES_KEY, TabularImporter
 from elc.ingest.text import TextImporter
+from elc.nlp.pipeline import pipe_bounded
 from elc.store import database, schema as s
 
 IMPORTERS = (TextImporter(), DocxImporter(), VttImporter(), SrtImporter(), TabularImporter())
@@ -188,6 +191,7 @@ def _sentence_spans(doc, new_text: str, offsets):
     (e.g. a lone "[" before "laughs]") are joined to the following sentence."""
     spans = []
     carry = None
+    last_alnum = next((i for i in range(len(new_text) - 1, -1, -1) if new_text[i].isalnum()), -1)
     for sent in doc.sents:
         a, b = offsets.span(sent.start_char, sent.end_char) if offsets else (sent.start_char, sent.end_char)
         if carry is not None:
@@ -199,7 +203,7 @@ def _sentence_spans(doc, new_text: str, offsets):
         if b <= a:
             continue
         if not any(ch.isalnum() for ch in new_text[a:b]):
-            if spans and not any(ch.isalnum() for ch in new_text[b:]):
+            if spans and b > last_alnum:  # nothing with a letter or digit follows (linear, not a rescan)
                 prev_sent, pa, _ = spans[-1]
                 spans[-1] = (prev_sent, pa, b)
             else:
@@ -216,11 +220,19 @@ def _join_split_brackets(spans, text: str):
     """Never split inside "[Driver 1]" or "[laughs]": join sentences whose boundary falls inside one."""
     if len(spans) < 2 or "[" not in text:
         return spans
-    regions = [(m.start(), m.end()) for m in BRACKETED.finditer(text)]
+    starts, ends = [], []
+    for m in BRACKETED.finditer(text):  # non-overlapping, in order: a bisect finds the one around x
+        starts.append(m.start())
+        ends.append(m.end())
+
+    def inside(x: int) -> bool:
+        i = bisect_left(starts, x) - 1
+        return i >= 0 and x < ends[i]
+
     out = [spans[0]]
     for sent, a, b in spans[1:]:
         _, pa, pb = out[-1]
-        if any(rs < a < re_ or rs < pb < re_ for rs, re_ in regions):
+        if inside(a) or inside(pb):
             out[-1] = (out[-1][0], pa, b)
         else:
             out.append((sent, a, b))
@@ -465,7 +477,8 @@ def _import_one(project, path: Path, options: ImportOptions, nlp, detector, pseu
     items = []
     words = 0
     all_turns = [t.text for tr in transcripts for t in tr.turns]
-    docs = iter(nlp.pipe(all_turns, batch_size=256, n_process=_processes(all_turns)))
+    check_transcript_shape(path, all_turns)
+    docs = iter(pipe_bounded(nlp, all_turns, batch_size=256, n_process=_processes(all_turns)))
     for tr in transcripts:
         participant = _participant_for(tr, path, options, metadata)
         tr_docs = [next(docs) for _ in tr.turns]
