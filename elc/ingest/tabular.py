@@ -118,8 +118,14 @@ def _rows_xlsx(path: Path, options: ImportOptions) -> list[tuple[int, list[str]]
     return rows
 
 
-def read_table(path: Path, options: ImportOptions) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and numbered body rows; blank rows dropped; a row wider than the header refused."""
+def read_table(path: Path, options: ImportOptions) -> tuple[list[str], list[list[str]]]:
+    """Header and body rows (blank rows dropped; a row wider than the header refused)."""
+    header, body = read_numbered_table(path, options)
+    return header, [row for _, row in body]
+
+
+def read_numbered_table(path: Path, options: ImportOptions) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (line number, row) body rows; blank rows dropped; a row wider than the header refused."""
     rows = _rows_xlsx(path, options) if path.suffix.lower() in (".xlsx", ".xlsm") else _rows_csv(path, options)
     rows = [(n, r) for n, r in rows if any(str(c).strip() for c in r)]
     if not rows:
@@ -177,7 +183,7 @@ class TabularImporter:
     suffixes = (".csv", ".tsv", ".xlsx", ".xlsm")
 
     def read(self, path: Path, options: ImportOptions) -> list[RawTranscript]:
-        header, body = read_table(path, options)
+        header, body = read_numbered_table(path, options)
         col = {role: _pick(header, role, options, path) for role in GUESSES}
         if col["text"] is None:
             raise ImportFileError(
