@@ -81,10 +81,12 @@ _SHAPE_FROM = 20_000  # non-space characters before the share is judged
 def check_transcript_shape(path: Path, texts) -> None:
     """Refuse a file whose turns are mostly punctuation (``[[[``, colons...): not a transcript,
     and each such character would cost a spaCy token."""
+    import re
+
     total = alnum = 0
-    for text in texts:
-        total += len(text) - sum(text.count(ch) for ch in " \n\t\r")
-        alnum += sum(1 for ch in text if ch.isalnum())
+    for text in texts:  # two C-speed passes per turn: characters that are not space, letters or digits
+        total += len(re.sub(r"\s+", "", text))
+        alnum += len(text) - len(re.sub(r"[^\W_]+", "", text))
     if total > _SHAPE_FROM and alnum < MIN_ALNUM_SHARE * total:
         raise ImportFileError(path, f"is mostly punctuation ({alnum / total:.0%} letters or digits in "
                                     f"{total:,} characters); is it a transcript?")
