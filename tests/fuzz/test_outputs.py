@@ -117,7 +117,10 @@ def _can_mount_tmpfs(path) -> bool:
     return done.returncode == 0
 
 
-@pytest.mark.parametrize("argv", [c[0] for c in COMMANDS], ids=[c[1] for c in COMMANDS])
+REAL_DISK = [COMMANDS[0], COMMANDS[4]]  # the workbook of the issue (lxml over ENOSPC) and a folder
+
+
+@pytest.mark.parametrize("argv", [c[0] for c in REAL_DISK], ids=[c[1] for c in REAL_DISK])
 def test_real_full_disk_on_a_tiny_tmpfs(coded_project, tmp_path, argv):
     small = tmp_path / "small"
     small.mkdir()
