@@ -137,3 +137,40 @@ def test_real_full_disk_on_a_tiny_tmpfs(coded_project, tmp_path, argv):
         assert sorted(os.listdir(small)) == ["filler"]
     finally:
         subprocess.run(["umount", str(small)], capture_output=True)
+
+
+KILLED_WRITER = """
+import sys, time
+from pathlib import Path
+import elc.export.csv_export as mod
+real = mod.export_csv
+def slow(project, folder):
+    files = real(project, folder)
+    Path(sys.argv[3]).write_text("written")
+    time.sleep(60)
+    return files
+mod.export_csv = slow
+from elc.cli import main
+main(["export", sys.argv[1], "--csv", sys.argv[2]])
+"""
+
+
+def test_kill_during_an_export_leaves_nothing(coded_project, tmp_path):
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    out.mkdir()
+    marker = tmp_path / "marker"
+    project = coded_project.engine.url.database
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, project, str(out / "csv"), str(marker)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    t0 = time.perf_counter()
+    while not marker.exists() and proc.poll() is None and time.perf_counter() - t0 < 120:
+        time.sleep(0.05)
+    assert marker.exists(), proc.communicate()
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
+    assert os.listdir(out) == []  # no folder with some files, no hidden temporary
