@@ -90,6 +90,34 @@ def _raise_as_line(target: Path, exc: BaseException, tmp: Path | None = None) ->
         raise line from None
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _sweep(folder: Path, prefix: str, suffix: str) -> None:
+    """Remove temporaries a killed elc (kill -9, power cut) left for this target: their names carry
+    the writer's process id, and that process is gone."""
+    stale = []
+    try:
+        for path in folder.glob(f"{prefix}*{suffix}"):
+            pid, _, rand = path.name[len(prefix):len(path.name) - len(suffix)].partition(".")
+            if pid.isdigit() and rand and "." not in rand and not _alive(int(pid)):  # PREFIX PID.RAND SUFFIX
+                stale.append(path)
+    except OSError:
+        return
+    for path in stale:
+        try:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        except OSError:
+            pass
+
+
 @contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """A temporary file path beside ``target`` (same suffix) that becomes ``target`` on success."""
@@ -98,8 +126,10 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         raise ExportError(f"{target}: is a folder; give a file name")
     if not target.parent.exists():
         raise ExportError(f"{target.parent}: no such folder")
+    prefix, suffix = f".{target.stem}.", f".part{target.suffix}"
+    _sweep(target.parent, prefix, suffix)
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{target.suffix}", dir=target.parent)
+        fd, name = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}.", suffix=suffix, dir=target.parent)
         os.close(fd)
     except OSError as exc:
         _raise_as_line(target, exc)
@@ -124,9 +154,11 @@ def atomic_dir(target: str | Path) -> Iterator[Path]:
         raise ExportError(f"{target}: is a file; give a folder")
     existing = target.is_dir()
     parent = target if existing else target.parent
+    prefix = f".{target.name or 'out'}."
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name or 'out'}.", suffix=".part", dir=parent))
+        _sweep(parent, prefix, ".part")
+        tmp = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}.", suffix=".part", dir=parent))
     except OSError as exc:
         _raise_as_line(target, exc)
         raise

@@ -174,3 +174,20 @@ def test_kill_during_an_export_leaves_nothing(coded_project, tmp_path):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
     assert os.listdir(out) == []  # no folder with some files, no hidden temporary
+
+
+def test_temporaries_of_a_killed_writer_are_swept_on_the_next_run(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = int(dead.stdout)
+    stale_file = tmp_path / f".w.{pid}.abc123.part.xlsx"
+    stale_file.write_bytes(b"half")
+    stale_dir = tmp_path / f".csv.{pid}.abc123.part"
+    stale_dir.mkdir()
+    (stale_dir / "codings.csv").write_text("half")
+    mine = tmp_path / f".w.{os.getpid()}.live.part.xlsx"  # a writer still running: left alone
+    mine.write_bytes(b"in progress")
+    with atomic_path(tmp_path / "w.xlsx") as tmp:
+        tmp.write_bytes(b"whole")
+    with atomic_dir(tmp_path / "csv") as tmp:
+        (tmp / "codings.csv").write_text("whole")
+    assert sorted(os.listdir(tmp_path)) == sorted([mine.name, "csv", "w.xlsx"])
