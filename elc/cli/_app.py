@@ -9,10 +9,25 @@ import click
 from elc.errors import ElcError
 
 
+def _exit_cleanly_on_sigterm() -> None:
+    """``kill`` (SIGTERM) unwinds like Ctrl-C: open transactions roll back and half-written
+    outputs' temporary files are removed (elc.atomic), instead of the process vanishing."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum, frame):
+    raise KeyboardInterrupt
+
+
 class ElcGroup(click.Group):
     """Turns ElcError into one line on stderr and a non-zero exit; tracebacks only for bugs."""
 
     def invoke(self, ctx):
+        _exit_cleanly_on_sigterm()
         try:
             return super().invoke(ctx)
         except ElcError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from elc.atomic import atomic_dir, atomic_path
 from elc.cli._app import main, open_or_fail, project_argument
 from elc.errors import ElcError
 
@@ -24,18 +25,21 @@ def export(project, qdpx, qdc, csv_dir):
         if qdpx:
             from elc.export.qdpx import export_qdpx
 
-            export_qdpx(p, qdpx)
+            with atomic_path(qdpx) as tmp:  # whole or not at all; a full disk is one line
+                export_qdpx(p, tmp)
             click.echo(f"wrote {qdpx} (REFI-QDA project: {len(p.sources())} source(s), {len(p.codings(with_text=False))} "
                        f"coding(s))")
         if qdc:
             from elc.export.qdc import export_qdc
 
-            export_qdc(p, qdc)
+            with atomic_path(qdc) as tmp:
+                export_qdc(p, tmp)
             click.echo(f"wrote {qdc} (REFI-QDA codebook: {len(p.codes())} code(s))")
         if csv_dir:
             from elc.export.csv_export import export_csv
 
-            files = export_csv(p, csv_dir)
+            with atomic_dir(csv_dir) as tmp:  # a new folder appears with all four files or none
+                files = export_csv(p, tmp)
             click.echo(f"wrote {', '.join(f.name for f in files.values())} in {csv_dir}")
     except OSError as exc:
         raise ElcError(f"could not write the export ({exc.strerror or exc}: {exc.filename or ''})") from None

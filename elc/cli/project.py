@@ -50,8 +50,12 @@ def _print_speakers(sp) -> str:
 
 
 def _print_plans(report, preview: bool = False) -> None:
-    """One line per source: layout, turns, speakers; who was taken for the interviewer and why."""
+    """One line per source: layout, turns, speakers; who was taken for the interviewer and why
+    (not for a refused file: its refusal is its one line)."""
+    refused = {path for path, _ in report.failed}
     for plan in report.plans:
+        if str(plan.path) in refused:
+            continue
         for sp in plan.sources[:20]:
             name = plan.path.name if len(plan.sources) == 1 else sp.transcript.name
             how = sp.interviewer.how
@@ -86,8 +90,11 @@ def _print_report(report) -> None:
     words = sum(r["words"] for r in report.imported)
     segs = sum(r["segments"] for r in report.imported)
     dets = sum(r["detections"] for r in report.imported)
-    click.echo(f"imported {len(report.imported)} file(s): {sum(r['sources'] for r in report.imported)} source(s), "
-               f"{segs} sentences, {words} words, {dets} identifiers replaced")
+    if report.imported or not report.failed:  # a refusal alone is its one line below
+        click.echo(f"imported {len(report.imported)} file(s): {sum(r['sources'] for r in report.imported)} "
+                   f"source(s), {segs} sentences, {words} words, {dets} identifiers replaced")
+    for note in (n for r in report.imported for n in r.get("notes", ())):
+        click.echo(f"note: {note}")
     for _, msg in report.skipped:
         click.echo(f"skipped: {msg}", err=True)
     for _, msg in report.failed:

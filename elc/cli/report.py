@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import click
 
+from elc.atomic import atomic_dir, atomic_path
 from elc.cli._app import main, open_or_fail, project_argument
 from elc.errors import ElcError
 
@@ -227,13 +229,16 @@ def report(project, xlsx, html_dir, coder):
     if xlsx:
         from elc.export.workbook import SHEETS, write_workbook
 
-        path = write_workbook(p, xlsx, data=data)
+        with atomic_path(xlsx) as tmp:  # whole or not at all; a full disk is one line
+            write_workbook(p, tmp, data=data)
+        path = xlsx
         click.echo(f"wrote {path} ({len(SHEETS)} sheets, {len(data.quotes)} quotes, {len(data.changes)} changes)")
     if html_dir:
         from elc.export.html import write_html
 
-        path = write_html(p, html_dir, data=data)
-        click.echo(f"wrote {path}")
+        with atomic_dir(html_dir) as tmp:
+            name = write_html(p, tmp, data=data).name
+        click.echo(f"wrote {Path(html_dir) / name}")
     _warn_review(data)
     click.echo(f"in {time.perf_counter() - t0:.1f} s")
 
@@ -257,6 +262,7 @@ def spec(project, out, coder):
 
     p = open_or_fail(project)
     data = collect(p, coder=coder)
-    path = write_spec(p, out, coder=coder, data=data)
-    click.echo(f"wrote {path}")
+    with atomic_path(out) as tmp:
+        write_spec(p, tmp, coder=coder, data=data)
+    click.echo(f"wrote {out}")
     _warn_review(data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from elc.atomic import atomic_path
 from elc.cli._app import main, open_or_fail, project_argument
 
 
@@ -64,9 +65,11 @@ def themes(project, unit, guided, nr_topics, html_path, csv_path, as_json, renam
     if csv_path:
         from elc.export.safety import safe_cell
 
-        table.map(safe_cell).to_csv(csv_path, index=False, encoding="utf-8-sig")
+        with atomic_path(csv_path) as tmp:  # whole or not at all
+            table.map(safe_cell).to_csv(tmp, index=False, encoding="utf-8-sig")
     if html_path:
-        write_html_report(result, html_path)
+        with atomic_path(html_path) as tmp:
+            write_html_report(result, tmp)
     if as_json:
         click.echo(table.to_json(orient="records", indent=2))
         return

@@ -17,6 +17,7 @@ import json
 import re
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -337,7 +338,7 @@ class SafeArchive:
                     if got > limit:
                         raise ElcError(f"{self.path}: refused: member '{name}' unpacks to more than it declares")
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
             raise ElcError(f"{self.path}: member '{name}' is damaged ({exc})") from None
         return b"".join(chunks)
 

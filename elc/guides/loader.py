@@ -28,24 +28,85 @@ def _construct_mapping(loader, node):
     return mapping
 
 
+class _Sequence(list):
+    line: int = 0
+    item_lines: list[int] = []
+
+
+def _construct_sequence(loader, node):
+    seq = _Sequence(loader.construct_sequence(node, deep=True))
+    seq.line = node.start_mark.line + 1
+    seq.item_lines = [n.start_mark.line + 1 for n in node.value]
+    return seq
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+# A guide is a few hundred lines; these bounds are far above any real one and far below harm.
+MAX_YAML_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 40  # nested mappings/lists (a codebook three levels deep uses about 8)
+MAX_NODES = 200_000  # values once aliases are expanded (an anchor bomb expands to billions)
+MAX_TARGET_N = 1_000_000
+
+
+def _check_shape(path: Path, text: str) -> None:
+    """Walk the YAML events (no recursion, nothing built) and refuse deep nesting or alias
+    expansion beyond the bounds, naming the line, before anything is constructed."""
+    stack: list[list] = []  # [anchor, expanded nodes so far]
+    sizes: dict[str, int] = {}
+    total = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            stack.append([event.anchor, 1])
+            if len(stack) > MAX_DEPTH:
+                raise GuideError(path, f"nests more than {MAX_DEPTH} levels deep; refusing it", line)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            anchor, size = stack.pop()
+            if anchor:
+                sizes[anchor] = size
+            if stack:
+                stack[-1][1] += size
+            total = max(total, size)
+        elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+            size = 1 if isinstance(event, yaml.ScalarEvent) else sizes.get(event.anchor, 1)
+            if isinstance(event, yaml.ScalarEvent) and event.anchor:
+                sizes[event.anchor] = 1
+            if stack:
+                stack[-1][1] += size
+            total = max(total, size)
+        if (stack and stack[-1][1] > MAX_NODES) or total > MAX_NODES:
+            raise GuideError(path, f"expands to more than {MAX_NODES:,} values (YAML aliases?); refusing it", line)
 
 
 def _read_yaml(path: Path):
     if not path.exists():
         raise GuideError(path, "no such file")
     try:
+        if path.stat().st_size > MAX_YAML_BYTES:
+            raise GuideError(path, f"is {path.stat().st_size / 2**20:.1f} MB; a guide or codebook is at most "
+                                   f"{MAX_YAML_BYTES // 2**20} MB")
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise GuideError(path, "is not UTF-8 text") from None
     except IsADirectoryError:
         raise GuideError(path, "is a folder, not a YAML file") from None
+    except OSError as exc:
+        raise GuideError(path, f"cannot be read ({exc.strerror or exc.__class__.__name__})") from None
+    if "\x00" in text:
+        raise GuideError(path, "holds NUL characters; is it a YAML file?")
     try:
+        _check_shape(path, text)
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise GuideError(path, f"YAML syntax error: {problem}", mark.line + 1 if mark else None) from None
+    except ValueError as exc:  # e.g. an integer past Python's 4,300-digit conversion limit
+        raise GuideError(path, f"holds a value that cannot be read ({str(exc).splitlines()[0][:60]})") from None
+    except RecursionError:  # unreachable after _check_shape; kept so no input ever shows a traceback
+        raise GuideError(path, "nests too deeply; refusing it") from None
     if not isinstance(data, dict):
         raise GuideError(path, "expected a mapping at the top level", 1)
     return data
@@ -90,6 +151,23 @@ class _Checker:
                 self.fail(mapping, f"{what}: unknown field '{key}' (expected one of: {', '.join(sorted(allowed))})")
 
 
+def _phases(chk: "_Checker", items: list) -> list[dict]:
+    """Each phase a mapping with text 'phase' and 'method' (or a bare phase name)."""
+    out = []
+    lines = getattr(items, "item_lines", [])
+    for i, item in enumerate(items):
+        line = lines[i] if i < len(lines) else getattr(items, "line", None)
+        if isinstance(item, str):
+            item = {"phase": item}
+        if not isinstance(item, dict):
+            raise GuideError(chk.path, f"phase {i + 1} should be a mapping with 'phase' and 'method' "
+                                       f"(got {type(item).__name__} {str(item)[:20]!r})", line)
+        chk.known_keys(item, {"phase", "method", "description"}, f"phase {i + 1}")
+        out.append({"phase": chk.text(item, "phase", f"phase {i + 1}"),
+                    **{k: chk.text(item, k, f"phase {i + 1}") for k in ("method", "description") if k in item}})
+    return out
+
+
 def load_guide(path: str | Path) -> Programme:
     """Read a programme file: focus question, communities, per-family touchpoints and questions."""
     path = Path(path)
@@ -98,7 +176,7 @@ def load_guide(path: str | Path) -> Programme:
     chk.known_keys(data, {"programme", "focus_question", "phases", "communities", "guides", "notes"}, "programme")
     name = chk.text(data, "programme", "the programme")
     focus = chk.text(data, "focus_question", "the programme")
-    phases = chk.items(data, "phases", "the programme", required=False)
+    phases = _phases(chk, chk.items(data, "phases", "the programme", required=False))
     communities: list[Community] = []
     seen: set[str] = set()
     for item in chk.items(data, "communities", "the programme"):
@@ -114,7 +192,9 @@ def load_guide(path: str | Path) -> Programme:
             chk.fail(item, f"community '{key}' has family '{family}' (expected one of: {', '.join(FAMILIES)})")
         target = item.get("target_n")
         if target is not None and (not isinstance(target, int) or isinstance(target, bool) or target < 0):
-            chk.fail(item, f"community '{key}' has target_n '{target}' (expected a whole number)")
+            chk.fail(item, f"community '{key}' has target_n '{str(target)[:20]}' (expected a whole number)")
+        if target is not None and target > MAX_TARGET_N:
+            chk.fail(item, f"community '{key}' has target_n {str(target)[:12]}... (expected at most {MAX_TARGET_N:,})")
         communities.append(Community(key, chk.text(item, "name", f"community '{key}'"), family, target,
                                      chk.text(item, "description", "", required=False)))
     if not communities:

@@ -65,29 +65,10 @@ def split_label(line: str) -> tuple[str | None, str, float | None]:
 
 
 def decode(path: Path, data: bytes, encoding: str | None) -> str:
-    """Decode text strictly: UTF-8 (with or without BOM) or UTF-16 with a BOM, else refuse."""
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportFileError(path, "looks like a binary file, not a text transcript")
-    if encoding:
-        try:
-            return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise ImportFileError(path, f"cannot be read as {encoding} ({exc.__class__.__name__})") from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise ImportFileError(path, "has a UTF-16 marker but is not valid UTF-16") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        hint = ""
-        try:
-            data.decode("cp1252")
-            hint = " (it looks like Windows-1252: re-save it as UTF-8, or pass --encoding cp1252)"
-        except UnicodeDecodeError:
-            pass
-        raise ImportFileError(path, f"is not UTF-8 text: bad byte at position {exc.start}{hint}") from None
+    """Decode text strictly (see elc.ingest.encoding): never returns text holding a NUL."""
+    from elc.ingest.encoding import decode_text
+
+    return decode_text(path, data, encoding)
 
 
 def turns_from_lines(lines: list[str]):

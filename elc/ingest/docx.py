@@ -9,6 +9,7 @@ from elc.domain import RawTranscript
 from elc.errors import ImportFileError
 from elc.ingest.base import ImportOptions
 from elc.ingest.layouts import parse_lines, to_transcript
+from elc.ingest.limits import check_zip
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 
@@ -21,10 +22,9 @@ class DocxImporter:
 
         if not zipfile.is_zipfile(path):
             raise ImportFileError(path, "is not a valid .docx file (not a zip archive; is it an old .doc?)")
+        check_zip(path, "docx")  # declared and actual unpacked sizes (elc.ingest.limits)
         try:
             with zipfile.ZipFile(path) as zf:
-                if sum(i.file_size for i in zf.infolist()) > MAX_UNCOMPRESSED:
-                    raise ImportFileError(path, "unpacks to more than 200 MB; refusing it")
                 if "word/document.xml" not in zf.namelist():
                     raise ImportFileError(path, "is not a Word document (no word/document.xml)")
             document = docx.Document(str(path))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +22,14 @@ from elc.domain import RawTranscript
 from elc.errors import DuplicateSourceError, ElcError, ImportFileError
 from elc.ingest.base import ImportOptions
 from elc.ingest.docx import DocxImporter
+from elc.ingest.identifiers import check_participant, screen_metadata
+from elc.ingest.limits import check_transcript_shape
 from elc.ingest.roles import (  # noqa: F401  (re-exported: other layers import them from here)
     INTERVIEWER, PARTICIPANT_ID, PARTICIPANT_WORDS, ROLE_WORDS, classify_roles, display_label, is_generic)
 from elc.ingest.subtitles import SrtImporter, VttImporter
-from elc.ingest.tabular import TabularImporter
+from elc.ingest.tabular import NOTES_KEY, TabularImporter
 from elc.ingest.text import TextImporter
+from elc.nlp.pipeline import pipe_bounded
 from elc.store import database, schema as s
 
 IMPORTERS = (TextImporter(), DocxImporter(), VttImporter(), SrtImporter(), TabularImporter())
@@ -156,6 +160,7 @@ def _sentence_spans(doc, new_text: str, offsets):
     (e.g. a lone "[" before "laughs]") are joined to the following sentence."""
     spans = []
     carry = None
+    last_alnum = next((i for i in range(len(new_text) - 1, -1, -1) if new_text[i].isalnum()), -1)
     for sent in doc.sents:
         a, b = offsets.span(sent.start_char, sent.end_char) if offsets else (sent.start_char, sent.end_char)
         if carry is not None:
@@ -167,7 +172,7 @@ def _sentence_spans(doc, new_text: str, offsets):
         if b <= a:
             continue
         if not any(ch.isalnum() for ch in new_text[a:b]):
-            if spans and not any(ch.isalnum() for ch in new_text[b:]):
+            if spans and b > last_alnum:  # nothing with a letter or digit follows (linear, not a rescan)
                 prev_sent, pa, _ = spans[-1]
                 spans[-1] = (prev_sent, pa, b)
             else:
@@ -184,11 +189,19 @@ def _join_split_brackets(spans, text: str):
     """Never split inside "[Driver 1]" or "[laughs]": join sentences whose boundary falls inside one."""
     if len(spans) < 2 or "[" not in text:
         return spans
-    regions = [(m.start(), m.end()) for m in BRACKETED.finditer(text)]
+    starts, ends = [], []
+    for m in BRACKETED.finditer(text):  # non-overlapping, in order: a bisect finds the one around x
+        starts.append(m.start())
+        ends.append(m.end())
+
+    def inside(x: int) -> bool:
+        i = bisect_left(starts, x) - 1
+        return i >= 0 and x < ends[i]
+
     out = [spans[0]]
     for sent, a, b in spans[1:]:
         _, pa, pb = out[-1]
-        if any(rs < a < re_ or rs < pb < re_ for rs, re_ in regions):
+        if inside(a) or inside(pb):
             out[-1] = (out[-1][0], pa, b)
         else:
             out.append((sent, a, b))
@@ -259,9 +272,9 @@ def build_source(transcript: RawTranscript, docs: list, participant: str | None,
 def _participant_for(transcript: RawTranscript, path: Path, options: ImportOptions,
                      metadata: dict) -> str | None:
     if options.participant:
-        return options.participant.strip()
+        return check_participant(path, options.participant, "--participant")
     if metadata.get("participant"):
-        return str(metadata["participant"]).strip()
+        return check_participant(path, metadata["participant"], "the manifest")
     if transcript.participant:
         return transcript.participant.strip()
     m = FILE_ID.match(path.stem)
@@ -516,14 +529,19 @@ def _import_one(project, plan, options: ImportOptions, nlp, detector, pseudonymi
     if prior:
         raise DuplicateSourceError(path, f"was already imported on {prior[0][:10]} (same content)")
     names_read = [sp.transcript.name for sp in plan.sources]
+    notes = [n for sp in plan.sources for n in sp.transcript.metadata.pop(NOTES_KEY, [])]
     metadata_read = [dict(sp.transcript.metadata) for sp in plan.sources]
+    manifest = dict(plan.metadata)
+    named = str(manifest.pop("interviewer", "") or "").strip()  # coded below, never stored in clear
 
     def build(detector, pseudonymiser):
         """De-identify and segment the file with one de-identification state (nothing mutated, so it
         can run again when another process changed that state meanwhile)."""
         items, meta, words = [], [], 0
+        screened = screen_metadata(path, manifest, nlp, detector, pseudonymiser)
         all_turns = [t.text for sp in plan.sources for t in sp.transcript.turns]
-        docs = iter(nlp.pipe(all_turns, batch_size=256, n_process=_processes(all_turns)))
+        check_transcript_shape(path, all_turns)
+        docs = iter(pipe_bounded(nlp, all_turns, batch_size=256, n_process=_processes(all_turns)))
         del all_turns
         for sp, read in zip(plan.sources, metadata_read):
             tr = sp.transcript
@@ -537,23 +555,23 @@ def _import_one(project, plan, options: ImportOptions, nlp, detector, pseudonymi
             items.append((tr, sp.participant, built))
         # file names can identify people too ("Margaret Thornton call.docx")
         *names, file_name = _safe_names(names_read + [path.name], nlp, detector, pseudonymiser)
-        return items, meta, names, words, file_name
+        return items, meta, names, words, file_name, screened
 
-    items, meta, names, words, file_name = build(detector, pseudonymiser)
+    items, meta, names, words, file_name, metadata = build(detector, pseudonymiser)
     fmt = path.suffix.lower().lstrip(".")
-    metadata = dict(plan.metadata)
     with project.engine.begin() as conn:  # the write lock: the de-identification state is fixed now
         if pseudonymiser is not None and _deid_changed(conn, pseudonymiser):
             # another process added a name, allowed a term or minted tags meanwhile: build again
             detector, pseudonymiser = _deid_tools(project, nlp, True, conn)
-            items, meta, names, words, file_name = build(detector, pseudonymiser)
+            items, meta, names, words, file_name, metadata = build(detector, pseudonymiser)
         for (tr, _, _), m, name in zip(items, meta, names):
             tr.metadata, tr.name = m, name
-        named = str(metadata.get("interviewer") or "").strip()
         if named and not is_generic(named):  # a manifest naming the interviewer: never stored in clear
             from elc.store.interviewers import interviewer_code
 
             metadata["interviewer"] = interviewer_code(conn, named)
+        elif named:
+            metadata["interviewer"] = named
         _store(project, conn, path, plan.digest, fmt, items, pseudonymiser,
                options.community or metadata.get("community"), metadata, file_name=file_name)
     project._texts.clear()
@@ -561,4 +579,4 @@ def _import_one(project, plan, options: ImportOptions, nlp, detector, pseudonymi
             "segments": sum(sum(1 for g in b.segments if g["kind"] == "sentence") for _, _, b in items),
             "turns": sum(sum(1 for g in b.segments if g["kind"] == "turn") for _, _, b in items),
             "detections": sum(len(b.detections) for _, _, b in items),
-            "summary": [sp.summary() for sp in plan.sources]}
+            "summary": [sp.summary() for sp in plan.sources], "notes": notes}

@@ -95,8 +95,12 @@ def plan_files(project, paths: list[Path], options: ImportOptions,
     plans = []
     for path, digest, transcripts, metadata in read:
         plan = FilePlan(path, digest, metadata)
-        for tr in transcripts:
-            participant = _participant_for(tr, path, options, metadata)
+        try:  # a participant id that could name someone refuses this file only
+            participants = [_participant_for(tr, path, options, metadata) for tr in transcripts]
+        except ElcError as exc:
+            report.failed.append((str(path), str(exc)))
+            continue
+        for tr, participant in zip(transcripts, participants):
             if "_parsed" in tr.metadata:
                 choice = choose(tr, participant, given, salt, keys, metadata.get("interviewer"), common)
             else:  # CSV/XLSX rows: the question column speaks for the interviewer, as before
