@@ -10,6 +10,7 @@ before any one person is quoted twice.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -155,17 +156,17 @@ one two get got like know yeah well said say says going gone come came make made
 people time way lot bit there's that's it's i'm i've i'd we're we've they're""".split())
 
 
-def _terms(text: str) -> set[str]:
-    out = set()
-    for w in _TERM.findall(str(text or "").lower()):
-        if w in _STOP:
-            continue
-        for suffix in ("ings", "ing", "ed", "es", "s"):
-            if len(w) > len(suffix) + 3 and w.endswith(suffix):
-                w = w[: -len(suffix)]
-                break
-        out.add(w)
-    return out
+@lru_cache(maxsize=65536)
+def _stem(w: str) -> str:
+    for suffix in ("ings", "ing", "ed", "es", "s"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+@lru_cache(maxsize=65536)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in set(_TERM.findall(str(text or "").lower())) - _STOP)
 
 
 def relevance(texts: list[str], query: str) -> np.ndarray:
@@ -178,7 +179,7 @@ def relevance(texts: list[str], query: str) -> np.ndarray:
     want = _terms(query)
     if not want:
         return np.zeros(n)
-    bags = [_terms(t) for t in texts]
+    bags = [_terms(t if isinstance(t, str) else "") for t in texts]
     df: dict[str, int] = {}
     for bag in bags:
         for w in bag & want:
