@@ -10,6 +10,7 @@ before any one person is quoted twice.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -146,21 +147,46 @@ def pick_quotes(df: pd.DataFrame, k: int = 3, prefer: str | None = None,
     return [quote_record(df.iloc[i]) for i in chosen]
 
 
-def relevance(texts: list[str], query: str) -> np.ndarray:
-    """Cosine similarity (TF-IDF, English stop words removed) of each text to ``query``, in [0, 1]:
-    how much a quote speaks to what a change is about."""
-    if not texts or not query.strip():
-        return np.zeros(len(texts))
-    from sklearn.feature_extraction.text import TfidfVectorizer
+_TERM = re.compile(r"[a-z]{3,}")
+_STOP = frozenset("""the and for are but not you your yours was were been being have has had with this that those these
+they them their there then than what when where which who whom why how all any can could would should will just
+from into onto out over under about after again also because before both each few more most other some such only
+own same too very don did does doing its it's our ours she her hers him his himself herself itself themselves
+one two get got like know yeah well said say says going gone come came make made really think thing things
+people time way lot bit there's that's it's i'm i've i'd we're we've they're""".split())
 
-    docs = [t if isinstance(t, str) else "" for t in texts]
-    try:
-        vec = TfidfVectorizer(stop_words="english", sublinear_tf=True, ngram_range=(1, 2), min_df=1)
-        X = vec.fit_transform(docs + [query])
-    except ValueError:  # nothing but stop words
-        return np.zeros(len(texts))
-    sims = (X[:-1] @ X[-1].T).toarray().ravel()
-    return np.clip(sims, 0.0, 1.0)
+
+@lru_cache(maxsize=65536)
+def _stem(w: str) -> str:
+    for suffix in ("ings", "ing", "ed", "es", "s"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+@lru_cache(maxsize=65536)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in set(_TERM.findall(str(text or "").lower())) - _STOP)
+
+
+def relevance(texts: list[str], query: str) -> np.ndarray:
+    """How much each text speaks to ``query`` (what a change is about), in [0, 1]: the
+    idf-weighted share of the text's content words that are query words (stop words dropped,
+    plurals and -ing/-ed folded), weights from how rare a word is among ``texts``."""
+    n = len(texts)
+    if not n:
+        return np.zeros(0)
+    want = _terms(query)
+    if not want:
+        return np.zeros(n)
+    bags = [_terms(t if isinstance(t, str) else "") for t in texts]
+    df: dict[str, int] = {}
+    for bag in bags:
+        for w in bag & want:
+            df[w] = df.get(w, 0) + 1
+    idf = {w: np.log((1 + n) / (1 + d)) + 1.0 for w, d in df.items()}
+    top = sum(sorted(idf.values(), reverse=True)[:5]) or 1.0
+    return np.array([min(1.0, sum(idf[w] for w in bag & want) / top) if bag else 0.0 for bag in bags])
 
 
 def overlaps_any(source_ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, spans: pd.DataFrame) -> np.ndarray:

@@ -49,7 +49,8 @@ def evidence_risks(changes: list[dict], communities: pd.DataFrame, deid: dict, a
     if single_coded and single_coded[1]:
         n, total = single_coded
         if n:
-            out.append(f"{n} of {total} coded interviews were coded by one coder only (no second coder checked them)")
+            out.append(f"{n} of {total} coded participants' interviews were coded by one coder only (no second coder "
+                       "checked them)")
     measured = [a for a in agreement]
     for a in measured:
         if a["kappa"] < LOW_KAPPA:

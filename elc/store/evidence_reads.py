@@ -28,19 +28,20 @@ def participant_coding(project, coder: str | None = None) -> pd.DataFrame:
     """One row per participant with at least one interview: ``participant_id``, ``community``,
     ``family``, ``interviews``, ``codings`` (active; only ``coder``'s when given), ``coders`` (distinct)."""
     p, c, src, k = s.participants, s.communities, s.sources, s.codings
-    n_src = (select(func.count()).select_from(src).where(src.c.participant_id == p.c.id)
-             .correlate(p).scalar_subquery())
-    mine = (src.c.participant_id == p.c.id) & (k.c.active == 1)
+    people = _frame(project, select(p.c.id.label("participant_id"), c.c.key.label("community"), c.c.family)
+                    .select_from(p.outerjoin(c, p.c.community_id == c.c.id)).order_by(p.c.id))
+    n_src = _frame(project, select(src.c.participant_id, func.count().label("interviews"))
+                   .where(src.c.participant_id.isnot(None)).group_by(src.c.participant_id))
+    where = k.c.active == 1
     if coder is not None:
-        mine = mine & (k.c.coder == coder)
-    n_cod = (select(func.count()).select_from(k.join(src, k.c.source_id == src.c.id))
-             .where(mine).correlate(p).scalar_subquery())
-    n_coders = (select(func.count(func.distinct(k.c.coder))).select_from(k.join(src, k.c.source_id == src.c.id))
-                .where(mine).correlate(p).scalar_subquery())
-    stmt = (select(p.c.id.label("participant_id"), c.c.key.label("community"), c.c.family,
-                   n_src.label("interviews"), n_cod.label("codings"), n_coders.label("coders"))
-            .select_from(p.outerjoin(c, p.c.community_id == c.c.id)).order_by(p.c.id))
-    df = _frame(project, stmt)
+        where = where & (k.c.coder == coder)
+    n_cod = _frame(project, select(src.c.participant_id, func.count().label("codings"),
+                                   func.count(func.distinct(k.c.coder)).label("coders"))
+                   .select_from(k.join(src, k.c.source_id == src.c.id))
+                   .where(where & src.c.participant_id.isnot(None)).group_by(src.c.participant_id))
+    df = people.merge(n_src, on="participant_id", how="inner").merge(n_cod, on="participant_id", how="left")
+    for col in ("interviews", "codings", "coders"):
+        df[col] = df[col].fillna(0).astype(int)
     return df[df.interviews > 0].reset_index(drop=True)
 
 
