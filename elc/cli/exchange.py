@@ -22,13 +22,13 @@ def export(project, qdpx, qdc, csv_dir):
     p = open_or_fail(project)
     try:
         if qdpx:
-            from elc.export.qdpx import export_qdpx
+            from elc.exchange.refi import export_qdpx
 
             export_qdpx(p, qdpx)
             click.echo(f"wrote {qdpx} (REFI-QDA project: {len(p.sources())} source(s), {len(p.codings(with_text=False))} "
                        f"coding(s))")
         if qdc:
-            from elc.export.qdc import export_qdc
+            from elc.exchange.refi import export_qdc
 
             export_qdc(p, qdc)
             click.echo(f"wrote {qdc} (REFI-QDA codebook: {len(p.codes())} code(s))")
@@ -52,7 +52,7 @@ def export(project, qdpx, qdc, csv_dir):
 @click.option("--force", is_flag=True, help="Replace PROJECT if it exists.")
 def import_qdpx_cmd(file, project, guide, force):
     """Create PROJECT from a REFI-QDA project FILE (.qdpx) made by elc or another QDA tool."""
-    from elc.export.qdpx import import_qdpx
+    from elc.exchange.refi import import_qdpx
 
     res = import_qdpx(file, project, guide=guide, force=force)
     click.echo(f"created {project} from {file}: {res.sources} source(s), {res.participants} participant(s), "
@@ -69,7 +69,7 @@ def import_qdpx_cmd(file, project, guide, force):
 @click.option("--coder", default="elc", show_default=True, help="Name recorded in the codebook log.")
 def import_qdc_cmd(file, project, coder):
     """Add the codes of a REFI-QDA codebook FILE (.qdc) to PROJECT, skipping names it already has."""
-    from elc.export.qdc import import_qdc
+    from elc.exchange.refi import import_qdc
 
     p = open_or_fail(project)
     try:

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from elc import new_project, open_project
 from elc.coding import Codebook, CodingSession
 from elc.errors import ElcError
-from elc.export import refi_xml as rx
-from elc.export.qdpx import export_qdpx, import_qdpx, read_qdpx
+from elc.exchange.refi import archive as ar, mapping as mp, xmlutil as rx
+from elc.exchange.refi import export_qdpx, import_qdpx, read_qdpx
 from elc.ingest import ImportOptions, import_files
 from elc.store import schema as s
 from tests.conftest import CODEBOOK, GUIDE, REPO, TRANSCRIPT
@@ -144,12 +144,12 @@ def test_archive_holds_plain_text_sources_and_refi_constructs(built):
     sets = [st.get("name") for st in root.findall("q:Sets/q:Set", NS)]
     assert "Family carers and escorts" in sets and "Touchpoints (people)" in sets and "Themes" in sets
     # valence as a second coding on the selection, memo as a note
-    valence = {rx.VALENCE_GUIDS["to-improve"]: 0, rx.VALENCE_GUIDS["working-well"]: 0}
+    valence = {mp.VALENCE_GUIDS["to-improve"]: 0, mp.VALENCE_GUIDS["working-well"]: 0}
     for ref in root.iter(f"{{{rx.PROJECT_NS}}}CodeRef"):
         if ref.get("targetGUID") in valence:
             valence[ref.get("targetGUID")] += 1
-    assert valence[rx.VALENCE_GUIDS["working-well"]] == (codings.valence == "working-well").sum()
-    assert valence[rx.VALENCE_GUIDS["to-improve"]] == (codings.valence == "to-improve").sum()
+    assert valence[mp.VALENCE_GUIDS["working-well"]] == (codings.valence == "working-well").sum()
+    assert valence[mp.VALENCE_GUIDS["to-improve"]] == (codings.valence == "to-improve").sum()
     memos = [n.find("q:PlainTextContent", NS).text for n in root.findall("q:Notes/q:Note", NS)]
     assert "on hold 40 minutes\nsecond line" in memos
 
@@ -304,10 +304,10 @@ def _hostile(kind: str, folder: Path, monkeypatch) -> Path:
     if kind == "bomb":
         return _zip(path, [("project.qde", qde), ("sources/one.txt", b"\0" * (20 * 1024 * 1024))])
     if kind == "oversized":
-        monkeypatch.setattr(rx, "MAX_MEMBER_BYTES", 4096)
+        monkeypatch.setattr(ar, "MAX_MEMBER_BYTES", 4096)
         return _zip(path, [("project.qde", qde), ("sources/one.txt", bytes(range(256)) * 64)], zipfile.ZIP_STORED)
     if kind == "members":
-        monkeypatch.setattr(rx, "MAX_MEMBERS", 50)
+        monkeypatch.setattr(ar, "MAX_MEMBERS", 50)
         return _zip(path, [("project.qde", qde), ("sources/one.txt", b"hi")]
                     + [(f"sources/x{i}.txt", b"x") for i in range(60)])
     if kind == "laughs":
@@ -359,7 +359,7 @@ def test_hostile_archives_are_refused_with_one_line_and_no_project(kind, problem
 
 def test_failure_while_building_leaves_nothing_behind(built, tmp_path, monkeypatch):
     _, archive, *_ = built
-    import elc.export.qdpx as q
+    import elc.exchange.refi.load as q
 
     def boom(*args, **kwargs):
         raise ElcError("simulated failure")

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from elc import new_project
 from elc.coding import Codebook
 from elc.errors import ElcError
-from elc.export import refi_xml as rx
-from elc.export.qdc import export_qdc, import_qdc
+from elc.exchange.refi import mapping as mp, xmlutil as rx
+from elc.exchange.refi import export_qdc, import_qdc
 from tests.conftest import CODEBOOK, GUIDE, REPO
 
 XSD_DIR = REPO / "tests" / "data" / "refi-qda"  # the official XSDs (MIT), vendored: see SOURCE.txt
@@ -71,7 +71,7 @@ def test_import_adds_missing_codes_with_kind_hierarchy_colour_and_keywords(full,
 
 def test_valence_codes_are_not_added_as_codes(full, bare, tmp_path):
     out = export_qdc(full, tmp_path / "book.qdc")
-    assert rx.VALENCE_GUIDS["working-well"].encode() in out.read_bytes()
+    assert mp.VALENCE_GUIDS["working-well"].encode() in out.read_bytes()
     import_qdc(out, bare)
     assert not {"Valence", "Working well", "To improve"} & set(bare.codes().name)
 
