@@ -94,13 +94,16 @@ def test_import_of_another_tools_codebook(bare, tmp_path):
     path = tmp_path / "other.qdc"
     path.write_text(FOREIGN, encoding="utf-8")
     res = import_qdc(path, bare)
-    assert res.added == ["Feelings", "Anger 2", "Anger"]
-    assert res.skipped == ["making the booking"] and res.renamed == [("Anger", "Anger 2")]
-    codes = bare.codes().set_index("name")
-    assert codes.loc["Feelings", "kind"] == "category" and codes.loc["Anger", "kind"] == "theme"
-    assert codes.loc["Anger", "parent_id"] == codes.loc["Feelings", "id"]
-    assert codes.loc["Anger", "colour"] == "#FF0000" and codes.loc["Anger", "definition"] == "Angry words"
-    assert codes.loc["Making the booking", "kind"] == "touchpoint"  # existing code untouched
+    # the same name under different parents is two codes (identity is the GUID and the place)
+    assert res.added == ["Feelings", "Anger", "Anger"] and res.renamed == []
+    assert res.skipped == ["making the booking"] and res.repeated == ["Anger", "Feelings / Anger"]
+    codes = bare.codes()
+    feelings = codes[codes.name == "Feelings"].iloc[0]
+    angers = codes[codes.name == "Anger"]
+    assert feelings.kind == "category" and list(angers.kind) == ["theme", "theme"]
+    nested, top = angers[angers.parent_id == feelings.id].iloc[0], angers[angers.parent_id.isna()].iloc[0]
+    assert nested.colour == "#FF0000" and nested.definition == "Angry words" and top.definition == ""
+    assert codes[codes.name == "Making the booking"].iloc[0].kind == "touchpoint"  # existing code untouched
 
 
 @pytest.mark.parametrize("content, problem", [

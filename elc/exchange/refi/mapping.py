@@ -1,22 +1,102 @@
-"""How elc maps onto REFI-QDA: valence codes, code kinds, variables, value types, offsets."""
+"""How elc maps onto REFI-QDA (QDA-XML 1.0), and the rules that make other tools read it.
+
+============================  ==================================================================
+elc                           REFI-QDA
+============================  ==================================================================
+programme, focus question     ``Project@name``; ``Project/Description`` ("Programme: ..." and
+                              "Focus question: ..." lines); a readable journal ``Note`` (phases,
+                              open questions, changes) with a ``plainTextPath`` as QualCoder reads
+                              journals; the same data as JSON in the sidecar
+code                          ``Code`` (nested: identity is the GUID and the place in the tree, so
+                              a name may repeat under different parents) with ``color``,
+                              ``isCodable`` (false for categories nobody coded), ``Description`` =
+                              the definition only
+code kind (touchpoint/...)    a code ``Set`` per kind and family, e.g. "Touchpoints (people)"
+community                     a source ``Set`` named after the community, holding its interviews
+participant                   ``Case`` (name = pseudonym, variables, ``SourceRef`` per interview)
+                              and, for QualCoder (which links cases to files through codes that
+                              share the case's GUID), a ``Code`` with the case's GUID under a
+                              non-codable "Cases" code coding the whole interview
+source                        ``TextSource`` with ``plainTextPath="internal://<guid>.txt"``, dates
+                              and ``VariableValue`` interview date, interviewer, method, format,
+                              de-identified; empty sources too
+coder                         ``User``; ``creatingUser``/``modifyingUser`` on selections, codings
+coding                        one ``PlainTextSelection`` per span and coder holding a ``Coding``
+                              per code that coder applied there, plus its valence codings
+valence                       a ``Coding`` to "Working well" or "To improve" under a non-codable
+                              "Valence" code on the same selection; neutral = none
+memo                          the selection's ``Description`` (QualCoder's coding memo); when the
+                              codings of one selection have different memos, also a ``Note`` per
+                              coding (``Coding/NoteRef``) and the Description lists them
+machine-only data             the sidecar member ``elc/extension.json``: code kinds and keywords,
+                              community keys, variable roles, coding origins, valence GUIDs, the
+                              programme; never in a Description
+============================  ==================================================================
+
+Every date is UTC written ``...Z``. Containers are written only when they hold something (an
+empty ``<Sets/>`` is invalid). GUIDs are uuid5 of the project's identity and elc ids (or the GUID a
+code had in the tool it came from), and zip entries carry fixed timestamps, so exporting the same
+project twice gives identical bytes.
+"""
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
 from elc.exchange.refi.xmlutil import colour_hex, fixed_guid, make_guid, xml_str
 
+QDE = "project.qde"
+SIDECAR = "elc/extension.json"
+SIDECAR_VERSION = 2
+
 # Valence (working well / to improve) is elc's rating of each coding. It travels as two codes under
 # a non-codable "Valence" code, applied to the same selection as the coding they rate; neutral is
-# the absence of a valence code. Their GUIDs are the same in every elc project.
+# the absence of a valence code. Their GUIDs are the same in every elc project; a tool that mints
+# new GUIDs on export (QualCoder) keeps the names, so they are also recognised by name.
 VALENCE_CODES = {"working-well": ("Working well", "#2CA02C"), "to-improve": ("To improve", "#D62728")}
+VALENCE_ROOT_NAME = "Valence"
 VALENCE_ROOT_GUID = fixed_guid("valence")
 VALENCE_GUIDS = {v: fixed_guid(f"valence:{v}") for v in VALENCE_CODES}
+VALENCE_BY_NAME = {name.lower(): value for value, (name, _) in VALENCE_CODES.items()}
+CASES_ROOT_NAME = "Cases"
 KIND_LABELS = {"touchpoint": "Touchpoints", "theme": "Themes", "category": "Categories"}
+_KIND_SET = re.compile(r"^(Touchpoints|Themes|Categories)(?: \((people|staff)\))?$")
+KEYWORDS_PREFIX = "Keywords: "
+
+
+def kind_set_name(kind: str, family: str | None) -> str:
+    label = KIND_LABELS.get(kind, kind.capitalize())
+    return f"{label} ({family})" if family else label
+
+
+def parse_kind_set_name(name: str) -> tuple[str, str | None] | None:
+    """(kind, family) from a code Set named as elc names them, else None."""
+    m = _KIND_SET.match(name.strip())
+    if not m:
+        return None
+    kind = {v: k for k, v in KIND_LABELS.items()}[m.group(1)]
+    return kind, m.group(2)
+
+
+def with_keywords(definition: str, keywords: list) -> str:
+    """A codebook Description: the definition, then a readable "Keywords: a; b" line (.qdc only)."""
+    if not keywords:
+        return definition
+    line = KEYWORDS_PREFIX + "; ".join(str(k) for k in keywords)
+    return f"{definition}\n\n{line}" if definition else line
+
+
+def split_keywords(text: str) -> tuple[str, list[str]]:
+    lines = text.rstrip().split("\n")
+    if lines and lines[-1].startswith(KEYWORDS_PREFIX):
+        words = [w.strip() for w in lines[-1][len(KEYWORDS_PREFIX):].split(";") if w.strip()]
+        return "\n".join(lines[:-1]).rstrip(), words
+    return text, []
 
 
 @dataclass
@@ -49,8 +129,13 @@ class ExportCodebook:
         return out
 
 
-def export_codebook(project, namespace: uuid.UUID) -> ExportCodebook:
-    """The codes to export (live ones, and any archived code still holding codings) as a tree."""
+def export_codebook(project, namespace: uuid.UUID, known_guids: dict[int, str] | None = None) -> ExportCodebook:
+    """The codes to export (live ones, and any archived code still holding codings) as a tree.
+
+    A code imported from another tool keeps the GUID it had there (``known_guids``), so that tool
+    recognises it when the project goes back.
+    """
+    known_guids = known_guids or {}
     import pandas as pd
 
     frame = project.codes(include_archived=True)
@@ -60,7 +145,7 @@ def export_codebook(project, namespace: uuid.UUID) -> ExportCodebook:
     for r in frame.itertuples():
         cid = int(r.id)
         by_id[cid] = ExportCode(
-            id=cid, guid=make_guid(namespace, "code", cid), name=str(r.name), kind=str(r.kind),
+            id=cid, guid=known_guids.get(cid) or make_guid(namespace, "code", cid), name=str(r.name), kind=str(r.kind),
             family=None if r.family is None or pd.isna(r.family) else str(r.family),
             colour=colour_hex(r.colour), definition=str(r.definition or ""),
             keywords=[str(k) for k in (r.keywords or [])],
@@ -87,14 +172,12 @@ def export_codebook(project, namespace: uuid.UUID) -> ExportCodebook:
         groups.setdefault((code.kind, code.family or ""), []).append(code.guid)
     order = {k: i for i, k in enumerate(KIND_LABELS)}
     for (kind, family) in sorted(groups, key=lambda k: (order.get(k[0], 99), k[0], k[1])):
-        label = KIND_LABELS.get(kind, kind.capitalize())
-        name = f"{label} ({family})" if family else label
+        name = kind_set_name(kind, family or None)
         marker = {"kind": kind, "family": family or None}
         book.sets.append((make_guid(namespace, "set:kind", f"{kind}:{family}"), name, marker, groups[(kind, family)]))
     return book
 
 
-QDE = "project.qde"
 SOURCE_FIELDS = {  # source column -> (variable name, type)
     "interview_date": ("interview date", "Text"),
     "interviewer": ("interviewer", "Text"),

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
 
 def _turns(text: str) -> list[dict]:
     """Speaker turns of a stored text: ``Label: body`` lines; unlabelled lines continue a turn."""
@@ -100,53 +104,109 @@ def _mask_tags(body: str, pattern) -> tuple[str, list[tuple[int, int]]]:
     return "".join(parts), blocked
 
 
-def segments(texts: list[tuple[str, str | None]], nlp) -> list[list[dict]]:
-    """Turn and sentence segments (with lemmas) for each (text, participant), as ingest stores them."""
-    from elc.domain import Turn
-    from elc.ingest.pipeline import _lemmas, classify_roles
+MAX_PIECE = 2000  # characters of one turn spaCy sees at once; longer turns are cut at line ends
 
-    pattern = _tag_pattern()
-    plans = []
-    bodies: list[str] = []
-    blocked: list[list[tuple[int, int]]] = []
-    for text, participant in texts:
-        turns = _turns(text)
-        roles = classify_roles([Turn(t["label"], text[t["body"]:t["end"]]) for t in turns])
-        if participant and any(t["label"] == participant for t in turns):
-            roles = {lb: ("participant" if lb == participant else ("interviewer" if r == "interviewer" else "other"))
-                     for lb, r in roles.items()}
-        plans.append((text, turns, roles))
-        for t in turns:
-            masked, spans = _mask_tags(text[t["body"]:t["end"]], pattern)
-            bodies.append(masked)
-            blocked.append(spans)
-    docs = iter(nlp.pipe(bodies, batch_size=256)) if bodies else iter(())
-    out: list[list[dict]] = []
-    n_turn = 0
-    for text, turns, roles in plans:
-        segs: list[dict] = []
-        position = 0
-        last_question = ""
-        for t in turns:
-            doc = next(docs)
-            role = roles.get(t["label"], "other")
-            speaker = t["label"] or "Participant"
-            question = last_question if role != "interviewer" else ""
-            turn = {"kind": "turn", "position": position, "start": t["start"], "end": t["end"], "speaker": speaker,
-                    "role": role, "ts_start": t["ts"], "ts_end": None, "question": question, "lemmas": "",
-                    "_sentences": []}
-            position += 1
-            body, tags = bodies[n_turn], blocked[n_turn]
-            n_turn += 1
-            for sent, a, b in _sentence_spans(doc, body):
-                turn["_sentences"].append({"kind": "sentence", "position": position, "start": t["body"] + a,
-                                           "end": t["body"] + b, "speaker": speaker, "role": role,
-                                           "ts_start": t["ts"], "ts_end": None, "question": question,
-                                           "lemmas": _lemmas(sent, tags)})
-                position += 1
-            if role == "interviewer":
-                last_question = text[t["body"]:t["end"]][:300]
-            segs.append(turn)
-        out.append(segs)
+
+def _pieces(body: str) -> list[tuple[int, str]]:
+    """(offset, text) pieces of a turn body, each at most MAX_PIECE characters, cut at a line end
+    (else a space) so a transcript with no speaker labels does not become one giant Doc."""
+    out, start = [], 0
+    while len(body) - start > MAX_PIECE:
+        cut = body.rfind("\n", start + 1, start + MAX_PIECE)
+        if cut <= start:
+            cut = body.rfind(" ", start + 1, start + MAX_PIECE)
+        cut = cut + 1 if cut > start else start + MAX_PIECE
+        out.append((start, body[start:cut]))
+        start = cut
+    out.append((start, body[start:]))
     return out
 
+
+@dataclass
+class _Plan:
+    key: object
+    text: str
+    turns: list[dict]
+    roles: dict
+    chunks: list[tuple[int, int, str, list]]  # turn index, offset in body, masked piece, blocked spans
+
+
+def _plan(key, text: str, participant: str | None, pattern) -> _Plan:
+    from elc.domain import Turn
+    from elc.ingest.pipeline import classify_roles
+
+    turns = _turns(text)
+    roles = classify_roles([Turn(t["label"], text[t["body"]:t["end"]]) for t in turns])
+    if participant and any(t["label"] == participant for t in turns):
+        roles = {lb: ("participant" if lb == participant else ("interviewer" if r == "interviewer" else "other"))
+                 for lb, r in roles.items()}
+    chunks = []
+    for i, t in enumerate(turns):
+        for offset, piece in _pieces(text[t["body"]:t["end"]]):
+            masked, spans = _mask_tags(piece, pattern)
+            chunks.append((i, offset, masked, spans))
+    return _Plan(key, text, turns, roles, chunks)
+
+
+def _build(plan: _Plan, docs: list) -> list[dict]:
+    from elc.ingest.pipeline import _lemmas
+
+    segs: list[dict] = []
+    by_turn: dict[int, list] = {}
+    for (i, offset, masked, spans), doc in zip(plan.chunks, docs):
+        by_turn.setdefault(i, []).append((offset, masked, spans, doc))
+    position, last_question = 0, ""
+    for i, t in enumerate(plan.turns):
+        role = plan.roles.get(t["label"], "other")
+        speaker = t["label"] or "Participant"
+        question = last_question if role != "interviewer" else ""
+        turn = {"kind": "turn", "position": position, "start": t["start"], "end": t["end"], "speaker": speaker,
+                "role": role, "ts_start": t["ts"], "ts_end": None, "question": question, "lemmas": "",
+                "_sentences": []}
+        position += 1
+        for offset, masked, spans, doc in by_turn.get(i, []):
+            for sent, a, b in _sentence_spans(doc, masked):
+                turn["_sentences"].append({"kind": "sentence", "position": position, "start": t["body"] + offset + a,
+                                           "end": t["body"] + offset + b, "speaker": speaker, "role": role,
+                                           "ts_start": t["ts"], "ts_end": None, "question": question,
+                                           "lemmas": _lemmas(sent, spans)})
+                position += 1
+        if role == "interviewer":
+            last_question = plan.text[t["body"]:t["end"]][:300]
+        segs.append(turn)
+    return segs
+
+
+def segment_stream(items: Iterable[tuple[object, str, str | None]], nlp, batch_size: int = 64
+                   ) -> Iterator[tuple[object, str, list[dict]]]:
+    """(key, text, turn segments with their sentences) for each (key, text, participant), in order.
+
+    Texts are read from ``items`` only as spaCy needs them (one ``nlp.pipe`` over every piece of
+    every text), so only the texts in flight are held in memory.
+    """
+    pattern = _tag_pattern()
+    pending: deque[_Plan] = deque()
+
+    def pieces():
+        for key, text, participant in items:
+            plan = _plan(key, text, participant, pattern)
+            pending.append(plan)
+            for chunk in plan.chunks:
+                yield chunk[2]
+
+    docs = iter(nlp.pipe(pieces(), batch_size=batch_size))
+    ready: list = []
+    while True:
+        while pending and len(pending[0].chunks) <= len(ready):
+            plan = pending.popleft()
+            n = len(plan.chunks)
+            mine, ready = ready[:n], ready[n:]
+            yield plan.key, plan.text, _build(plan, mine)
+        doc = next(docs, None)
+        if doc is None:
+            break
+        ready.append(doc)
+    while pending:  # texts with no turns at the end
+        plan = pending.popleft()
+        yield plan.key, plan.text, _build(plan, ready[:len(plan.chunks)])
+        ready = ready[len(plan.chunks):]

@@ -74,14 +74,18 @@ def colour_hex(value) -> str | None:
 
 
 def xsd_datetime(value) -> str | None:
-    """An ISO timestamp in xsd:dateTime form, or None if it is not one."""
+    """An ISO timestamp as xsd:dateTime in UTC written ``...Z`` (QualCoder strips ``T`` and ``Z``
+    and writes its own ``Z`` back, so an offset such as ``+00:00`` would come back invalid);
+    naive timestamps are taken as UTC. None if ``value`` is not a timestamp."""
     if not value:
         return None
     try:
         parsed = _dt.datetime.fromisoformat(str(value).strip())
     except ValueError:
         return None
-    return parsed.isoformat()
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+    return parsed.isoformat(timespec="microseconds" if parsed.microsecond else "seconds") + "Z"
 
 
 def parse_datetime(value: str | None) -> str | None:
@@ -89,13 +93,15 @@ def parse_datetime(value: str | None) -> str | None:
     if not value:
         return None
     text = value.strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
+    if text.endswith("Z"):  # "...+00:00Z" is what QualCoder re-exports from an offset: the offset wins
+        text = text[:-1] if re.search(r"[+-]\d\d:\d\d$", text[:-1]) else text[:-1] + "+00:00"
     try:
         parsed = _dt.datetime.fromisoformat(text)
     except ValueError:
         return None
-    return parsed.isoformat(timespec="microseconds")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=_dt.timezone.utc)
+    return parsed.astimezone(_dt.timezone.utc).isoformat(timespec="microseconds")
 
 
 # ----------------------------------------------------------------------------- markers
