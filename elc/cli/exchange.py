@@ -56,7 +56,9 @@ def import_qdpx_cmd(file, project, guide, force):
 
     res = import_qdpx(file, project, guide=guide, force=force)
     click.echo(f"created {project} from {file}: {res.sources} source(s), {res.participants} participant(s), "
-               f"{res.codes_added} code(s) added ({res.codes_matched} matched), {res.codings} coding(s)")
+               f"{res.users} user(s), {res.codes_added} code(s) added ({res.codes_matched} matched), "
+               f"{res.codings} coding(s)")
+    _repeated(res.repeated)
     for key in res.communities_added:
         click.echo(f"note: added community '{key}' named in the archive", err=True)
     for warning in res.warnings:
@@ -77,5 +79,13 @@ def import_qdc_cmd(file, project, coder):
     finally:
         p.close()
     click.echo(f"added {len(res.added)} code(s) from {file}; {len(res.skipped)} already in the project")
+    _repeated(res.repeated)
     for old, new in res.renamed:
-        click.echo(f"note: code '{old}' appears twice in the file; the second was added as '{new}'", err=True)
+        click.echo(f"note: code '{old}' has a sibling of the same name; it was added as '{new}'", err=True)
+
+
+def _repeated(paths: list[str]) -> None:
+    """Codes are told apart by their place in the tree: show where a name repeats."""
+    if paths:
+        click.echo(f"note: {len(paths)} codes share a name with another code; their paths: " + "; ".join(paths),
+                   err=True)

@@ -364,6 +364,19 @@ def _warn_counts(result: QdpxImport, counts: _Counts) -> None:
         result.warnings.append(f"{counts.empty} zero-length coded selection(s) skipped")
 
 
+def _warn_unused_notes(data: QdpxData, result: QdpxImport) -> None:
+    """Journals and other notes no selection refers to have no place in elc: say so."""
+    used = {n for src in data.sources for sel in src.selections for n in sel.notes + [x for c in sel.codings
+                                                                                    for x in c.notes]}
+    used |= {n for src in data.sources for c in src.whole for n in c.notes}
+    unused = [note.name or guid for guid, note in data.notes.items()
+              if guid not in used and note.marker.get("role") != "programme"
+              and not (data.extension and guid in data.project_notes)]  # elc's own programme journal
+    if unused:
+        result.warnings.append(f"{len(unused)} note(s) not imported (elc keeps memos on codings only): "
+                               + ", ".join(f"'{n}'" for n in unused[:10]) + (" ..." if len(unused) > 10 else ""))
+
+
 def _load(project, data: QdpxData, result: QdpxImport, case_community: dict[str, str], with_guide: bool,
           nlp) -> None:
     from elc.store import database
@@ -376,6 +389,7 @@ def _load(project, data: QdpxData, result: QdpxImport, case_community: dict[str,
     if dangling:
         result.warnings.append(f"{dangling} case link(s) to sources not in the archive were ignored")
     payload = _programme_note(data) if not with_guide else {}
+    _warn_unused_notes(data, result)
     with project.engine.begin() as conn:
         codes = insert_codes(conn, data.codes, data.kinds, "elc", data.path.name, case_guids, data.extension)
         result.codes_added, result.codes_matched, result.repeated = len(codes.added), len(codes.matched), codes.repeated

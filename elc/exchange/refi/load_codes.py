@@ -78,6 +78,12 @@ def _kind(code: ParsedCode, kinds: dict, extension: dict, has_children: bool) ->
     return kind, family, keywords
 
 
+def _order(code: ParsedCode, extension: dict) -> int | None:
+    info = (extension.get("codes") or {}).get(code.guid) if isinstance(extension.get("codes"), dict) else None
+    order = info.get("order") if isinstance(info, dict) else None
+    return order if isinstance(order, int) and not isinstance(order, bool) and 0 <= order < 1_000_000 else None
+
+
 def _free_name(name: str, parent_id: int | None, taken: set[tuple[int | None, str]]) -> str:
     candidate, n = name, 2
     while (parent_id, candidate.lower()) in taken:
@@ -106,7 +112,9 @@ def insert_codes(conn, parsed: list[ParsedCode], kinds: dict, coder: str, origin
         in_file[code.name.lower()] = in_file.get(code.name.lower(), 0) + 1
     has_children = {c.parent_guid for c in ordinary if c.parent_guid}
     by_guid = {c.guid: c for c in parsed}
-    position = refi_store.last_code_position(conn)
+    base = refi_store.last_code_position(conn)
+    ordered = [o for o in (_order(c, extension) for c in ordinary) if o is not None]
+    running = base + 1 + max(ordered) if ordered else base  # codes without an order go after
     ts = database.now()
     for code in sorted(ordinary, key=lambda c: c.depth):  # level by level: parents first, siblings in order
         parent_id = out.ids.get(code.parent_guid or "")
@@ -122,7 +130,10 @@ def insert_codes(conn, parsed: list[ParsedCode], kinds: dict, coder: str, origin
         if name != code.name:
             out.renamed.append((_path(code, by_guid), name))
         kind, family, keywords = _kind(code, kinds, extension, code.guid in has_children)
-        position += 1
+        order = _order(code, extension)  # elc's own codes keep their order exactly
+        if order is None:
+            running += 1
+        position = running if order is None else base + 1 + order
         cid = refi_store.add_code(conn, ts, coder, origin, name=name, kind=kind, family=family, parent_id=parent_id,
                                   position=position, colour=code.colour or PALETTE[position % len(PALETTE)],
                                   definition=code.definition, keywords=json.dumps(keywords))

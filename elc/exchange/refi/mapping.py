@@ -111,6 +111,7 @@ class ExportCode:
     keywords: list
     codable: bool
     children: list
+    position: int = 0
 
 
 @dataclass
@@ -149,7 +150,8 @@ def export_codebook(project, namespace: uuid.UUID, known_guids: dict[int, str] |
             family=None if r.family is None or pd.isna(r.family) else str(r.family),
             colour=colour_hex(r.colour), definition=str(r.definition or ""),
             keywords=[str(k) for k in (r.keywords or [])],
-            codable=r.kind != "category" or cid in coded, children=[])
+            codable=r.kind != "category" or cid in coded, children=[],
+            position=int(r.position))
     roots: list[ExportCode] = []
     parent_of: dict[int, int] = {}
     for r in frame.itertuples():

@@ -115,7 +115,8 @@ def _codebook(ex: _Export, root) -> None:
     _code_tree(ex.doc, codes_el, ex.book.roots, with_keywords=False)
     _case_codes(ex, codes_el)
     _valence_codes(ex.doc, codes_el)
-    ex.sidecar["codes"] = {c.guid: {"kind": c.kind, "family": c.family, "keywords": c.keywords}
+    rank = {c.guid: i for i, c in enumerate(sorted(ex.book.flat(), key=lambda c: (c.position, c.id)))}
+    ex.sidecar["codes"] = {c.guid: {"kind": c.kind, "family": c.family, "keywords": c.keywords, "order": rank[c.guid]}
                            for c in ex.book.flat()}
     ex.sidecar["valence"] = {"root": mp.VALENCE_ROOT_GUID, **mp.VALENCE_GUIDS}
 
@@ -290,8 +291,9 @@ def _programme_text(info: dict, questions: list[dict], changes: list[dict]) -> s
     lines = [f"Programme: {info.get('name') or ''}".rstrip()]
     if info.get("focus_question"):
         lines.append(f"Focus question: {info['focus_question']}")
-    for title, items in (("Phases", [p.get("name") or json.dumps(p, ensure_ascii=False, sort_keys=True)
-                                     for p in info.get("phases") or [] if isinstance(p, dict)]),
+    phases = [" - ".join(str(v) for _, v in sorted(p.items(), key=lambda kv: (kv[0] not in ("phase", "name"), kv[0])))
+              for p in info.get("phases") or [] if isinstance(p, dict)]
+    for title, items in (("Phases", phases),
                          ("Open questions", [f"({q['family']}) {q['text']}" for q in questions]),
                          ("Changes", [f"{c['title']}" + (f" - {c['rationale']}" if c.get("rationale") else "")
                                       for c in changes])):
