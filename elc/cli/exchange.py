@@ -70,7 +70,7 @@ def import_qdpx_cmd(file, project, guide, force):
 @project_argument
 @click.option("--coder", default="elc", show_default=True, help="Name recorded in the codebook log.")
 def import_qdc_cmd(file, project, coder):
-    """Add the codes of a REFI-QDA codebook FILE (.qdc) to PROJECT, skipping names it already has."""
+    """Add the codes of a REFI-QDA codebook FILE (.qdc) to PROJECT, reusing the codes it already has."""
     from elc.exchange.refi import import_qdc
 
     p = open_or_fail(project)

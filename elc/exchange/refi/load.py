@@ -130,22 +130,44 @@ def _typed(data: QdpxData, guid: str, text: str):
     return text
 
 
-def _communities(data: QdpxData, base: list) -> tuple[list, dict[str, str], list[str]]:
-    """Communities (elc's from Sets, extra ones named by cases) and each case's community key."""
+def _set_communities(data: QdpxData) -> list:
+    """elc's communities, from the source Sets it wrote (one per community)."""
     from elc.domain import FAMILIES, Community
 
-    communities = list(base)
-    if not communities:
-        for st in data.sets:
-            m = st.marker
-            if isinstance(m.get("community"), str) and m["community"].strip():
-                key = m["community"].strip()[:64]
-                if any(c.key == key for c in communities):
-                    continue
-                family = m.get("family") if m.get("family") in FAMILIES else "people"
-                target = m.get("target_n") if isinstance(m.get("target_n"), int) and not isinstance(
-                    m.get("target_n"), bool) else None
-                communities.append(Community(key, st.name or key, family, target, st.description))
+    out: list = []
+    for st in data.sets:
+        m = st.marker
+        key = m.get("community").strip()[:64] if isinstance(m.get("community"), str) else ""
+        if not key or any(c.key == key for c in out):
+            continue
+        family = m.get("family") if m.get("family") in FAMILIES else "people"
+        target = m.get("target_n") if isinstance(m.get("target_n"), int) and not isinstance(m.get("target_n"), bool) \
+            else None
+        out.append(Community(key, st.name or key, family, target, st.description))
+    return out
+
+
+def _case_community(data: QdpxData, case, set_of_source: dict[str, str]) -> tuple[str | None, str | None]:
+    """(community named by the case's variables or its sources' Sets, family) of one case."""
+    from elc.domain import FAMILIES
+
+    value, family = None, None
+    for guid, text in case.values.items():
+        role, key = _variable_role(data, guid, "case")
+        if role == "variable" and key == "community" and text.strip():
+            value = text.strip()
+        elif role == "variable" and key == "family" and text.strip() in FAMILIES:
+            family = text.strip()
+    if value is None:
+        value = next((set_of_source[sg] for sg in case.sources if sg in set_of_source), None)
+    return value, family
+
+
+def _communities(data: QdpxData, base: list) -> tuple[list, dict[str, str], list[str]]:
+    """Communities (elc's from Sets, extra ones named by cases) and each case's community key."""
+    from elc.domain import Community
+
+    communities = list(base) or _set_communities(data)
     lookup = {c.key.lower(): c.key for c in communities}
     lookup.update({c.name.lower(): c.key for c in communities})
     set_of_source: dict[str, str] = {}
@@ -157,15 +179,7 @@ def _communities(data: QdpxData, base: list) -> tuple[list, dict[str, str], list
     added: list[str] = []
     case_community: dict[str, str] = {}
     for case in data.cases:
-        value, family = None, None
-        for guid, text in case.values.items():
-            role, key = _variable_role(data, guid, "case")
-            if role == "variable" and key == "community" and text.strip():
-                value = text.strip()
-            elif role == "variable" and key == "family" and text.strip() in FAMILIES:
-                family = text.strip()
-        if value is None:
-            value = next((set_of_source[sg] for sg in case.sources if sg in set_of_source), None)
+        value, family = _case_community(data, case, set_of_source)
         if value is None:
             continue
         if value.lower() not in lookup:

@@ -84,11 +84,44 @@ def _order(code: ParsedCode, extension: dict) -> int | None:
     return order if isinstance(order, int) and not isinstance(order, bool) and 0 <= order < 1_000_000 else None
 
 
-def _free_name(name: str, parent_id: int | None, taken: set[tuple[int | None, str]]) -> str:
-    candidate, n = name, 2
-    while (parent_id, candidate.lower()) in taken:
-        candidate, n = f"{name} ({n})", n + 1
-    return candidate
+class _Existing:
+    """The project's live codes, by (parent, name) and by name, as codes are added."""
+
+    def __init__(self, rows: list[tuple[int, str, int | None]]):
+        self.by_key = {(parent, name.lower()): cid for cid, name, parent in rows}
+        self.by_name: dict[str, list[int]] = {}
+        for cid, name, _ in rows:
+            self.by_name.setdefault(name.lower(), []).append(cid)
+
+    def match(self, name: str, parent_id: int | None, unique_in_file: bool) -> int | None:
+        """The same name under the same parent, or a name unique on both sides."""
+        hit = self.by_key.get((parent_id, name.lower()))
+        if hit is None and unique_in_file and len(self.by_name.get(name.lower(), [])) == 1:
+            hit = self.by_name[name.lower()][0]
+        return hit
+
+    def free(self, name: str, parent_id: int | None) -> str:
+        candidate, n = name, 2
+        while (parent_id, candidate.lower()) in self.by_key:
+            candidate, n = f"{name} ({n})", n + 1
+        return candidate
+
+    def add(self, cid: int, name: str, parent_id: int | None) -> None:
+        self.by_key[(parent_id, name.lower())] = cid
+
+
+@dataclass
+class _Positions:
+    """elc's own codes (an order in the sidecar) keep their order exactly; others go after."""
+
+    base: int
+    running: int
+
+    def next(self, order: int | None) -> int:
+        if order is not None:
+            return self.base + 1 + order
+        self.running += 1
+        return self.running
 
 
 def insert_codes(conn, parsed: list[ParsedCode], kinds: dict, coder: str, origin: str,
@@ -100,12 +133,7 @@ def insert_codes(conn, parsed: list[ParsedCode], kinds: dict, coder: str, origin
     extension = extension or {}
     out = CodeImport()
     skip = _special(parsed, set(case_guids or ()), extension, out)
-    existing = refi_store.live_codes(conn)
-    taken = {(parent, name.lower()) for _, name, parent in existing}
-    by_key = {(parent, name.lower()): cid for cid, name, parent in existing}
-    by_name: dict[str, list[int]] = {}
-    for cid, name, _ in existing:
-        by_name.setdefault(name.lower(), []).append(cid)
+    existing = _Existing(refi_store.live_codes(conn))
     ordinary = [c for c in parsed if c.guid not in skip]
     in_file: dict[str, int] = {}
     for code in ordinary:
@@ -114,31 +142,24 @@ def insert_codes(conn, parsed: list[ParsedCode], kinds: dict, coder: str, origin
     by_guid = {c.guid: c for c in parsed}
     base = refi_store.last_code_position(conn)
     ordered = [o for o in (_order(c, extension) for c in ordinary) if o is not None]
-    running = base + 1 + max(ordered) if ordered else base  # codes without an order go after
+    positions = _Positions(base, base + 1 + max(ordered) if ordered else base)
     ts = database.now()
     for code in sorted(ordinary, key=lambda c: c.depth):  # level by level: parents first, siblings in order
         parent_id = out.ids.get(code.parent_guid or "")
-        key = (parent_id, code.name.lower())
-        hit = by_key.get(key)
-        if hit is None and in_file[code.name.lower()] == 1 and len(by_name.get(code.name.lower(), [])) == 1:
-            hit = by_name[code.name.lower()][0]
+        hit = existing.match(code.name, parent_id, in_file[code.name.lower()] == 1)
         if hit is not None:
             out.ids[code.guid] = hit
             out.matched.append(code.name)
             continue
-        name = _free_name(code.name, parent_id, taken)
+        name = existing.free(code.name, parent_id)
         if name != code.name:
             out.renamed.append((_path(code, by_guid), name))
         kind, family, keywords = _kind(code, kinds, extension, code.guid in has_children)
-        order = _order(code, extension)  # elc's own codes keep their order exactly
-        if order is None:
-            running += 1
-        position = running if order is None else base + 1 + order
+        position = positions.next(_order(code, extension))
         cid = refi_store.add_code(conn, ts, coder, origin, name=name, kind=kind, family=family, parent_id=parent_id,
                                   position=position, colour=code.colour or PALETTE[position % len(PALETTE)],
                                   definition=code.definition, keywords=json.dumps(keywords))
-        taken.add((parent_id, name.lower()))
-        by_key[(parent_id, name.lower())] = cid
+        existing.add(cid, name, parent_id)
         out.ids[code.guid] = cid
         out.guids[cid] = code.guid
         out.added.append(name)

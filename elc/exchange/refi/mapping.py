@@ -163,21 +163,30 @@ def export_codebook(project, namespace: uuid.UUID, known_guids: dict[int, str] |
         else:
             roots.append(code)
     book = ExportCodebook(roots, by_id, [])
+    _break_cycles(book, parent_of)
+    book.sets = _kind_sets(book, namespace)
+    return book
+
+
+def _break_cycles(book: ExportCodebook, parent_of: dict[int, int]) -> None:
+    """A damaged hierarchy (a cycle no edit allows, as a corrupt file might hold): its codes become top-level."""
     reached = {c.id for c in book.flat()}
-    for code in list(by_id.values()):  # a damaged hierarchy (a cycle): its codes become top-level
+    for code in list(book.by_id.values()):
         if code.id not in reached:
-            by_id[parent_of[code.id]].children.remove(code)
-            roots.append(code)
-            reached |= {c.id for c in ExportCodebook([code], by_id, []).flat()}
+            book.by_id[parent_of[code.id]].children.remove(code)
+            book.roots.append(code)
+            reached |= {c.id for c in ExportCodebook([code], book.by_id, []).flat()}
+
+
+def _kind_sets(book: ExportCodebook, namespace: uuid.UUID) -> list[tuple[str, str, dict, list[str]]]:
+    """A code Set per kind and family ("Touchpoints (people)", "Themes", ...)."""
     groups: dict[tuple[str, str], list[str]] = {}
     for code in book.flat():
         groups.setdefault((code.kind, code.family or ""), []).append(code.guid)
     order = {k: i for i, k in enumerate(KIND_LABELS)}
-    for (kind, family) in sorted(groups, key=lambda k: (order.get(k[0], 99), k[0], k[1])):
-        name = kind_set_name(kind, family or None)
-        marker = {"kind": kind, "family": family or None}
-        book.sets.append((make_guid(namespace, "set:kind", f"{kind}:{family}"), name, marker, groups[(kind, family)]))
-    return book
+    return [(make_guid(namespace, "set:kind", f"{kind}:{family}"), kind_set_name(kind, family or None),
+             {"kind": kind, "family": family or None}, groups[(kind, family)])
+            for kind, family in sorted(groups, key=lambda k: (order.get(k[0], 99), k[0], k[1]))]
 
 
 SOURCE_FIELDS = {  # source column -> (variable name, type)
