@@ -118,3 +118,17 @@ def checkpoint(engine) -> None:
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def source_metadata(engine) -> dict[int, dict]:
+    """source id -> its metadata (an imported source's GUID in the tool it came from, its memo...)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(s.sources.c.id, s.sources.c.metadata)).all()
+    out = {}
+    for sid, raw in rows:
+        try:
+            data = json.loads(raw or "{}")
+        except ValueError:
+            data = {}
+        out[int(sid)] = data if isinstance(data, dict) else {}
+    return out

@@ -96,6 +96,16 @@ def test_qualcoder_empty_source_user_without_codings_and_case_link_kept(qualcode
     with zipfile.ZipFile(out) as zf:
         qde = zf.read("project.qde").decode("utf-8")
     assert 'name="ravi"' in qde and 'name="Empty notes.txt"' in qde
+    # memos go back where QualCoder read them: case, source and project Descriptions
+    from lxml import etree
+
+    root = etree.fromstring(qde.encode())
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    assert root.find("q:Cases/q:Case", ns).findtext("q:Description", namespaces=ns) == "Daughter of a patient"
+    ts = root.find("q:Sources/q:TextSource", ns)
+    assert ts.findtext("q:Description", namespaces=ns) == "Phone interview"
+    assert ts.get("guid") == "5a0c1f5e-2f1b-4a39-9d41-0b5d7e3c2a01"  # and the source keeps its GUID
+    assert root.findtext("q:Description", namespaces=ns).endswith("\n\nAmbulance experience interviews")
 
 
 def test_nvivo_same_name_in_two_branches_crlf_offsets_and_case_codes(nvivo):

@@ -20,7 +20,7 @@ from pathlib import Path
 from elc.errors import ElcError, ProjectError
 from elc.exchange.refi import xmlutil as rx
 from elc.exchange.refi.load_codes import CodeImport, insert_codes
-from elc.exchange.refi.mapping import CASE_FIELDS, SOURCE_FIELDS
+from elc.exchange.refi.mapping import CASE_FIELDS, CASE_MEMO, SOURCE_FIELDS
 from elc.exchange.refi.read import QdpxData, QSelection, QSource, iter_texts, read_qdc, read_qdpx
 from elc.exchange.refi.segment import segment_stream
 from elc.store import refi as refi_store
@@ -68,16 +68,21 @@ def _slug(value: str) -> str:
     return _SLUG.sub("-", value.lower()).strip("-")[:64] or "community"
 
 
-def _programme_text(data: QdpxData) -> tuple[str, str]:
+def _programme_text(data: QdpxData) -> tuple[str, str, str]:
+    """(programme name, focus question, project memo) from Project/Description: elc writes
+    "Programme: ..." and "Focus question: ..." lines, then a blank line and any project memo;
+    another tool's description is all memo."""
     name, focus = "", ""
     lines = data.description.split("\n")
-    for i, line in enumerate(lines):
-        if line.startswith("Programme:") and not name:
-            name = line[len("Programme:"):].strip()
-        elif line.startswith("Focus question:"):
-            focus = "\n".join([line[len("Focus question:"):]] + lines[i + 1:]).strip()
-            break
-    return name or data.name or data.path.stem, focus
+    if not lines or not lines[0].startswith("Programme:"):
+        return data.name or data.path.stem, "", data.description.strip()
+    name = lines[0][len("Programme:"):].strip()
+    rest = lines[1:]
+    if rest and rest[0].startswith("Focus question:"):
+        end = rest.index("") if "" in rest else len(rest)
+        focus = "\n".join([rest[0][len("Focus question:"):]] + rest[1:end]).strip()
+        rest = rest[end:]
+    return name or data.name or data.path.stem, focus, "\n".join(rest).strip()
 
 
 def _programme_note(data: QdpxData) -> dict:
@@ -213,7 +218,7 @@ def _participants(data: QdpxData, case_community: dict[str, str], case_codes: se
             if role == "attribute":
                 entry["attributes"].setdefault(key, _typed(data, guid, text))
         if case.description.strip():
-            entry["attributes"].setdefault("memo", case.description.strip())
+            entry["attributes"].setdefault(CASE_MEMO, case.description.strip())
         for sg in case.sources:
             of_source.setdefault(sg, pid)
     for src in data.sources:
@@ -420,6 +425,9 @@ def _load(project, data: QdpxData, result: QdpxImport, case_community: dict[str,
         result.users = len(users)
         project.meta_set("users", users, conn)
         project.meta_set("code_guids", {str(k): v for k, v in codes.guids.items()}, conn)
+        memo = _programme_text(data)[2]
+        if memo:
+            project.meta_set("project_memo", memo, conn)
         if not refi_store.meta_exists(conn, "imported_from"):
             project.meta_set("imported_from", {"file": data.path.name, "format": "qdpx", "at": ts}, conn)
     project._texts.clear()
@@ -432,7 +440,7 @@ def _programme(data: QdpxData, path: Path, guide):
         from elc.guides import load_guide
 
         return load_guide(guide)
-    name, focus = _programme_text(data)
+    name, focus, _ = _programme_text(data)
     payload = _programme_note(data)
     phases = payload.get("phases") if isinstance(payload.get("phases"), list) else []
     questions = [OpenQuestion(str(q["text"]), str(q.get("family") or "people"))

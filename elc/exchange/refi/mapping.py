@@ -64,6 +64,7 @@ VALENCE_ROOT_GUID = fixed_guid("valence")
 VALENCE_GUIDS = {v: fixed_guid(f"valence:{v}") for v in VALENCE_CODES}
 VALENCE_BY_NAME = {name.lower(): value for value, (name, _) in VALENCE_CODES.items()}
 CASES_ROOT_NAME = "Cases"
+CASE_MEMO = "memo"  # the participant attribute that holds a case memo (Case/Description)
 KIND_LABELS = {"touchpoint": "Touchpoints", "theme": "Themes", "category": "Categories"}
 _KIND_SET = re.compile(r"^(Touchpoints|Themes|Categories)(?: \((people|staff)\))?$")
 KEYWORDS_PREFIX = "Keywords: "

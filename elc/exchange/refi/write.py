@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from elc.exchange.refi import archive as ar, mapping as mp, xmlutil as rx
-from elc.exchange.refi.mapping import QDE, SOURCE_FIELDS, VALUE_TAGS, ExportCode, isna, normalise_newlines
+from elc.exchange.refi.mapping import (
+    CASE_MEMO, QDE, SOURCE_FIELDS, VALUE_TAGS, ExportCode, isna, normalise_newlines,
+)
 from elc.exchange.refi.xmlutil import xml_str, xsd_datetime
 from elc.store import refi as refi_store
 
@@ -59,6 +61,7 @@ class _Export:
     attr_types: dict[str, str] = field(default_factory=dict)
     case_guid: dict[str, str] = field(default_factory=dict)
     source_guid: dict[int, str] = field(default_factory=dict)
+    source_memo: dict[int, str] = field(default_factory=dict)
     linked_cases: set[str] = field(default_factory=set)  # participants with a non-empty interview
     entries: list[tuple[str, bytes]] = field(default_factory=list)
     memo_notes: list[dict] = field(default_factory=list)
@@ -138,7 +141,8 @@ def _variables(ex: _Export, root) -> None:
     attr_values: dict[str, list] = {}
     for attrs in ex.participants.attributes:
         for k, v in (attrs or {}).items():
-            attr_values.setdefault(str(k), []).append(v)
+            if k != CASE_MEMO:
+                attr_values.setdefault(str(k), []).append(v)
     rows: list[tuple[str, str, str, str]] = [("variable", "community", "community", "Text"),
                                              ("variable", "family", "family", "Text")]
     taken = {"community", "family"} | {n for n, _ in SOURCE_FIELDS.values()}
@@ -166,13 +170,15 @@ def _value(ex: _Export, parent, guid: str, typ: str, val) -> None:
 # ----------------------------------------------------------------------------- cases
 def _case(ex: _Export, parent, r, sources: list[int]) -> None:
     case = ex.doc.sub(parent, "Case", {"guid": ex.case_guid[str(r.id)], "name": xml_str(r.id)})
+    if str((r.attributes or {}).get(CASE_MEMO) or "").strip():  # QualCoder: the case memo (parse_cases)
+        ex.doc.sub(case, "Description", text=xml_str(r.attributes[CASE_MEMO]))
     if not isna(r.community):
         _value(ex, case, ex.var_guid[("variable", "community")], "Text", r.community)
     if not isna(r.family):
         _value(ex, case, ex.var_guid[("variable", "family")], "Text", r.family)
     for key in sorted(r.attributes or {}):
         val = r.attributes[key]
-        if val is not None:
+        if val is not None and key != CASE_MEMO:
             _value(ex, case, ex.var_guid[("attribute", str(key))], ex.attr_types[str(key)], val)
     for sid in sources:
         ex.doc.sub(case, "SourceRef", {"targetGUID": ex.source_guid[sid]})
@@ -263,6 +269,8 @@ def _text_source(ex: _Export, parent, r, frame) -> None:
     ts = ex.doc.sub(parent, "TextSource", {"guid": guid, "name": xml_str(r.name),
                                            "plainTextPath": f"internal://{guid}.txt",
                                            "creationDateTime": stamp, "modifiedDateTime": stamp})
+    if ex.source_memo.get(sid):  # QualCoder: the source memo (load_text_source)
+        ex.doc.sub(ts, "Description", text=xml_str(ex.source_memo[sid]))
     _case_selection(ex, ts, r, len(text))
     if frame is not None:
         groups: dict[tuple, list] = {}
@@ -373,7 +381,13 @@ def _context(project) -> _Export:
     names = sorted({str(c) for c in codings.coder} | {str(u) for u in project.meta_get("users", []) or []})
     ex = _Export(doc, project, book, codings, project.sources(), project.participants(),
                  {n: doc.guid("user", n) for n in names})
-    ex.source_guid = {int(r.id): doc.guid("source", int(r.id)) for r in ex.sources.itertuples()}
+    meta = refi_store.source_metadata(project.engine)
+    for r in ex.sources.itertuples():  # a source imported from another tool keeps its GUID
+        sid = int(r.id)
+        known = rx.norm_guid(str(meta.get(sid, {}).get("qdpx_guid") or "")) if meta.get(sid) else None
+        ex.source_guid[sid] = known if known and known not in ex.source_guid.values() else doc.guid("source", sid)
+        if isinstance(meta.get(sid, {}).get("memo"), str) and meta[sid]["memo"].strip():
+            ex.source_memo[sid] = meta[sid]["memo"]
     ex.case_guid = {str(r.id): doc.guid("participant", r.id) for r in ex.participants.itertuples()}
     ex.linked_cases = {str(r.participant_id) for r in ex.sources.itertuples()
                        if not isna(r.participant_id) and r.n_chars}
@@ -407,6 +421,9 @@ def build_qdpx(project) -> list[tuple[str, bytes]]:
     description = f"Programme: {str(info.get('name') or '').strip()}"
     if str(info.get("focus_question") or "").strip():
         description += f"\nFocus question: {str(info['focus_question']).strip()}"
+    memo = str(project.meta_get("project_memo", "") or "").strip()
+    if memo:  # what another tool had as the project memo, kept
+        description += f"\n\n{memo}"
     ex.doc.sub(root, "Description", text=xml_str(description))
     ex.doc.sub(root, "NoteRef", {"targetGUID": note})
     sidecar = {"elc": mp.SIDECAR_VERSION, **ex.sidecar}
