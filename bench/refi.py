@@ -13,6 +13,10 @@ so peak RSS is the process's own (``os.wait4``):
 
 It prints seconds and peak RSS of each, and the ratio import-qdpx / elc import. Targets
 (issue 18): ratio <= 2, peak RSS < 1 GB.
+
+With ``--unlabelled`` it instead builds, by hand, a .qdpx in the shape an NVivo export of two long
+documents has (two text sources of half the words each, no speaker labels, a few codings) and
+compares its import with ``elc import`` of the same two texts.
 """
 
 from __future__ import annotations
@@ -69,6 +73,44 @@ def write_corpus(folder: Path, words: int, files: int, seed: int = 7) -> tuple[l
     return paths, total
 
 
+def write_unlabelled(folder: Path, words: int, seed: int = 11) -> tuple[list[Path], Path, int]:
+    """Two long unlabelled documents as .txt files and as a hand-built .qdpx holding them."""
+    import zipfile
+
+    rng = random.Random(seed)
+    paths, sources, total = [], [], 0
+    for i in range(2):
+        lines, n = [], 0
+        while n < words // 2:
+            line = " ".join(_sentence(rng) for _ in range(rng.randint(1, 4)))
+            lines.append(line)
+            n += len(line.split())
+        text = "\n".join(lines) + "\n"
+        total += n
+        path = folder / f"document-{i + 1}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+        guid = f"7C2E3B70-4B3D-4C5B-9F63-2D7F9A5E4C0{i + 1}"
+        start = text.index(lines[3])
+        sel = (f'<PlainTextSelection guid="D1B2C3D4-0000-4000-8000-00000000000{i + 1}" startPosition="{start}" '
+               f'endPosition="{start + len(lines[3])}" creatingUser="A1B2C3D4-0000-4000-8000-000000000001" '
+               f'creationDateTime="2024-06-03T09:00:00Z"><Coding guid="E1B2C3D4-0000-4000-8000-00000000000{i + 1}" '
+               f'creatingUser="A1B2C3D4-0000-4000-8000-000000000001"><CodeRef '
+               f'targetGUID="B1B2C3D4-0000-4000-8000-000000000001"/></Coding></PlainTextSelection>')
+        sources.append((guid, text, f'<TextSource guid="{guid}" name="Document {i + 1}" '
+                                    f'plainTextPath="internal://{guid}.txt">{sel}</TextSource>'))
+    qde = ('<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="Long documents" '
+           'origin="NVivo 14"><Users><User guid="A1B2C3D4-0000-4000-8000-000000000001" name="KO"/></Users>'
+           '<CodeBook><Codes><Code guid="B1B2C3D4-0000-4000-8000-000000000001" name="Delays" isCodable="true"/>'
+           '</Codes></CodeBook><Sources>' + "".join(s for _, _, s in sources) + "</Sources></Project>")
+    archive = folder / "long.qdpx"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", qde)
+        for guid, text, _ in sources:
+            zf.writestr(f"Sources/{guid}.txt", text)
+    return paths, archive, total
+
+
 def run(args: list[str]) -> tuple[float, float, float]:
     """(wall seconds, CPU seconds, peak RSS in MB) of one ``elc`` command in its own process.
 
@@ -111,7 +153,10 @@ def main() -> None:
     ap.add_argument("--words", type=int, default=200_000)
     ap.add_argument("--files", type=int, default=50)
     ap.add_argument("--no-reference", action="store_true", help="skip the --no-deidentify reference run")
+    ap.add_argument("--unlabelled", action="store_true", help="two long unlabelled documents, NVivo-shaped")
     opts = ap.parse_args()
+    if opts.unlabelled:
+        return unlabelled(opts.words)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         (tmp / "corpus").mkdir()
@@ -137,6 +182,21 @@ def main() -> None:
     print(f"archive: {size:.1f} MB")
     print(f"{'run':44s} {'wall s':>8s} {'CPU s':>8s} {'peak RSS MB':>12s}")
     for name, seconds, cpu, rss in rows:
+        print(f"{name:44s} {seconds:8.1f} {cpu:8.1f} {rss:12.0f}")
+    print(f"import-qdpx / elc import: wall {imported[0] / base[0]:.2f}x, CPU {imported[1] / base[1]:.2f}x "
+          f"(target <= 2); import-qdpx peak RSS {imported[2]:.0f} MB (target < 1024)")
+
+
+def unlabelled(words: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        files, archive, total = write_unlabelled(tmp, words)
+        print(f"two unlabelled documents, {total:,} words")
+        new_project(tmp / "base.elc", GUIDE).close()
+        base = run(["import", str(tmp / "base.elc"), *map(str, files)])
+        imported = run(["import-qdpx", str(archive), str(tmp / "copy.elc")])
+    print(f"{'run':44s} {'wall s':>8s} {'CPU s':>8s} {'peak RSS MB':>12s}")
+    for name, (seconds, cpu, rss) in (("elc import (baseline)", base), ("elc import-qdpx", imported)):
         print(f"{name:44s} {seconds:8.1f} {cpu:8.1f} {rss:12.0f}")
     print(f"import-qdpx / elc import: wall {imported[0] / base[0]:.2f}x, CPU {imported[1] / base[1]:.2f}x "
           f"(target <= 2); import-qdpx peak RSS {imported[2]:.0f} MB (target < 1024)")

@@ -306,3 +306,19 @@ elc:{"community":"carers","family":"people","target_n":4}</Description>
     comm = q.communities().iloc[0]
     assert (comm.key, comm["name"], comm.target_n, comm.description) == ("carers", "Carers", 4, "Family carers")
     q.close()
+
+
+def test_a_hostile_or_damaged_sidecar_cannot_break_the_import(rich, tmp_path):
+    """The sidecar is read as untrusted as the XML: wrong types are ignored, damage is reported."""
+    _, _, _, members, _ = rich
+    for name, side in (("types", json.dumps({"elc": 2, "codes": [], "codings": {"x": {"modified": 5, "valence": 3}},
+                                             "sets": {"a": "b"}, "variables": {"v": 7}, "valence": {"root": 9},
+                                             "programme": {"changes": "no", "phases": [1], "questions": {}}})),
+                       ("damaged", "{not json")):
+        path = tmp_path / f"{name}.qdpx"
+        with zipfile.ZipFile(path, "w") as zf:
+            for member, data in members.items():
+                zf.writestr(member, side if member == mp.SIDECAR else data)
+        res = import_qdpx(path, tmp_path / f"{name}.elc")
+        assert res.codings > 0
+        assert (name == "damaged") == any("damaged" in w for w in res.warnings)

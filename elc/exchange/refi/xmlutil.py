@@ -89,8 +89,8 @@ def xsd_datetime(value) -> str | None:
 
 
 def parse_datetime(value: str | None) -> str | None:
-    """An xsd:dateTime read back as elc stores timestamps (ISO, microseconds)."""
-    if not value:
+    """An xsd:dateTime read back as elc stores timestamps (ISO, UTC, microseconds); None if it is not one."""
+    if not isinstance(value, str) or not value:
         return None
     text = value.strip()
     if text.endswith("Z"):  # "...+00:00Z" is what QualCoder re-exports from an offset: the offset wins
