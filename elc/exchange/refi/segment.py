@@ -148,13 +148,18 @@ def _plan(key, text: str, participant: str | None, pattern) -> _Plan:
     return _Plan(key, text, turns, roles, chunks)
 
 
-def _build(plan: _Plan, docs: list) -> list[dict]:
+def _sentences(doc, masked: str, spans: list) -> list[tuple[int, int, str]]:
+    """(start, end, lemmas) of each sentence of one piece: the Doc itself is not kept."""
     from elc.ingest.pipeline import _lemmas
 
+    return [(a, b, _lemmas(sent, spans)) for sent, a, b in _sentence_spans(doc, masked)]
+
+
+def _build(plan: _Plan, results: list) -> list[dict]:
     segs: list[dict] = []
     by_turn: dict[int, list] = {}
-    for (i, offset, masked, spans), doc in zip(plan.chunks, docs):
-        by_turn.setdefault(i, []).append((offset, masked, spans, doc))
+    for (i, offset, _, _), sentences in zip(plan.chunks, results):
+        by_turn.setdefault(i, []).append((offset, sentences))
     position, last_question = 0, ""
     for i, t in enumerate(plan.turns):
         role = plan.roles.get(t["label"], "other")
@@ -164,12 +169,12 @@ def _build(plan: _Plan, docs: list) -> list[dict]:
                 "role": role, "ts_start": t["ts"], "ts_end": None, "question": question, "lemmas": "",
                 "_sentences": []}
         position += 1
-        for offset, masked, spans, doc in by_turn.get(i, []):
-            for sent, a, b in _sentence_spans(doc, masked):
+        for offset, sentences in by_turn.get(i, []):
+            for a, b, lemmas in sentences:
                 turn["_sentences"].append({"kind": "sentence", "position": position, "start": t["body"] + offset + a,
                                            "end": t["body"] + offset + b, "speaker": speaker, "role": role,
                                            "ts_start": t["ts"], "ts_end": None, "question": question,
-                                           "lemmas": _lemmas(sent, spans)})
+                                           "lemmas": lemmas})
                 position += 1
         if role == "interviewer":
             last_question = plan.text[t["body"]:t["end"]][:300]
@@ -186,16 +191,18 @@ def segment_stream(items: Iterable[tuple[object, str, str | None]], nlp, batch_s
     """
     pattern = _tag_pattern()
     pending: deque[_Plan] = deque()
+    in_flight: deque[tuple[str, list]] = deque()  # (masked piece, blocked spans) of each piece sent
 
     def pieces():
         for key, text, participant in items:
             plan = _plan(key, text, participant, pattern)
             pending.append(plan)
             for chunk in plan.chunks:
+                in_flight.append((chunk[2], chunk[3]))
                 yield chunk[2]
 
     docs = iter(nlp.pipe(pieces(), batch_size=batch_size))
-    ready: list = []
+    ready: list = []  # sentences of each piece back from spaCy, in order
     while True:
         while pending and len(pending[0].chunks) <= len(ready):
             plan = pending.popleft()
@@ -205,7 +212,8 @@ def segment_stream(items: Iterable[tuple[object, str, str | None]], nlp, batch_s
         doc = next(docs, None)
         if doc is None:
             break
-        ready.append(doc)
+        masked, spans = in_flight.popleft()
+        ready.append(_sentences(doc, masked, spans))
     while pending:  # texts with no turns at the end
         plan = pending.popleft()
         yield plan.key, plan.text, _build(plan, ready[:len(plan.chunks)])
