@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from elc import new_project
 from elc.coding import Codebook
 from elc.errors import ElcError
-from elc.exchange.refi import mapping as mp, xmlutil as rx
+from elc.exchange.refi import mapping as mp
 from elc.exchange.refi import export_qdc, import_qdc
 from tests.conftest import CODEBOOK, GUIDE, REPO
 

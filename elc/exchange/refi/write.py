@@ -222,7 +222,7 @@ def _selection(ex: _Export, ts, sid: int, rows: list, remap) -> None:
         "startPosition": str(remap(int(first.start))), "endPosition": str(remap(int(first.end))),
         "creatingUser": user, "creationDateTime": xsd_datetime(min(str(c.created_at) for c in rows)),
         "modifyingUser": user, "modifiedDateTime": xsd_datetime(latest)})
-    memo = _memo_mode(rows)
+    memo = mode = _memo_mode(rows)
     if memo == "each":
         memo = "\n\n".join(f"{c.code}: {c.memo}" for c in rows if c.memo)
     if memo:
@@ -238,7 +238,7 @@ def _selection(ex: _Export, ts, sid: int, rows: list, remap) -> None:
                                    ("modified", str(c.updated_at) if str(c.updated_at) != latest else None)) if v}
         if extra:
             codings[guid] = extra
-        if _memo_mode(rows) == "each" and c.memo:
+        if mode == "each" and c.memo:
             note = ex.doc.guid("memo", int(c.id))
             ex.doc.sub(coding, "NoteRef", {"targetGUID": note})
             ex.memo_notes.append({"guid": note, "name": f"Memo: {c.code}", "user": user, "text": str(c.memo),
