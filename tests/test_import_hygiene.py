@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 CORE = ["elc", "elc.store", "elc.guides", "elc.ingest", "elc.coding", "elc.insights.status", "elc.nlp",
-        "elc.deid", "elc.suggest", "elc.themes", "elc.export", "elc.insights"]
+        "elc.deid", "elc.suggest", "elc.themes", "elc.export", "elc.exchange.refi", "elc.insights"]
 
 
 def _modules_after(code: str) -> set[str]:

@@ -23,14 +23,14 @@ def export(project, qdpx, qdc, csv_dir):
     p = open_or_fail(project)
     try:
         if qdpx:
-            from elc.export.qdpx import export_qdpx
+            from elc.exchange.refi import export_qdpx
 
             with atomic_path(qdpx) as tmp:  # whole or not at all; a full disk is one line
                 export_qdpx(p, tmp)
             click.echo(f"wrote {qdpx} (REFI-QDA project: {len(p.sources())} source(s), {len(p.codings(with_text=False))} "
                        f"coding(s))")
         if qdc:
-            from elc.export.qdc import export_qdc
+            from elc.exchange.refi import export_qdc
 
             with atomic_path(qdc) as tmp:
                 export_qdc(p, tmp)
@@ -56,11 +56,13 @@ def export(project, qdpx, qdc, csv_dir):
 @click.option("--force", is_flag=True, help="Replace PROJECT if it exists.")
 def import_qdpx_cmd(file, project, guide, force):
     """Create PROJECT from a REFI-QDA project FILE (.qdpx) made by elc or another QDA tool."""
-    from elc.export.qdpx import import_qdpx
+    from elc.exchange.refi import import_qdpx
 
     res = import_qdpx(file, project, guide=guide, force=force)
     click.echo(f"created {project} from {file}: {res.sources} source(s), {res.participants} participant(s), "
-               f"{res.codes_added} code(s) added ({res.codes_matched} matched), {res.codings} coding(s)")
+               f"{res.users} user(s), {res.codes_added} code(s) added ({res.codes_matched} matched), "
+               f"{res.codings} coding(s)")
+    _repeated(res.repeated)
     for key in res.communities_added:
         click.echo(f"note: added community '{key}' named in the archive", err=True)
     for warning in res.warnings:
@@ -72,8 +74,8 @@ def import_qdpx_cmd(file, project, guide, force):
 @project_argument
 @click.option("--coder", default="elc", show_default=True, help="Name recorded in the codebook log.")
 def import_qdc_cmd(file, project, coder):
-    """Add the codes of a REFI-QDA codebook FILE (.qdc) to PROJECT, skipping names it already has."""
-    from elc.export.qdc import import_qdc
+    """Add the codes of a REFI-QDA codebook FILE (.qdc) to PROJECT, reusing the codes it already has."""
+    from elc.exchange.refi import import_qdc
 
     p = open_or_fail(project)
     try:
@@ -81,5 +83,13 @@ def import_qdc_cmd(file, project, coder):
     finally:
         p.close()
     click.echo(f"added {len(res.added)} code(s) from {file}; {len(res.skipped)} already in the project")
+    _repeated(res.repeated)
     for old, new in res.renamed:
-        click.echo(f"note: code '{old}' appears twice in the file; the second was added as '{new}'", err=True)
+        click.echo(f"note: code '{old}' has a sibling of the same name; it was added as '{new}'", err=True)
+
+
+def _repeated(paths: list[str]) -> None:
+    """Codes are told apart by their place in the tree: show where a name repeats."""
+    if paths:
+        click.echo(f"note: {len(paths)} codes share a name with another code; their paths: " + "; ".join(paths),
+                   err=True)

@@ -1,5 +1,5 @@
-"""Exports: the workshop workbook, the HTML pack, the specification draft, REFI-QDA and CSV.
+"""Report writers: the workshop workbook, the HTML pack, the specification draft and CSV.
 
 Every spreadsheet cell goes through :func:`elc.export.safety.safe_cell`; exports carry only the
-stored (de-identified) text.
+stored (de-identified) text. REFI-QDA exchange lives in :mod:`elc.exchange.refi`.
 """

@@ -16,7 +16,7 @@ import io
 import json
 from pathlib import Path
 
-from elc.export.refi_xml import write_atomic
+from elc.exchange.refi.archive import write_atomic
 from elc.export.safety import safe_cell
 
 CODINGS_COLUMNS = ["coding_id", "source", "participant", "community", "code", "code_kind", "valence", "coder",

@@ -20,44 +20,63 @@ class ExportKind:
     write: Callable[[object, Path], Path]
 
 
-def _workbook(project, path: Path) -> Path:
+def _file(write: Callable[[object, Path], object]) -> Callable[[object, Path], Path]:
+    """A writer made whole-or-nothing (elc.atomic): a failed or interrupted write leaves no file."""
+    def run(project, path: Path) -> Path:
+        from elc.atomic import atomic_path
+
+        with atomic_path(path) as tmp:
+            write(project, tmp)
+        return Path(path)
+    return run
+
+
+def _folder(write: Callable[[object, Path], object]) -> Callable[[object, Path], Path]:
+    def run(project, path: Path) -> Path:
+        from elc.atomic import atomic_dir
+
+        with atomic_dir(path) as tmp:
+            write(project, tmp)
+        return Path(path)
+    return run
+
+
+def _workbook(project, path: Path):
     from elc.export.workbook import write_workbook
 
     return write_workbook(project, path)
 
 
-def _html(project, path: Path) -> Path:
+def _html(project, path: Path):
     from elc.export.html import write_html
 
     return write_html(project, path)
 
 
-def _spec(project, path: Path) -> Path:
+def _spec(project, path: Path):
     from elc.export.spec import write_spec
 
     return write_spec(project, path)
 
 
-def _qdpx(project, path: Path) -> Path:
-    from elc.export.qdpx import export_qdpx
+def _qdpx(project, path: Path):
+    from elc.exchange.refi import export_qdpx
 
-    export_qdpx(project, path)
-    return path
+    return export_qdpx(project, path)
 
 
-def _csv(project, path: Path) -> Path:
+def _csv(project, path: Path):
     from elc.export.csv_export import export_csv
 
-    export_csv(project, path)
-    return path
+    return export_csv(project, path)
 
 
 EXPORTS: tuple[ExportKind, ...] = (
-    ExportKind("workbook", "Workshop workbook (.xlsx)", "-workshop.xlsx", _workbook),
-    ExportKind("html", "Workshop pack as HTML (folder)", "-pack/", _html),
-    ExportKind("spec", "Service specification draft (.docx)", "-specification.docx", _spec),
-    ExportKind("qdpx", "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder (.qdpx)", ".qdpx", _qdpx),
-    ExportKind("csv", "CSV tables (folder)", "-csv/", _csv),
+    ExportKind("workbook", "Workshop workbook (.xlsx)", "-workshop.xlsx", _file(_workbook)),
+    ExportKind("html", "Workshop pack as HTML (folder)", "-pack/", _folder(_html)),
+    ExportKind("spec", "Service specification draft (.docx)", "-specification.docx", _file(_spec)),
+    ExportKind("qdpx", "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder (.qdpx)", ".qdpx", _file(_qdpx)),
+    ExportKind("csv", "CSV tables (folder)", "-csv/", _folder(_csv)),
 )
 BY_ID = {e.id: e for e in EXPORTS}
 

@@ -43,8 +43,8 @@ CHANGES = """changes:
 # (module, function, target name): every export elc has or may grow; absent ones are skipped.
 EXPORTS = (
     ("elc.export.csv_export", "export_csv", "csv"),
-    ("elc.export.qdpx", "export_qdpx", "project.qdpx"),
-    ("elc.export.qdc", "export_qdc", "codebook.qdc"),
+    ("elc.exchange.refi", "export_qdpx", "project.qdpx"),
+    ("elc.exchange.refi", "export_qdc", "codebook.qdc"),
     ("elc.export.workbook", "write_workbook", "pack.xlsx"),
     ("elc.export.html", "write_html", "html"),
     ("elc.export.spec", "write_spec", "spec.md"),

@@ -25,8 +25,8 @@ COMMANDS = [  # (argv after the project, what is written, the function the CLI c
     (["spec", "--out", "{out}/s.md"], "s.md", "elc.export.spec.write_spec"),
     (["spec", "--out", "{out}/s.docx"], "s.docx", "elc.export.spec.write_spec"),
     (["export", "--csv", "{out}/csv"], "csv", "elc.export.csv_export.export_csv"),
-    (["export", "--qdpx", "{out}/p.qdpx"], "p.qdpx", "elc.export.qdpx.export_qdpx"),
-    (["export", "--qdc", "{out}/p.qdc"], "p.qdc", "elc.export.qdc.export_qdc"),
+    (["export", "--qdpx", "{out}/p.qdpx"], "p.qdpx", "elc.exchange.refi.export_qdpx"),
+    (["export", "--qdc", "{out}/p.qdc"], "p.qdc", "elc.exchange.refi.export_qdc"),
 ]
 
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from elc import new_project, open_project
 from elc.coding import Codebook, CodingSession
 from elc.errors import ElcError
-from elc.export import refi_xml as rx
-from elc.export.qdpx import export_qdpx, import_qdpx, read_qdpx
+from elc.exchange.refi import archive as ar, mapping as mp, xmlutil as rx
+from elc.exchange.refi import export_qdpx, import_qdpx, read_qdpx
 from elc.ingest import ImportOptions, import_files
 from elc.store import schema as s
 from tests.conftest import CODEBOOK, GUIDE, REPO, TRANSCRIPT
@@ -124,9 +124,10 @@ def test_archive_holds_plain_text_sources_and_refi_constructs(built):
     # selections carry the stored character offsets and point at codes
     codings = p.codings()
     sels = root.findall(".//q:PlainTextSelection", NS)
-    assert len(sels) == len(codings)
-    spans = sorted((int(x.get("startPosition")), int(x.get("endPosition"))) for x in sels)
-    assert spans == sorted(zip(codings.start, codings.end))
+    sels = [x for x in sels if x.get("creatingUser")]  # the rest link interviews to participants
+    assert len(sels) == len(set(zip(codings.source_id, codings.start, codings.end, codings.coder)))
+    spans = sorted({(int(x.get("startPosition")), int(x.get("endPosition"))) for x in sels})
+    assert spans == sorted(set(zip(codings.start, codings.end)))
     # codes: colours, hierarchy, descriptions, isCodable
     codes = {c.get("name"): c for c in root.iter(f"{{{rx.PROJECT_NS}}}Code")}
     assert all(c.get("color") is None or len(c.get("color")) == 7 for c in codes.values())
@@ -134,7 +135,7 @@ def test_archive_holds_plain_text_sources_and_refi_constructs(built):
     assert codes["Feeling frightened"] in list(codes["Dignity, comfort and safety"])
     assert codes["Information and communication"].get("isCodable") == "false"
     desc = codes["Making the booking"].find("q:Description", NS).text
-    assert desc.startswith("Arranging transport") and 'elc:{"keywords"' in desc
+    assert desc.startswith("Arranging transport") and "elc:" not in desc
     assert [u.get("name") for u in root.findall("q:Users/q:User", NS)] == ["alice", "bob"]
     cases = {c.get("name"): c for c in root.findall("q:Cases/q:Case", NS)}
     assert set(cases) == {"P07", "C03", "D02"}
@@ -144,13 +145,13 @@ def test_archive_holds_plain_text_sources_and_refi_constructs(built):
     sets = [st.get("name") for st in root.findall("q:Sets/q:Set", NS)]
     assert "Family carers and escorts" in sets and "Touchpoints (people)" in sets and "Themes" in sets
     # valence as a second coding on the selection, memo as a note
-    valence = {rx.VALENCE_GUIDS["to-improve"]: 0, rx.VALENCE_GUIDS["working-well"]: 0}
+    valence = {mp.VALENCE_GUIDS["to-improve"]: 0, mp.VALENCE_GUIDS["working-well"]: 0}
     for ref in root.iter(f"{{{rx.PROJECT_NS}}}CodeRef"):
         if ref.get("targetGUID") in valence:
             valence[ref.get("targetGUID")] += 1
-    assert valence[rx.VALENCE_GUIDS["working-well"]] == (codings.valence == "working-well").sum()
-    assert valence[rx.VALENCE_GUIDS["to-improve"]] == (codings.valence == "to-improve").sum()
-    memos = [n.find("q:PlainTextContent", NS).text for n in root.findall("q:Notes/q:Note", NS)]
+    assert valence[mp.VALENCE_GUIDS["working-well"]] == (codings.valence == "working-well").sum()
+    assert valence[mp.VALENCE_GUIDS["to-improve"]] == (codings.valence == "to-improve").sum()
+    memos = [n.text for n in root.iter(f"{{{rx.PROJECT_NS}}}Description")]
     assert "on hold 40 minutes\nsecond line" in memos
 
 
@@ -167,7 +168,8 @@ def test_export_uses_the_stored_deidentified_text(tmp_path):
     assert import_files(p, [path]).ok
     out = export_qdpx(p, tmp_path / "d.qdpx")
     with zipfile.ZipFile(out) as zf:
-        texts = [zf.read(n).decode() for n in zf.namelist() if n.startswith("sources/")]
+        texts = [zf.read(n).decode() for n in zf.namelist() if n.startswith("sources/")
+                 and not zf.read(n).startswith(b"Programme:")]
     assert texts == [p.source_text(1)]
     assert "943 476 5919" not in texts[0] and "0116 496 0123" not in texts[0]
     # imported again, the tags ("[phone]", "[Driver 1]") do not cut sentences the original did not
@@ -304,10 +306,10 @@ def _hostile(kind: str, folder: Path, monkeypatch) -> Path:
     if kind == "bomb":
         return _zip(path, [("project.qde", qde), ("sources/one.txt", b"\0" * (20 * 1024 * 1024))])
     if kind == "oversized":
-        monkeypatch.setattr(rx, "MAX_MEMBER_BYTES", 4096)
+        monkeypatch.setattr(ar, "MAX_MEMBER_BYTES", 4096)
         return _zip(path, [("project.qde", qde), ("sources/one.txt", bytes(range(256)) * 64)], zipfile.ZIP_STORED)
     if kind == "members":
-        monkeypatch.setattr(rx, "MAX_MEMBERS", 50)
+        monkeypatch.setattr(ar, "MAX_MEMBERS", 50)
         return _zip(path, [("project.qde", qde), ("sources/one.txt", b"hi")]
                     + [(f"sources/x{i}.txt", b"x") for i in range(60)])
     if kind == "laughs":
@@ -359,12 +361,12 @@ def test_hostile_archives_are_refused_with_one_line_and_no_project(kind, problem
 
 def test_failure_while_building_leaves_nothing_behind(built, tmp_path, monkeypatch):
     _, archive, *_ = built
-    import elc.export.qdpx as q
+    import elc.exchange.refi.load as q
 
     def boom(*args, **kwargs):
         raise ElcError("simulated failure")
 
-    monkeypatch.setattr(q, "_segments", boom)
+    monkeypatch.setattr(q, "segment_stream", boom)
     with pytest.raises(ElcError, match="simulated"):
         import_qdpx(archive, tmp_path / "never.elc")
     assert list(tmp_path.iterdir()) == []
@@ -436,19 +438,22 @@ def test_import_of_another_tools_project(tmp_path):
     q = open_project(tmp_path / "f.elc")
     assert q.programme.name == "Transport study"
     assert any("PDFSource" in w for w in res.warnings)
-    assert any("renamed" in w for w in res.warnings)
-    codes = q.codes().set_index("name")
-    assert codes.loc["Access", "kind"] == "category" and codes.loc["Booking", "kind"] == "theme"
-    assert codes.loc["Access", "colour"] == "#AA11BB" and codes.loc["Booking", "definition"] == "Phoning to book"
-    assert codes.loc["Booking", "parent_id"] == codes.loc["Access", "id"]
-    assert codes.loc["Booking 2", "colour"] == "#00FF00" and codes.loc["Booking 2", "parent_id"] != codes.loc["Booking 2", "parent_id"]
-    assert codes.loc["Making the booking", "parent_id"] == codes.loc["Access", "id"]
+    # "Booking" under "Access" and "Booking" at the top are two codes, names kept
+    assert res.repeated == ["Access / Booking", "Booking"] and not any("renamed" in w for w in res.warnings)
+    codes = q.codes()
+    access = codes[codes.name == "Access"].iloc[0]
+    nested = codes[(codes.name == "Booking") & (codes.parent_id == access.id)].iloc[0]
+    top = codes[(codes.name == "Booking") & codes.parent_id.isna()].iloc[0]
+    assert access.kind == "category" and nested.kind == "theme" and top.kind == "theme"
+    assert access.colour == "#AA11BB" and nested.definition == "Phoning to book" and top.colour == "#00FF00"
+    assert codes[codes.name == "Making the booking"].iloc[0].parent_id == access.id
     parts = q.participants()
     assert list(parts.id) == ["Resp 1"] and parts.community.iloc[0] == "patients"
     assert parts.attributes.iloc[0] == {"Age": 81}
     cod = q.codings().sort_values(["source_id", "coder"]).reset_index(drop=True)
     assert list(cod.coder) == ["Dr Ana", "Sam", "Dr Ana"]
-    assert list(cod.code) == ["Booking 2", "Booking", "Making the booking"]
+    assert list(cod.code) == ["Booking", "Booking", "Making the booking"]
+    assert list(cod.code_id.iloc[:2]) == [top.id, nested.id]
     assert (cod.start.iloc[1], cod.end.iloc[1]) == (10, 30)
     assert cod.text.iloc[1] == FOREIGN_TEXT[10:30]  # byte-order mark dropped, offsets kept
     assert set(cod.memo.iloc[:2]) == {"Hold music mentioned"} and set(cod.valence) == {"neutral"}
@@ -463,7 +468,7 @@ def test_import_of_another_tools_project(tmp_path):
     assert text == FOREIGN_TEXT.replace("\r\n", "\n")
     from lxml import etree
 
-    sel = etree.fromstring(root_xml).find(".//q:PlainTextSelection", NS)
+    sel = next(x for x in etree.fromstring(root_xml).iterfind(".//q:PlainTextSelection", NS) if x.get("creatingUser"))
     a, b = int(sel.get("startPosition")), int(sel.get("endPosition"))
     assert text[a:b] == FOREIGN_TEXT[10:30].replace("\r\n", "\n")
     q.close()

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from elc import new_project
 from elc.coding import Codebook
 from elc.errors import ElcError
-from elc.export import refi_xml as rx
-from elc.export.qdc import export_qdc, import_qdc
+from elc.exchange.refi import mapping as mp
+from elc.exchange.refi import export_qdc, import_qdc
 from tests.conftest import CODEBOOK, GUIDE, REPO
 
 XSD_DIR = REPO / "tests" / "data" / "refi-qda"  # the official XSDs (MIT), vendored: see SOURCE.txt
@@ -71,7 +71,7 @@ def test_import_adds_missing_codes_with_kind_hierarchy_colour_and_keywords(full,
 
 def test_valence_codes_are_not_added_as_codes(full, bare, tmp_path):
     out = export_qdc(full, tmp_path / "book.qdc")
-    assert rx.VALENCE_GUIDS["working-well"].encode() in out.read_bytes()
+    assert mp.VALENCE_GUIDS["working-well"].encode() in out.read_bytes()
     import_qdc(out, bare)
     assert not {"Valence", "Working well", "To improve"} & set(bare.codes().name)
 
@@ -94,13 +94,16 @@ def test_import_of_another_tools_codebook(bare, tmp_path):
     path = tmp_path / "other.qdc"
     path.write_text(FOREIGN, encoding="utf-8")
     res = import_qdc(path, bare)
-    assert res.added == ["Feelings", "Anger 2", "Anger"]
-    assert res.skipped == ["making the booking"] and res.renamed == [("Anger", "Anger 2")]
-    codes = bare.codes().set_index("name")
-    assert codes.loc["Feelings", "kind"] == "category" and codes.loc["Anger", "kind"] == "theme"
-    assert codes.loc["Anger", "parent_id"] == codes.loc["Feelings", "id"]
-    assert codes.loc["Anger", "colour"] == "#FF0000" and codes.loc["Anger", "definition"] == "Angry words"
-    assert codes.loc["Making the booking", "kind"] == "touchpoint"  # existing code untouched
+    # the same name under different parents is two codes (identity is the GUID and the place)
+    assert res.added == ["Feelings", "Anger", "Anger"] and res.renamed == []
+    assert res.skipped == ["making the booking"] and res.repeated == ["Anger", "Feelings / Anger"]
+    codes = bare.codes()
+    feelings = codes[codes.name == "Feelings"].iloc[0]
+    angers = codes[codes.name == "Anger"]
+    assert feelings.kind == "category" and list(angers.kind) == ["theme", "theme"]
+    nested, top = angers[angers.parent_id == feelings.id].iloc[0], angers[angers.parent_id.isna()].iloc[0]
+    assert nested.colour == "#FF0000" and nested.definition == "Angry words" and top.definition == ""
+    assert codes[codes.name == "Making the booking"].iloc[0].kind == "touchpoint"  # existing code untouched
 
 
 @pytest.mark.parametrize("content, problem", [
