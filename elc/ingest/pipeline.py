@@ -22,7 +22,7 @@ from elc.domain import RawTranscript, Turn
 from elc.errors import DuplicateSourceError, ElcError, ImportFileError
 from elc.ingest.base import ImportOptions
 from elc.ingest.docx import DocxImporter
-from elc.ingest.identifiers import check_participant, screen_metadata
+from elc.ingest.identifiers import check_participant, screen_metadata, screen_source_metadata
 from elc.ingest.limits import check_transcript_shape
 from elc.ingest.subtitles import SrtImporter, VttImporter
 from elc.ingest.tabular import NOTES_KEY, TabularImporter
@@ -474,6 +474,7 @@ def _import_one(project, path: Path, options: ImportOptions, nlp, detector, pseu
     transcripts = importer.read(path, options)
     notes = [n for tr in transcripts for n in tr.metadata.pop(NOTES_KEY, [])]
     metadata = screen_metadata(path, metadata, nlp, detector, pseudonymiser)
+    screen_source_metadata(transcripts, nlp, detector, pseudonymiser)
     items = []
     words = 0
     all_turns = [t.text for tr in transcripts for t in tr.turns]
