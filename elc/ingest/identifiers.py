@@ -77,3 +77,24 @@ def screen_metadata(path: Path, metadata: dict, nlp, detector, pseudonymiser) ->
     if "attributes" in out:
         out["attributes"] = attrs
     return out
+
+
+def screen_source_metadata(transcripts, nlp, detector, pseudonymiser) -> None:
+    """What an importer found beside the turns (header blocks, speaker lists, titles) is stored
+    as source metadata: its text values are de-identified in place, like the manifest's."""
+    slots = []  # (metadata dict, key, index in a list or None)
+    for tr in transcripts:
+        for key, value in tr.metadata.items():
+            if isinstance(value, str) and value.strip() and key != "interview_date":
+                slots.append((tr.metadata, key, None))
+            elif isinstance(value, (list, tuple)):
+                tr.metadata[key] = list(value)
+                slots += [(tr.metadata, key, i) for i, v in enumerate(value) if isinstance(v, str) and v.strip()]
+    if not slots:
+        return
+    values = [m[k] if i is None else m[k][i] for m, k, i in slots]
+    for (m, k, i), new in zip(slots, deidentify_values(values, nlp, detector, pseudonymiser)):
+        if i is None:
+            m[k] = new
+        else:
+            m[k][i] = new

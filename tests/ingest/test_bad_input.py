@@ -385,3 +385,27 @@ def test_long_turns_are_processed_in_pieces_with_the_same_text():
     docs = list(pipe_bounded(nlp, ["short.", long, "also short."], max_chars=5000))
     assert [d.text for d in docs] == ["short.", long, "also short."]
     assert sum(1 for _ in docs[1].sents) >= 1200
+
+
+def test_source_metadata_from_an_importer_is_deidentified(project, transcript, monkeypatch):
+    """Header blocks a layout reader keeps as metadata (speaker lists, titles) are screened too."""
+    from elc.ingest.text import TextImporter
+
+    real = TextImporter.read
+
+    def with_header(self, path, options):
+        out = real(self, path, options)
+        out[0].metadata.update({"title": "Call with Margaret Thornton, 07700 900123",
+                                "speakers": ["Interviewer", "Margaret Thornton", "07700 900123"]})
+        return out
+
+    monkeypatch.setattr(TextImporter, "read", with_header)
+    report = import_files(project, [transcript])
+    assert report.ok, report.failed
+    with project.engine.connect() as conn:
+        stored = repr(conn.execute(schema.sources.select().with_only_columns(schema.sources.c.metadata)).fetchall())
+    assert "900123" not in stored and "title" in stored and "Interviewer" in stored
+    from elc.nlp.pipeline import has_ner, load_nlp
+
+    if has_ner(load_nlp()):  # names need the trained model; numbers are found by the rules alone
+        assert "Thornton" not in stored
