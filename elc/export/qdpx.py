@@ -1037,9 +1037,7 @@ def import_qdpx(path: str | Path, project_path: str | Path, guide: str | Path | 
     try:
         project = Project.create(tmp, programme, None, overwrite=True)
         _build(project, data, result, case_community, guide is not None, nlp)
-        with project.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        project.close()
+        project.close()  # checkpoints the WAL into the file
         project = None
         for extra in ("-wal", "-shm"):
             Path(tmp + extra).unlink(missing_ok=True)

@@ -107,6 +107,20 @@ class Project:
         with self.engine.begin() as conn:
             yield conn
 
+    @contextmanager
+    def write(self):
+        """One write transaction (the write lock is taken at once, so what it reads is current);
+        cached source texts are dropped afterwards, whether it committed or not."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        finally:
+            self._texts.clear()
+
+    def checkpoint(self) -> bool:
+        """Fold the WAL into the project file now (best effort; see :func:`database.checkpoint`)."""
+        return database.checkpoint(self.engine)
+
     # ------------------------------------------------------------------ meta
     def meta_get(self, key: str, default=None):
         with self.engine.connect() as conn:
