@@ -36,7 +36,7 @@ class Project:
     @classmethod
     def open(cls, target: str | Path) -> "Project":
         """Open a project file or URL; projects opened twice in one process share one engine."""
-        where = str(target)
+        where = database.shown(target)
         engine = engines.acquire(target)
         try:
             database.check_and_migrate(engine, where)
@@ -44,7 +44,7 @@ class Project:
         except BaseException:
             engines.release(engine)
             raise
-        return cls(engine, where)
+        return cls(engine, str(target))
 
     @classmethod
     def create(cls, target: str | Path, programme: Programme, codebook: list[CodeSpec] | None = None,

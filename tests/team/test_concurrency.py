@@ -25,7 +25,7 @@ from tests.team import workers
 from tests.team.check import check
 
 REPO = Path(__file__).resolve().parents[2]
-SECONDS = float(os.environ.get("ELC_TORTURE_SECONDS", "4"))
+SECONDS = float(os.environ.get("ELC_TORTURE_SECONDS", "3"))
 NEW_INTERVIEW = """Interviewer: How was the journey home?
 P11: The crew were kind but we waited two hours for the transport after the clinic.
 P11: Nobody rang to say it would be late. I missed my tea.
