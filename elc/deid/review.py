@@ -699,6 +699,8 @@ def deidentify_pending(project, reviewer: str, nlp=None, progress=None) -> Outco
         sid = int(src["id"])
         ts = database.now()
         with _write(project) as conn:
+            if conn.execute(select(s.sources.c.deidentified).where(s.sources.c.id == sid)).scalar():
+                continue  # another process de-identified it meanwhile: never replace twice
             text = _source_text(conn, sid)
             g = s.segments
             turns = conn.execute(select(g.c.start, g.c.end, g.c.speaker)
