@@ -114,25 +114,15 @@ def _norm(term: str) -> str:
 
 @contextmanager
 def _write(project):
-    """One transaction on the project; freed pages are zeroed so replaced text leaves no trace."""
-    try:
-        with project.engine.begin() as conn:
-            if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("PRAGMA secure_delete=ON")
-            yield conn
-    finally:
-        project._texts.clear()
+    """One transaction on the project (freed pages are zeroed by the store's secure_delete, so
+    replaced text leaves no trace)."""
+    with project.write() as conn:
+        yield conn
 
 
 def _checkpoint(project) -> None:
     """Fold the WAL into the project file so replaced text is not left in the log (best effort)."""
-    if database.is_url(project.location):
-        return
-    try:
-        with project.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    except Exception:  # pragma: no cover - a reader holding the WAL open; the next checkpoint will do
-        pass
+    project.checkpoint()
 
 
 def _rows(conn, ids: list[int]) -> dict[int, dict]:
@@ -709,6 +699,8 @@ def deidentify_pending(project, reviewer: str, nlp=None, progress=None) -> Outco
         sid = int(src["id"])
         ts = database.now()
         with _write(project) as conn:
+            if conn.execute(select(s.sources.c.deidentified).where(s.sources.c.id == sid)).scalar():
+                continue  # another process de-identified it meanwhile: never replace twice
             text = _source_text(conn, sid)
             g = s.segments
             turns = conn.execute(select(g.c.start, g.c.end, g.c.speaker)

@@ -61,6 +61,19 @@ def is_url(target: str | Path) -> bool:
     return "://" in str(target)
 
 
+def shown(target: str | Path) -> str:
+    """``target`` as messages show it: a database URL without its password."""
+    if not is_url(target):
+        return str(target)
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(str(target)).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return str(target).split("://", 1)[0] + "://..."
+
+
 class _WriteEngine(Engine):
     """An engine whose ``begin()`` starts a write transaction: ``BEGIN IMMEDIATE`` on SQLite, a
     transaction-scoped advisory lock on PostgreSQL (one elc writer at a time, as on SQLite)."""

@@ -36,7 +36,7 @@ class Project:
     @classmethod
     def open(cls, target: str | Path) -> "Project":
         """Open a project file or URL; projects opened twice in one process share one engine."""
-        where = str(target)
+        where = database.shown(target)
         engine = engines.acquire(target)
         try:
             database.check_and_migrate(engine, where)
@@ -44,7 +44,7 @@ class Project:
         except BaseException:
             engines.release(engine)
             raise
-        return cls(engine, where)
+        return cls(engine, str(target))
 
     @classmethod
     def create(cls, target: str | Path, programme: Programme, codebook: list[CodeSpec] | None = None,
@@ -106,6 +106,20 @@ class Project:
     def transaction(self):
         with self.engine.begin() as conn:
             yield conn
+
+    @contextmanager
+    def write(self):
+        """One write transaction (the write lock is taken at once, so what it reads is current);
+        cached source texts are dropped afterwards, whether it committed or not."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        finally:
+            self._texts.clear()
+
+    def checkpoint(self) -> bool:
+        """Fold the WAL into the project file now (best effort; see :func:`database.checkpoint`)."""
+        return database.checkpoint(self.engine)
 
     # ------------------------------------------------------------------ meta
     def meta_get(self, key: str, default=None):
