@@ -27,6 +27,7 @@ DEFAULT_ALLOW_LIST: tuple[str, ...] = (
     "GP", "A&E", "A and E", "ED", "Emergency Department", "Healthwatch", "DVLA", "Blue Badge",
     "Age UK", "Arriva", "Arriva Transport Solutions", "TASL", "Thames Ambulance Service",
     "Thames Ambulance", "Royal Voluntary Service", "Red Cross", "British Red Cross",
+    "Marie Curie", "Marie Currie", "Macmillan", "Samaritans", "Mind", "Citizens Advice",
     # acronyms and national brands that carry no identifying value
     "DOB", "D.O.B", "ICU", "ITU", "HDU", "CCU", "MRI", "CT", "ECG", "OT", "A and E", "DNA",
     "Covid", "Covid-19", "Uber", "Tesco", "Asda", "Sainsbury's", "Morrisons", "Aldi", "Lidl",

@@ -18,7 +18,7 @@ from tests.conftest import CODEBOOK, GUIDE
 
 SIZE = (140, 40)
 CALL = """Interviewer: Hello, is that Edna? Thanks for talking to me about the transport.
-P11: Yes love. My daughter Zelda rang the booking line, 0116 496 0123, and waited forty minutes.
+P11: Yes love. My daughter Zelda tried the booking line, 0116 496 0123, and waited forty minutes.
 Interviewer: And where do you live now?
 P11: At Kestrel Grange, the care home. The driver, Kev, is lovely. He speaks Gujarati with me.
 Interviewer: Anything else, Edna?
