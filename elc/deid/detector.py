@@ -96,6 +96,20 @@ def _places_after_addresses(dets: list[Detection], text: str) -> list[Detection]
     return sorted(out + extra, key=lambda d: d.start) if extra else out
 
 
+_TAG = re.compile(r"\[[^\[\]\n]{1,60}\]")
+
+
+def _outside_tags(text: str, dets: list[Detection]) -> list[Detection]:
+    """Nothing inside a tag already in the text ("[Online Community 3]", "[Person 2]"): a tag
+    inside a tag helps nobody and breaks the one the text had."""
+    if "[" not in text:
+        return dets
+    tags = [(m.start(), m.end()) for m in _TAG.finditer(text)]
+    if not tags:
+        return dets
+    return [d for d in dets if not any(s < d.end and d.start < e for s, e in tags)]
+
+
 _TOWN_GAP = re.compile(r"\s*,\s*([A-Za-z][A-Za-z' -]{1,40}?)\s*,?\s*")
 
 
@@ -230,7 +244,7 @@ class Detector:
             extra.append(Detection(m.start(), m.end(), "PERSON", m.group(), "rule", _PROPAGATE_MIN_SCORE))
         if not extra:
             return detections
-        return merge_detections(list(detections) + extra, text)
+        return _outside_tags(text, merge_detections(list(detections) + extra, text))
 
     def detect_many(self, texts: Iterable[str], batch_size: int = 64) -> list[list[Detection]]:
         """``detect`` over many texts, batching them through ``nlp.pipe``."""
@@ -275,7 +289,7 @@ class Detector:
         names = self.confident_names(merged)
         if names:
             merged = self.propagate(text, merged, names)
-        return merged
+        return _outside_tags(text, merged)
 
     def _place_policy(self, dets: list[Detection], text: str) -> list[Detection]:
         if self.places == "tag":

@@ -69,7 +69,7 @@ _PLACE_AFTER = re.compile(
 )
 _NUMBER_AFTER = re.compile(r"^\s+\d{1,2}\b(?!\s*(?:years?|yrs?|months?|weeks?|days?|am|pm|%))")
 _LOCATIVE_BEFORE = re.compile(
-    r"(?:\b(?:at|in|on|from|near|via|into|outside|towards?|around|round|of)\s+(?:the\s+)?)$",
+    r"(?:\b(?:at|in|on|from|near|via|into|outside|towards?|around|round|of)\s+(?:the\s+)?|\bto\s+the\s+)$",
     re.IGNORECASE)
 _HUMAN_NEXT = re.compile(
     r"^\s*(?:['’]s\s+|,\s*)?(?:is|was|has|had|have|helped|helps|listened|listens|explained|explains|"
@@ -93,6 +93,7 @@ _DOING_NEXT = re.compile(
 _LIST_SEP = re.compile(r"^\s*(?:,|&|and|/|\+|or)\s*(?:,|&|and)?\s*$", re.IGNORECASE)
 _SENT_START = re.compile(r"(?:^|[.?!:;\n\"“(\[]|\s[-–]|\.\.\.)\s*$")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_GREETINGS = frozenset("dear hi hello hiya hey thanks cheers regards love".split())
 
 
 def _title_split(surface: str) -> tuple[str | None, str, bool]:
@@ -155,6 +156,9 @@ def _verdict_of(text: str, d: Detection, doc: _Doc) -> tuple[str, int, int]:
     title, rest, strong = _title_split(d.text)
     offset = d.end - len(rest)
     words = list(_WORD.finditer(rest))
+    while len(words) > 1 and (words[0].group().lower().strip(".,") in _GREETINGS
+                              or rest[words[0].end():words[0].end() + 1] == ":"):
+        words = words[1:]  # "Dear Kath", "P11: Kath": the greeting or speaker label is not the name
     cues = [i for i, w in enumerate(words) if w.group().lower().strip(".,") in CUE_WORDS]
     if cues and cues[-1] < len(words) - 1:
         words = words[cues[-1] + 1:]  # "My CPN Darren", "District Nurse Sharon": after the cue
@@ -177,7 +181,9 @@ def _verdict_of(text: str, d: Detection, doc: _Doc) -> tuple[str, int, int]:
     tokens = [w.group() for w in words]
     head = tokens[0]
     start = offset + words[0].start()
-    end = offset + words[-1].end()
+    last = words[-1].group()
+    end = offset + words[-1].end() - (len(last) - len(last.rstrip(".-'’")))  # "Anabela." -> "Anabela"
+    tokens[-1] = last.rstrip(".-'’") or last
     if strong:
         return ("no" if is_common(first) and not _is_cap(first) else "yes"), d.start, end
     if not _is_cap(head):
@@ -187,6 +193,8 @@ def _verdict_of(text: str, d: Detection, doc: _Doc) -> tuple[str, int, int]:
             return "no", start, end
         if any(is_common(t) and not is_wordy_name(t) for t in tokens):
             return "no", start, end
+        if not is_given_name(head) and not is_wordy_name(head) and d.score < 0.85:
+            return "no", start, end  # an unknown lower-case word needs "called"/"my daughter"
         if is_wordy_name(head) and not (d.score >= 0.75 and (
                 has_cue(text, start, end) or _HUMAN_NEXT.match(text[end:end + 30])
                 or re.search(r"\b(?:and|&)\s*$", text[max(0, start - 6):start]))):
@@ -263,7 +271,7 @@ def gate_persons(text: str, detections: Iterable[Detection], doc: Any = None) ->
                 verdicts[i] = ("yes", v[1], v[2])
                 accepted.append(d)
                 changed = True
-    extra = _doers(text, dets)
+    extra = _doers(text, dets) + _signed(text, dets)
     extra += _list_partners(text, accepted + extra, dets + extra)
     out = []
     for i, d in enumerate(dets):
@@ -294,6 +302,30 @@ def _doers(text: str, dets: list[Detection]) -> list[Detection]:
         if any(ts < e and s < te for ts, te in taken) or not _partner_ok(text, s, e, w):
             continue
         out.append(Detection(s, e, "PERSON", w, "rule", 0.7))
+    return out
+
+
+_SIGNED = re.compile(
+    r"\b(?:regards|kind\s+regards|best\s+wishes|many\s+thanks|thanks|thank\s*-?\s*you|thankyou|"
+    r"dear|cheers|love\s+from|signed)\s*,?\s+(?:to\s+)?([A-Z][a-z'’-]{1,})(?![\w-])",
+    re.IGNORECASE)
+
+
+def _signed(text: str, dets: list[Detection]) -> list[Detection]:
+    """Names in a greeting or a sign-off nobody proposed ("Regards Anabela.", "Thanks Dawn")."""
+    taken = [(d.start, d.end) for d in dets if d.label == "PERSON" or d.source != "ner"]
+    out = []
+    for m in _SIGNED.finditer(text):
+        s, e = m.start(1), m.end(1)
+        w = m.group(1)
+        if w.lower().endswith(("'s", "’s")):
+            e -= 2
+            w = w[:-2]
+        if not w[:1].isupper() or any(ts < e and s < te for ts, te in taken):
+            continue
+        if not _partner_ok(text, s, e, w) and not (is_wordy_name(w) and is_given_name(w)):
+            continue
+        out.append(Detection(s, e, "PERSON", w, "rule", 0.75))
     return out
 
 

@@ -256,6 +256,8 @@ def find_gazetteer_names(text: str, doc: Any = None) -> Iterator[Detection]:
     """Known first names (and distinctive surnames) wherever they occur, with a following surname."""
     for m in _WORD.finditer(text):
         w = m.group()
+        if w.lower().endswith(("'s", "’s")) and len(w) > 3:
+            w = w[:-2]  # "Kath's van": the name without its possessive
         low = w.lower()
         if low in AMBIGUOUS_NAMES:
             if not _is_cap(w):
@@ -274,7 +276,7 @@ def find_gazetteer_names(text: str, doc: Any = None) -> Iterator[Detection]:
             score = 0.6
         else:
             continue
-        e = _extend_surname(text, m.end(), doc)
+        e = _extend_surname(text, m.end(), doc) if len(w) == len(m.group()) else m.start() + len(w)
         yield Detection(m.start(), e, "PERSON", text[m.start():e], "rule", score)
 
 

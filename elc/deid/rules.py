@@ -10,6 +10,7 @@ from .lexicon import COMMON_WORDS, FILLERS, PLACE_PHRASES, PLACES, ROLE_WORDS, S
 from .nhs import is_valid_nhs_number
 from .spoken import spoken_digit_runs
 from .types import Detection
+from .words import is_common
 
 # --------------------------------------------------------------------------- NHS numbers
 _NHS = re.compile(r"(?<![\w+/.])(?<!\d[ -])\d(?:[ -]?\d){9}(?![ -]?\d)(?![\w/])")
@@ -384,8 +385,8 @@ def find_orgs(text: str) -> Iterator[Detection]:
         words = 0
         while words < 2:
             w = _WORD_BEFORE.search(text, max(0, start - 30), start)
-            if not w or not _org_words_ok([w.group(1)], True):
-                break
+            if not w or not _org_words_ok([w.group(1)], True) or is_common(w.group(1)):
+                break  # "use taxis", "foot surgery": ordinary words, not a firm's name
             start = w.start(1)
             words += 1
         if words:

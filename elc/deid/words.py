@@ -29,6 +29,7 @@ BRANDS_AND_TECH = _words(
     javascript irb nvivo spss atlas qualtrics surveymonkey redcap dropbox onedrive sharepoint
     alexa siri velcro zimmer tena hoover lego xbox playstation nintendo kindle costa starbucks
     greggs tesco asda sainsbury sainsburys morrisons aldi lidl boots specsavers uber bolt
+    deliveroo justeat bollywood hollywood netflix spotify ikea primark argos currys
     covid coronavirus nhs mindfulness pilates yoga zumba""")
 
 # Conditions and medicines by their word shape; the list of names catches common ones.
@@ -49,7 +50,9 @@ CLINICAL_WORDS = _words(
     echocardiogram tendonitis tendinitis achilles kegel coeliac stabilisation""")
 
 # Tokens that stand for an identifier somebody already removed: never replaced again.
-PLACEHOLDER = re.compile(r"^(?:x{1,5}|\*+|redacted|name|names|\?+|_+|-+|n/a)$", re.IGNORECASE)
+PLACEHOLDER = re.compile(
+    r"^(?:x{1,5}|\*+|redacted|name|names|\?+|_+|-+|n/a|so-and-so(?:'s)?|such-and-such|whatsit|"
+    r"whatshisname|whatshername|whatsername|thingy|thingummy|thingamajig|blah)$", re.IGNORECASE)
 
 _VARIANTS = (
     ("our", "or"), ("ours", "ors"), ("ise", "ize"), ("ised", "ized"), ("ises", "izes"),
@@ -86,15 +89,27 @@ def _norm(word: str) -> str:
     return w
 
 
+@lru_cache(maxsize=1)
+def _wordy_surnames() -> frozenset[str]:
+    """Surnames that are ordinary words too ("Walker", "Green", "Bell"), by the word list."""
+    try:
+        from english_words import get_english_words_set
+    except ImportError:  # pragma: no cover
+        return frozenset()
+    words = set(get_english_words_set(["gcide"], lower=True, alpha=True))
+    return frozenset(s for s in SURNAMES if s in words and s not in GIVEN_NAMES)
+
+
 def is_given_name(word: str) -> bool:
     """A known given name or distinctive surname (not one that is also an ordinary word)."""
     w = _norm(word)
-    return (w in GIVEN_NAMES or w in SURNAMES) and w not in WORDY_NAMES
+    return (w in GIVEN_NAMES or w in SURNAMES) and not is_wordy_name(w)
 
 
 def is_wordy_name(word: str) -> bool:
-    """A name that is also an ordinary word ("Mark", "Grace", "Sue", "Will", "Ward")."""
-    return _norm(word) in WORDY_NAMES
+    """A name that is also an ordinary word ("Mark", "Grace", "Sue", "Will", "Walker")."""
+    w = _norm(word)
+    return w in WORDY_NAMES or w in _wordy_surnames()
 
 
 def is_clinical(word: str) -> bool:
@@ -152,4 +167,4 @@ _INTERJECTIONS = _words(
     hiya hey hi hello bye byebye ok okay okey alright pity shame cool perfect interesting
     brilliant fab fabulous lovely amazing awesome nothing nothin nothink nothng nothimg noting
     nought nowt mon tues weds thurs fri sat sun everything everybody everyone lunchtime teatime bedtime walker mobility
-    unpaid elderly insulin""")
+    unpaid elderly insulin gran grandma grandad nanna nana mam mum mummy dad daddy""")

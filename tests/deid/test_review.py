@@ -246,8 +246,11 @@ def test_add_name_replaces_everywhere_keeps_only_a_hash_and_reapplies_on_import(
     out = review.add_name(proj, "rita", "Zelda")
     assert len(out.detection_ids) == 3 and out.sources == [1, 2]
     assert "Zelda" not in proj.source_text(1) + proj.source_text(2)
-    tags = {_row(proj, i)["replacement"] for i in out.detection_ids}
-    assert len(tags) == 1  # one person, one pseudonym, across sources
+    rows = [_row(proj, i) for i in out.detection_ids]
+    daughter = {r["replacement"] for r in rows if r["source_id"] == 1}
+    neighbour = {r["replacement"] for r in rows if r["source_id"] == 2}
+    # one person, one pseudonym; the daughter (call 1) and the neighbour (call 2) are two people
+    assert len(daughter) == 1 and len(neighbour) == 1 and daughter != neighbour
     # derived copies are scrubbed too: lemmas and the interviewer question carried on segments
     segs = proj.segments(kind=None)
     assert not segs.lemmas.str.contains("zelda").any() and not segs.question.str.contains("Zelda").any()
