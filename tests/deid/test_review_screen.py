@@ -200,3 +200,25 @@ def test_split_label():
     assert split_label("Kestrel Grange:org") == ("Kestrel Grange", "ORG")
     assert split_label(" Edna ") == ("Edna", "PERSON")
     assert split_label("Time: 10:30") == ("Time: 10:30", "PERSON")
+
+
+def test_riskiest_groups_first_and_D_finishes_a_transcript(project):
+    async def go():
+        app = Host(project, "rita")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = screen_of(app)
+            risks = [max(screen.rows[i]["risk"] for i in ids) for ids in screen.groups.values()]
+            assert risks == sorted(risks, reverse=True)  # uncertain first
+            before = review.review_summary(project)
+            assert before.unreviewed == before.total > 0 and not before.reviewed_sources
+            assert "not yet reviewed" in str(screen.query_one("#deid-head").render())
+            await pilot.press("a")  # one decision, then the rest of the transcript at once
+            await pilot.press("D")
+            await pilot.pause()
+            after = review.review_summary(project)
+            assert after.unreviewed == 0 and after.accepted == after.total
+            assert [x.source_id for x in after.reviewed_sources] == [1]
+            assert "all" in after.line() and "reviewed" in after.line()
+
+    run(go())
