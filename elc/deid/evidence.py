@@ -29,7 +29,7 @@ from typing import Any
 
 from .lexicon import ROLE_WORDS, TITLES
 from .types import Detection
-from .words import is_brand, is_clinical, is_common, is_given_name, is_placeholder, is_wordy_name
+from .words import WORDY_NAMES, is_brand, is_clinical, is_common, is_given_name, is_placeholder, is_wordy_name
 
 # Words that mark the person next to them without being a pseudonym role of their own.
 CUE_WORDS = frozenset(ROLE_WORDS) | frozenset(
@@ -134,6 +134,28 @@ class _Doc:
         return bool(span is not None and len(span) and span[0].pos_ == "PROPN")
 
 
+_SMALL = r"(?:\s+(?:to|and|of|the|&|in|on|for|a)\b)*\s*[,:;]?\s*"
+_PREV_WORD = re.compile(r"([A-Z][a-z]+)" + _SMALL + r"[\"“'‘]?$")
+_NEXT_WORD = re.compile(r"^[\"”'’]?" + _SMALL + r"([A-Z][a-z]+)")
+
+
+def _title_phrase(text: str, start: int, end: int) -> bool:
+    """Is the span part of a title-case phrase of ordinary words ("Red to Green")?"""
+    base = max(0, start - 30)
+    prev = _PREV_WORD.search(text[base:start])
+    if prev and _sentence_initial(text, base + prev.start(1)) and \
+            text[max(0, base + prev.start(1) - 1):base + prev.start(1)] not in ('"', "“", "'", "‘"):
+        prev = None  # "When Amber phoned", "Especially Mark": a first word's capital says nothing
+    for m in (prev, _NEXT_WORD.match(text[end:end + 30])):
+        if m:
+            w = m.group(1)
+            if is_common(w) and not is_wordy_name(w) and not is_given_name(w) \
+                    and w.lower() not in _GREETINGS and w.lower() not in CUE_WORDS \
+                    and w.lower() not in ("thank", "thanks", "dear", "and", "the"):
+                return True
+    return False
+
+
 def has_cue(text: str, start: int, end: int) -> bool:
     """A role, title-like or naming cue right before or after the span."""
     before = text[max(0, start - 40):start]
@@ -195,8 +217,10 @@ def _verdict_of(text: str, d: Detection, doc: _Doc) -> tuple[str, int, int]:
             return "no", start, end
         if not is_given_name(head) and not is_wordy_name(head) and d.score < 0.85:
             return "no", start, end  # an unknown lower-case word needs "called"/"my daughter"
+        if is_wordy_name(head) and head.lower() not in WORDY_NAMES:
+            return "no", start, end  # "walker", "green": a lower-case word, not a surname
         if is_wordy_name(head) and not (d.score >= 0.75 and (
-                has_cue(text, start, end) or _HUMAN_NEXT.match(text[end:end + 30])
+                _LEFT_CUE.search(text[max(0, start - 40):start]) or _DOING_NEXT.match(text[end:end + 30])
                 or re.search(r"\b(?:and|&)\s*$", text[max(0, start - 6):start]))):
             return "no", start, end
         return "yes", start, end
@@ -223,9 +247,12 @@ def _verdict_of(text: str, d: Detection, doc: _Doc) -> tuple[str, int, int]:
         return "yes", start, end
     model = doc.ner_person(start, end)
     if is_wordy_name(head):
+        if not cue and _title_phrase(text, start, end):
+            return "no", start, end  # "Red to Green", "Hope and Glory": a title, not a name
         if cue or (not initial and (model or doc.doc is None or doc.propn(start, start + len(head)))):
             return "yes", start, end
-        if initial and _HUMAN_NEXT.match(text[start + len(head):start + len(head) + 30]):
+        if initial and head.lower() in WORDY_NAMES and _HUMAN_NEXT.match(
+                text[start + len(head):start + len(head) + 30]):
             return ("yes" if len(tokens) == 1 else "maybe"), start, end
         return "maybe", start, end
     if any(is_common(t) for t in tokens):

@@ -167,4 +167,5 @@ _INTERJECTIONS = _words(
     hiya hey hi hello bye byebye ok okay okey alright pity shame cool perfect interesting
     brilliant fab fabulous lovely amazing awesome nothing nothin nothink nothng nothimg noting
     nought nowt mon tues weds thurs fri sat sun everything everybody everyone lunchtime teatime bedtime walker mobility
-    unpaid elderly insulin gran grandma grandad nanna nana mam mum mummy dad daddy""")
+    unpaid elderly insulin metadata dataset datasets database software hardware online offline
+    email emails website webpage app apps login wifi gran grandma grandad nanna nana mam mum mummy dad daddy""")
