@@ -88,7 +88,8 @@ class AllowList:
         ordered = sorted(self.terms, key=len, reverse=True)
         if ordered:
             body = "|".join(r"\s+".join(map(re.escape, t.split())) for t in ordered)
-            self._pattern = re.compile(rf"(?<!{_WORD})(?:{body})(?!{_WORD})", re.IGNORECASE)
+            # a possessive belongs to the term ("the Glenfield's usually good")
+            self._pattern = re.compile(rf"(?<!{_WORD})(?:{body})(?:['’]s)?(?!{_WORD})", re.IGNORECASE)
         else:
             self._pattern = None
 
