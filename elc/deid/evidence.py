@@ -211,12 +211,19 @@ def _verdict_of(text: str, d: Detection, doc: _Doc) -> tuple[str, int, int]:
     if not _is_cap(head):
         # lower-case names happen in transcribed speech ("me and dawn", "kulsum from the
         # transport office"): only from a rule that read a naming context, never a plain word
-        if d.source == "ner" or d.score < 0.7:
+        if d.source == "ner":
             return "no", start, end
         if any(is_common(t) and not is_wordy_name(t) for t in tokens):
             return "no", start, end
-        if not is_given_name(head) and not is_wordy_name(head) and d.score < 0.85:
-            return "no", start, end  # an unknown lower-case word needs "called"/"my daughter"
+        paired = bool(re.search(r"\b(?:and|&|or)\s*$", text[max(0, start - 6):start])
+                      or re.match(r"\s*(?:and|&|or)\s+[a-z]", text[end:end + 8]))
+        if d.score < 0.7 and not (is_given_name(head) and (paired or has_cue(text, start, end)
+                                                           or _DOING_NEXT.match(text[end:end + 30]))):
+            return "no", start, end  # a lone lower-case gazetteer hit ("a hugh thankyou")
+        if not is_given_name(head) and not is_wordy_name(head) and d.score < 0.85 and re.search(
+                r"\b(?:the|a|an|my|our|his|her|their|this|that)\s+(?:[a-z]+\s+)?$",
+                text[max(0, start - 25):start], re.IGNORECASE):
+            return "no", start, end  # "the discharge sumary": a word in a noun phrase, not a name
         if is_wordy_name(head) and head.lower() not in WORDY_NAMES:
             return "no", start, end  # "walker", "green": a lower-case word, not a surname
         if is_wordy_name(head) and not (d.score >= 0.75 and (
