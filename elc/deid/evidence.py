@@ -84,6 +84,8 @@ _HUMAN_NEXT = re.compile(
 )
 _MONTHS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
 _DATE_AFTER = re.compile(r"^\s*(?:\d{1,2}(?:st|nd|rd|th)?\b|'?\d{2}\b|\d{4}\b)")
+_SHE_NEXT = re.compile(r"^\s*,\s*(?:she|he)(?:['’]s|\s+(?:is|was|has|had|does|did|gets|got|uses|can))\b",
+                       re.IGNORECASE)
 _DOING_NEXT = re.compile(
     r"^\s*(?:helped|helps|listened|listens|explained|explains|rang|rings|phoned|visited|visits|"
     r"supported|supports|understood|understands|treated|reassured|encouraged|assessed|arranged|"
@@ -258,9 +260,9 @@ def _verdict_of(text: str, d: Detection, doc: _Doc) -> tuple[str, int, int]:
             return "no", start, end  # "Red to Green", "Hope and Glory": a title, not a name
         if cue or (not initial and (model or doc.doc is None or doc.propn(start, start + len(head)))):
             return "yes", start, end
-        if initial and head.lower() in WORDY_NAMES and _HUMAN_NEXT.match(
-                text[start + len(head):start + len(head) + 30]):
-            return ("yes" if len(tokens) == 1 else "maybe"), start, end
+        nxt = text[start + len(head):start + len(head) + 30]
+        if head.lower() in WORDY_NAMES and (_HUMAN_NEXT.match(nxt) or _SHE_NEXT.match(nxt)):
+            return ("yes" if len(tokens) == 1 else "maybe"), start, end  # "I said Iris is ninety-three"
         return "maybe", start, end
     if any(is_common(t) for t in tokens):
         return ("yes" if re.search(r"\b(?:called|named)\s*$", before, re.I) else "no"), start, end

@@ -46,7 +46,7 @@ CLINICAL_WORDS = _words(
     insulin methadone methodone lanzo diazepam fluoxetine sertraline citalopram mirtazapine
     paracetamol ibuprofen aspirin warfarin metformin morphine codeine tramadol lithium
     olanzapine quetiapine risperidone aripiprazole clozapine lactulose oramorph zopiclone
-    cbt emdr dbt act sds msk slt ot hca cpn camhs cahms ted iris tms mbti rrlp pals
+    cbt emdr dbt sds msk slt ot hca cpn camhs cahms tms mbti rrlp pals
     echocardiogram tendonitis tendinitis achilles kegel coeliac stabilisation""")
 
 # Tokens that stand for an identifier somebody already removed: never replaced again.
