@@ -779,6 +779,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--build", action="store_true", help="regenerate the labelled set")
     ap.add_argument("--errors", choices=("dev", "holdout", "all", "nhs"),
                     help="list errors for a split of the sentences, or on the real NHS comments")
+    ap.add_argument("--places", choices=("keep", "generalise", "tag"), default="generalise",
+                    help="the place/organisation policy to evaluate (default: the detector's default)")
     ap.add_argument("--surfaces", metavar="PROJECT",
                     help="also list every surface form replaced in a built project (its .originals file)")
     ap.add_argument("--no-model", action="store_true", help="rule-based fallback only")
@@ -801,8 +803,9 @@ def main(argv: list[str] | None = None) -> int:
     from elc.deid import Detector
 
     rows = load()
-    detector = Detector(nlp=False if args.no_model else None, extra_names=PROJECT_NAMES)
+    detector = Detector(nlp=False if args.no_model else None, extra_names=PROJECT_NAMES, places=args.places)
     mode = "rules only (fallback)" if not detector.uses_ner else "spaCy NER + rules"
+    mode += f"; places: {args.places}"
     t0 = time.perf_counter()
     preds = detector.detect_many([r["text"] for r in rows])
     elapsed = time.perf_counter() - t0

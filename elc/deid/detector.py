@@ -12,7 +12,7 @@ from .allowlist import DEFAULT_ALLOW_LIST, AllowList, as_allow_list
 from .evidence import _NUMBER_AFTER, _PLACE_AFTER, gate_persons
 from .lexicon import (
     AMBIGUOUS_NAMES, COMMON_WORDS, FILLERS, FIRST_NAMES, NORP_WORDS, PLACES, ROLE_WORDS, SPEAKER_WORDS,
-    SURNAMES, TITLES,
+    STREET_SUFFIXES, SURNAMES, TITLES,
 )
 from .merge import merge_detections
 from .ner import ner_detections
@@ -30,6 +30,8 @@ DEFAULT_PLACE_POLICY = "generalise"
 _RESIDENCE = re.compile(r"\b(?:live|lives|lived|living|moved|born|grew\s+up|stay|stays|staying)"
                         r"\s+(?:(?:over|out|down|up|round|just)\s+)?(?:in|at|to|near|outside)\s+$",
                         re.IGNORECASE)
+_STREET = re.compile(r"\s(?:" + "|".join(sorted(STREET_SUFFIXES, key=len, reverse=True)) + r")$",
+                     re.IGNORECASE)
 _WARDLIKE = re.compile(r"\b(?:ward|unit|suite|wing|building)$", re.IGNORECASE)
 # Labels whose rule detections are kept even inside an allow-listed phrase.
 _HARD_LABELS = frozenset({"NHS_NUMBER", "PHONE", "POSTCODE", "EMAIL", "DOB", "ADDRESS"})
@@ -310,7 +312,10 @@ class Detector:
                 for o in dets[max(0, i - 1):i + 2] if o is not d)
             home = d.label == "LOCATION" and _RESIDENCE.search(text, max(0, d.start - 40), d.start)
             ward = d.label == "LOCATION" and _WARDLIKE.search(d.text)
-            if near_address or home or (d.source == "rule" and not ward):
+            street = d.source == "ner" and _STREET.search(d.text)  # "she's on Gorse Hill Close"
+            if street and d.label == "ORG":
+                d = Detection(d.start, d.end, "LOCATION", d.text, d.source, d.score)
+            if near_address or home or street or (d.source == "rule" and not ward):
                 out.append(d)
         return out
 

@@ -96,6 +96,7 @@ _LIST_SEP = re.compile(r"^\s*(?:,|&|and|/|\+|or)\s*(?:,|&|and)?\s*$", re.IGNOREC
 _SENT_START = re.compile(r"(?:^|[.?!:;\n\"“(\[]|\s[-–]|\.\.\.)\s*$")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _GREETINGS = frozenset("dear hi hello hiya hey thanks cheers regards love".split())
+_KIN_TITLES = frozenset("uncle auntie aunty aunt nan nana nanna grandma grandad granny grandpa".split())
 
 
 def _title_split(surface: str) -> tuple[str | None, str, bool]:
@@ -210,6 +211,9 @@ def _verdict_of(text: str, d: Detection, doc: _Doc) -> tuple[str, int, int]:
     tokens[-1] = last.rstrip(".-'’") or last
     if strong:
         return ("no" if is_common(first) and not _is_cap(first) else "yes"), d.start, end
+    if title and title[0].isupper() and title.lower() in _KIN_TITLES and _is_cap(first) \
+            and not is_brand(first) and not is_clinical(first):
+        return "yes", d.start, end  # "Uncle Mo", "Auntie Pat": what people are called
     if not _is_cap(head):
         # lower-case names happen in transcribed speech ("me and dawn", "kulsum from the
         # transport office"): only from a rule that read a naming context, never a plain word
