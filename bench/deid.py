@@ -4,6 +4,12 @@
     .venv/bin/python bench/deid.py --build      # regenerate the labelled set from the templates below
     .venv/bin/python bench/deid.py --errors dev # list misses and false alarms on the dev split
     .venv/bin/python bench/deid.py --no-model   # evaluate the rule-based fallback (no spaCy NER)
+    .venv/bin/python bench/deid.py --errors nhs --no-speed   # misses/false alarms on real comments
+    .venv/bin/python bench/deid.py --surfaces demo/llr-nepts.elc  # every surface form replaced
+
+Besides the templated sentences, the real-text gold set (bench/nhs_gold.py: real NHS comments
+labelled by reading, rebuilt from the shared file, skipped when it is absent) is scored with the
+same detector, with the share of comments without identifiers left untouched and the targets.
 
 The set is written from templates so every offset is exact. Markup: ``[[LABEL:text]]`` marks a
 gold span; ``{slot}`` is filled from a pool (see POOLS); ``<slot>`` is shorthand for a labelled
@@ -708,10 +714,75 @@ def throughput(detector, texts: list[str], target_words: int = 50_000, repeats: 
             "detect_s": detect_only, "detect_share": detect_only / bare}
 
 
+# --------------------------------------------------------------------------- real text
+TARGETS = {"PERSON recall": 0.98, "PERSON precision": 0.90, "name-free untouched": 0.95}
+
+
+def nhs_real_text(detector, show_errors: bool = False) -> dict | None:
+    """Precision/recall on the real NHS comments labelled by reading (bench/nhs_gold.py), and the
+    share of comments without any identifier that de-identification leaves untouched."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import nhs_gold
+
+    if not nhs_gold.available():
+        print(f"\nreal-text gold set: skipped ({nhs_gold.csv_path().name} not found; "
+              "set ELC_NHS_FEEDBACK_CSV to the shared NHS feedback file)")
+        return None
+    gold = nhs_gold.load()
+    rows = [{"text": g.text, "spans": g.spans, "row": g.row} for g in gold]
+    preds = detector.detect_many([r["text"] for r in rows])
+    table = score(rows, preds)
+    free = [p for r, p in zip(rows, preds) if not r["spans"]]
+    untouched = sum(1 for p in free if not p)
+    n_spans = sum(len(r["spans"]) for r in rows)
+    print(f"\nreal NHS comments (nhs-feedback-phase1, labelled by reading): {len(rows)} comments, "
+          f"{n_spans} identifier spans (all names), {len(free)} comments without identifiers")
+    print_table("real-text gold set, per type (places/organisations replaced under the "
+                f"'{detector.places}' policy count as false alarms)", table)
+    person = table["PERSON"]
+    share = untouched / len(free) if free else float("nan")
+    print(f"\nname-free comments left untouched: {untouched} of {len(free)} = {share:.3f}")
+    got = {"PERSON recall": person["r"], "PERSON precision": person["p"], "name-free untouched": share}
+    for k, target in TARGETS.items():
+        print(f"  target {k:<22} >= {target:.2f}: {got[k]:.3f}  {'met' if got[k] >= target else 'NOT met'}")
+    if show_errors:
+        print("\nerrors on the real comments (text shown from the shared file; never commit it):")
+        for r, ps in zip(rows, preds):
+            misses = [g for g in r["spans"] if not any(
+                p.start < g["end"] and g["start"] < p.end and _compatible(p.label, g["label"]) for p in ps)]
+            false = [p for p in ps if not any(p.start < g["end"] and g["start"] < p.end for g in r["spans"])]
+            for g in misses:
+                print(f"  row {r['row']:>5} MISS  {r['text'][g['start']:g['end']]!r}")
+            for p in false:
+                print(f"  row {r['row']:>5} FALSE {p.label:<9}{p.text!r} ({p.source})")
+    return got
+
+
+def print_surfaces(project: Path) -> None:
+    """Every replaced surface form of a built project, per label, with counts (for reading)."""
+    import sqlite3
+
+    side = Path(str(project) + ".originals")
+    if not side.is_file():
+        print(f"\nno originals file beside {project}")
+        return
+    with sqlite3.connect(side) as db:
+        rows = db.execute("SELECT label, original FROM originals").fetchall()
+    counts = Counter((lab, orig) for lab, orig in rows)
+    print(f"\nreplaced surface forms in {project.name}: {len(rows)} replacements, {len(counts)} forms")
+    for (lab, orig), n in sorted(counts.items()):
+        print(f"  {lab:<11}{n:>4}  {orig}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build", action="store_true", help="regenerate the labelled set")
-    ap.add_argument("--errors", choices=("dev", "holdout", "all"), help="list errors for a split")
+    ap.add_argument("--errors", choices=("dev", "holdout", "all", "nhs"),
+                    help="list errors for a split of the sentences, or on the real NHS comments")
+    ap.add_argument("--places", choices=("keep", "generalise", "tag"), default="generalise",
+                    help="the place/organisation policy to evaluate (default: the detector's default)")
+    ap.add_argument("--surfaces", metavar="PROJECT",
+                    help="also list every surface form replaced in a built project (its .originals file)")
     ap.add_argument("--no-model", action="store_true", help="rule-based fallback only")
     ap.add_argument("--no-speed", action="store_true", help="skip the throughput measurement")
     ap.add_argument("--words", type=int, default=50_000)
@@ -732,8 +803,9 @@ def main(argv: list[str] | None = None) -> int:
     from elc.deid import Detector
 
     rows = load()
-    detector = Detector(nlp=False if args.no_model else None, extra_names=PROJECT_NAMES)
+    detector = Detector(nlp=False if args.no_model else None, extra_names=PROJECT_NAMES, places=args.places)
     mode = "rules only (fallback)" if not detector.uses_ner else "spaCy NER + rules"
+    mode += f"; places: {args.places}"
     t0 = time.perf_counter()
     preds = detector.detect_many([r["text"] for r in rows])
     elapsed = time.perf_counter() - t0
@@ -753,10 +825,13 @@ def main(argv: list[str] | None = None) -> int:
     negatives = [p for r, p in zip(rows, preds) if not r["spans"]]
     print(f"\nsentences without identifiers: {len(negatives)}, with a false alarm: "
           f"{sum(1 for p in negatives if p)}")
-    if args.errors:
+    if args.errors and args.errors != "nhs":
         idx = [i for i, r in enumerate(rows) if args.errors == "all" or r["split"] == args.errors]
         print(f"\nerrors ({args.errors}):")
         print_errors([rows[i] for i in idx], [preds[i] for i in idx])
+    nhs_real_text(detector, args.errors == "nhs")
+    if args.surfaces:
+        print_surfaces(Path(args.surfaces))
     if detector.uses_ner and not args.no_speed:
         tp = throughput(detector, [r["text"] for r in rows], args.words)
         print(f"\nthroughput on {tp['words']} words (the set repeated; best of 2 per 512-text chunk):")

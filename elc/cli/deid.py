@@ -51,6 +51,9 @@ def _print_report(rep: dict, project: str) -> None:
     else:
         click.echo("originals: not kept" + (f" ({o['path']} still holds {o.get('originals', 0)})" if o.get("exists")
                                             else ""))
+    sr = rep.get("sources_reviewed") or {}
+    click.echo(f"unreviewed: {rep.get('unreviewed', 0)} of {rep['detections']} detection(s) not yet reviewed; "
+               f"sources reviewed: {sr.get('reviewed', 0)} of {sr.get('with_detections', 0)} with detections")
     click.echo(f"names added: {rep['names']} (stored as keyed hashes)")
     click.echo("allow-list (project): " + (", ".join(rep["allow_list"]) if rep["allow_list"] else "none"))
 
@@ -82,11 +85,16 @@ def _print_report(rep: dict, project: str) -> None:
 @click.option("--purge-originals", is_flag=True,
               help="Delete the originals file for good and stop keeping originals; recorded in the audit. "
                    "After this no rejection can restore anything.")
+@click.option("--accept-source", "accept_sources", multiple=True, type=int, metavar="SOURCE",
+              help="Mark source SOURCE reviewed: accept every detection of it not yet reviewed (repeatable).")
+@click.option("--places", type=click.Choice(["keep", "generalise", "tag"]), default=None,
+              help="What later de-identification does with places and organisations: keep them, generalise "
+                   "(default: replace only named providers, known towns and places in an address) or tag all.")
 @click.option("--yes", is_flag=True, help="Do not ask before --purge-originals.")
 @click.option("--reviewer", default=_default_reviewer, show_default="$ELC_CODER or your login name",
               help="Who makes these decisions (written to the audit trail).")
 def deidentify(project, show_report, as_json, names, label, allows, accepts, rejects, spans, keep,
-               purge_originals, yes, reviewer):
+               purge_originals, accept_sources, places, yes, reviewer):
     """De-identify, review and report on PROJECT's identifiers.
 
     \b
@@ -110,6 +118,7 @@ def deidentify(project, show_report, as_json, names, label, allows, accepts, rej
       elc deidentify nepts.elc --report
       elc deidentify nepts.elc --add-name Edna --add-name "Kestrel Grange" --label ORG
       elc deidentify nepts.elc --allow Gujarati --reject 17 --accept 18 --reviewer alice
+      elc deidentify nepts.elc --accept-source 3 --places keep
       elc deidentify nepts.elc --purge-originals
     """
     from elc.deid import review
@@ -119,6 +128,12 @@ def deidentify(project, show_report, as_json, names, label, allows, accepts, rej
         acted = False
         if keep is not None:
             click.echo(review.set_keep_originals(p, reviewer, keep))
+            acted = True
+        if places is not None:
+            click.echo(review.set_place_policy(p, reviewer, places))
+            acted = True
+        for source_id in accept_sources:
+            click.echo(review.accept_source(p, reviewer, source_id))
             acted = True
         for name in names:
             click.echo(review.add_name(p, reviewer, name, label.upper()))
@@ -155,7 +170,7 @@ def deidentify(project, show_report, as_json, names, label, allows, accepts, rej
         elif not acted:
             rep = review.report(p)
             st = ", ".join(f"{k} {v}" for k, v in rep["by_status"].items())
-            click.echo(f"{rep['detections']} detection(s){' (' + st + ')' if st else ''}; "
-                       f"see 'elc deidentify {project} --report'")
+            click.echo(f"{rep['detections']} detection(s){' (' + st + ')' if st else ''}, "
+                       f"{rep.get('unreviewed', 0)} not yet reviewed; see 'elc deidentify {project} --report'")
     finally:
         p.close()

@@ -27,6 +27,7 @@ DEFAULT_ALLOW_LIST: tuple[str, ...] = (
     "GP", "A&E", "A and E", "ED", "Emergency Department", "Healthwatch", "DVLA", "Blue Badge",
     "Age UK", "Arriva", "Arriva Transport Solutions", "TASL", "Thames Ambulance Service",
     "Thames Ambulance", "Royal Voluntary Service", "Red Cross", "British Red Cross",
+    "Marie Curie", "Marie Currie", "Macmillan", "Samaritans", "Mind", "Citizens Advice",
     # acronyms and national brands that carry no identifying value
     "DOB", "D.O.B", "ICU", "ITU", "HDU", "CCU", "MRI", "CT", "ECG", "OT", "A and E", "DNA",
     "Covid", "Covid-19", "Uber", "Tesco", "Asda", "Sainsbury's", "Morrisons", "Aldi", "Lidl",
@@ -87,7 +88,8 @@ class AllowList:
         ordered = sorted(self.terms, key=len, reverse=True)
         if ordered:
             body = "|".join(r"\s+".join(map(re.escape, t.split())) for t in ordered)
-            self._pattern = re.compile(rf"(?<!{_WORD})(?:{body})(?!{_WORD})", re.IGNORECASE)
+            # a possessive belongs to the term ("the Glenfield's usually good")
+            self._pattern = re.compile(rf"(?<!{_WORD})(?:{body})(?:['’]s)?(?!{_WORD})", re.IGNORECASE)
         else:
             self._pattern = None
 

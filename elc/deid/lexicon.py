@@ -213,6 +213,47 @@ NICKNAMES = _words(
 ) - frozenset({"sunny", "mo"})
 FIRST_NAMES = FIRST_NAMES | NICKNAMES
 
+# Common UK given names the core gazetteer lacks (a general list, not drawn from any test set).
+MORE_FIRST_NAMES = _words(
+    """abbi abby abi ada adele adrienne aimee alana alec alexa alexis alfie alicia alisha alistair
+    allan allison alma alyssa amber amelie anastasia andre andrea angelina angus annabel annabelle
+    anneka annmarie antonia april arlene arran ashleigh aston aubrey audrey autumn barney beatrix
+    bernice bethan bianca billie blake bobby bonnie bradley brandon brenda brendan briony bryony
+    bridget bronwen brooke bruce bryan caitlin callum calvin cameron camilla candice cara carla
+    carly carmen carole caroline carrie cassie catherine cathy cecilia celia chantelle charlene
+    charles charley charlie chelsea cheryl chloe chris christie christina christine
+    christopher christy ciara ciaran claudia clive cody colette connie connor corinne courtney
+    craig cynthia daisy dale damian damien dana danielle danny darcy darren darryl dave davina
+    dawn dean debbie debra declan deirdre delia demi denise dennis derek diane dianne dionne
+    dominic dominique donna doreen dorothy dougie douglas duncan dylan edith edward eileen
+    elaine eleanor elena eliza ella elle ellen elliot elliott eloise elsie emil emilia emily
+    emma erica erin esme esther eugene eva evelyn faye fay felicity felix fiona frances francesca
+    frankie fraser freddie gail garry garth gavin gaynor gemma geoff geoffrey georgia georgina
+    gerald geraldine gillian gina glenda glenys gordon greg gwen gwyneth hannah harriet harvey
+    hayley heather heidi helen helena hilary hillary holly howard hugo iain ian imogen ingrid isaac
+    isabelle isla isobel ivan jack jackie jacqueline jade jake jamie janet janice jasmine jason
+    jayne jeanette jemma jenna jennifer jeremy jessica jill joan joanna joanne jodie joel
+    jolene jonathan josephine josh joshua joy joyce judith judy julia julie juliet justin karl
+    kate katharine katherine kathleen kathryn katie katy kayleigh keith kelly kenneth kenny kerry
+    kieran kim kirsty kristina kyle lana larissa laura lauren leah leanne lee leigh leon
+    leslie lesley lewis liam lily linda lindsay lindsey lisa lois lorna lorraine louisa louise
+    lucas lucinda lucy luke lydia lynn lynne madeleine madison maisie malcolm mandy marcus
+    margaret marian marianne marina marion marjorie marlene martha martyn matthew maureen
+    maxine megan melanie melissa meredith michaela michelle miranda miriam moira monica morgan
+    muriel myra nadia naomi natalie natasha nathan neil nicholas nichola nicki nicky nicola
+    nicole nigel nina noah noel nora norah olive olivia oscar paige pamela patricia patrick paula
+    paulette pauline penelope petra philippa phoebe phyllis polly priscilla rachael rachel
+    rebecca rebekah reece rhian rhiannon rhys richard rita robbie robyn rodney ronnie rory
+    rosalind rosie ross roxanne ruby russell ryan sabrina sadie samantha samuel sandra sara
+    sarah scarlett scott shane shannon sharon shaun shauna sheila shelley sheryl shirley sian
+    simon sinead sonia sophia sophie stacey stacy stella steph stephanie stephen stewart
+    stuart susan susanna susanne suzanna suzanne sylvia sylvie tamara tammy tania tanya tara
+    teresa theresa thomas tia tiffany tina toni tracey tracy travis trevor tricia trisha troy
+    valerie vanessa vicki vickie victoria vince vincent viv vivian vivienne wayne wendy
+    william yasmin mathew lea yvette yvonne zach zara zoe zoey zoë"""
+)
+FIRST_NAMES = FIRST_NAMES | (MORE_FIRST_NAMES - AMBIGUOUS_NAMES)
+
 # Languages, nationalities, peoples and faiths (spaCy's NORP and LANGUAGE): what someone speaks
 # or is matters to the analysis (interpreting, leaflets, cultural needs) and identifies nobody on
 # its own, so these are never replaced even when the model mislabels them as places or people.

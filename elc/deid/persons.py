@@ -61,7 +61,7 @@ _NEXT_WORD = re.compile(r"\s*([,.;:!?]|[A-Za-z']+)")
 _TITLE_RE = re.compile(
     r"(?<![\w'])(?P<title>"
     + "|".join(sorted(TITLES, key=len, reverse=True))
-    + r")\.?\s+(?P<name>" + _NAME_TOKEN + r")(?:[ -](?P<second>" + _NAME_TOKEN + r"))?",
+    + r")(?:\.\s*|\s+)(?P<name>" + _NAME_TOKEN + r")(?:[ -](?P<second>" + _NAME_TOKEN + r"))?",
     re.IGNORECASE,
 )
 _ROLE_ALT = "|".join(sorted((re.escape(r) for r in ROLE_WORDS), key=len, reverse=True))
@@ -146,8 +146,13 @@ def _extend_surname(text: str, end: int, doc: Any = None) -> int:
     return end
 
 
+_TITLED_INITIAL = re.compile(r"(?<![\w'])(?:Dr|Mr|Mrs|Ms|Miss|Prof)\.?\s*(?<![A-Za-z])([A-WYZ])(?![\w])(?!\.\w)")
+
+
 def find_titled_names(text: str, doc: Any = None) -> Iterator[Detection]:
-    """"Dr Patel", "Mrs Hughes", "Sister Okafor", "mr singh", "Nurse Kay"."""
+    """"Dr Patel", "Mrs Hughes", "Sister Okafor", "mr singh", "Nurse Kay", "Dr P"."""
+    for m in _TITLED_INITIAL.finditer(text):
+        yield Detection(m.start(), m.end(), "PERSON", m.group(), "rule", 0.85)
     for m in _TITLE_RE.finditer(text):
         title = m.group("title").lower()
         name = m.group("name")
@@ -251,13 +256,14 @@ def find_gazetteer_names(text: str, doc: Any = None) -> Iterator[Detection]:
     """Known first names (and distinctive surnames) wherever they occur, with a following surname."""
     for m in _WORD.finditer(text):
         w = m.group()
+        if w.lower().endswith(("'s", "’s")) and len(w) > 3:
+            w = w[:-2]  # "Kath's van": the name without its possessive
         low = w.lower()
         if low in AMBIGUOUS_NAMES:
-            if not _is_cap(w) or _sentence_initial(text, m.start()):
+            if not _is_cap(w):
                 continue
-            if doc is not None and _pos_at(doc, m.start(), m.end()) != "PROPN":
-                continue
-            score = 0.6
+            # the evidence gate decides ("Sue rang me back", "Ash and Alex"; not "Will you")
+            score = 0.6 if not _sentence_initial(text, m.start()) else 0.55
         elif low in FIRST_NAMES:
             if not _is_cap(w) and (low in COMMON_WORDS):
                 continue
@@ -270,7 +276,7 @@ def find_gazetteer_names(text: str, doc: Any = None) -> Iterator[Detection]:
             score = 0.6
         else:
             continue
-        e = _extend_surname(text, m.end(), doc)
+        e = _extend_surname(text, m.end(), doc) if len(w) == len(m.group()) else m.start() + len(w)
         yield Detection(m.start(), e, "PERSON", text[m.start():e], "rule", score)
 
 

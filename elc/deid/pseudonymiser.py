@@ -27,13 +27,40 @@ PERSON_LABELS = frozenset({"PERSON", "CUSTOM"})
 _STATE_VERSION = 2
 _PUNCT = re.compile(r"[^\w\s'-]")
 _TITLE_WORDS = frozenset(TITLES) | {"the"}
+# Words that may lead a mention without being part of the name ("Dear Kath", "Thanks Jo").
+_GREETINGS = frozenset("dear hi hello hiya hey thanks thank cheers regards love to".split())
+_STAMP_OR_LABEL = re.compile(r"^(?:\d[\d:.]*|[a-z]{0,3}\d{1,3}|s\d+|p\d+)$")
+# Short forms folded onto the full given names they may stand for ("Kath" -> "Kathleen").
+NICKNAMES_OF: dict[str, tuple[str, ...]] = {
+    "kath": ("kathleen", "katherine", "kathryn", "catherine"), "kathy": ("kathleen", "katherine"),
+    "kate": ("katherine", "kathleen", "catherine"), "katie": ("katherine", "kathleen", "catherine"),
+    "cath": ("catherine", "cathryn"), "jen": ("jennifer",), "jenny": ("jennifer",),
+    "sue": ("susan", "suzanne"), "liz": ("elizabeth",), "lizzie": ("elizabeth",),
+    "beth": ("elizabeth", "bethany"), "mike": ("michael",), "mick": ("michael",),
+    "dave": ("david",), "davey": ("david",), "chris": ("christopher", "christine", "christina"),
+    "matt": ("matthew",), "tom": ("thomas",), "tommy": ("thomas",), "bob": ("robert",),
+    "rob": ("robert",), "robbie": ("robert",), "bill": ("william",), "will": ("william",),
+    "billy": ("william",), "pat": ("patricia", "patrick"), "trish": ("patricia",),
+    "tricia": ("patricia",), "trisha": ("patricia",), "jim": ("james",), "jimmy": ("james",),
+    "jo": ("joanne", "joanna", "josephine"), "jackie": ("jacqueline",), "steve": ("stephen", "steven"),
+    "kev": ("kevin",), "trev": ("trevor",), "nick": ("nicholas",), "nicky": ("nicola", "nicholas"),
+    "vicky": ("victoria",), "vic": ("victoria", "victor"), "alex": ("alexander", "alexandra"),
+    "sam": ("samantha", "samuel"), "tony": ("anthony",), "andy": ("andrew",), "pete": ("peter",),
+    "ron": ("ronald",), "ken": ("kenneth",), "deb": ("deborah",), "debbie": ("deborah",),
+    "mags": ("margaret",), "maggie": ("margaret",), "peggy": ("margaret",), "pam": ("pamela",),
+    "sandy": ("sandra",), "bev": ("beverley",), "mandy": ("amanda",), "becky": ("rebecca",),
+    "tash": ("natasha",), "tasha": ("natasha",), "gill": ("gillian",), "jules": ("julie", "julia"),
+}
 
 
 def normalise_name(surface: str) -> tuple[str, bool]:
-    """Case-folded key without titles or possessive 's, and whether a title was present."""
+    """Case-folded key without greetings, speaker labels, timestamps, titles or possessive 's,
+    and whether a title was present ("Dear Kath," and "Kath's" both give "kath")."""
     s = surface.casefold().replace("’", "'")
     s = _PUNCT.sub(" ", s)
     words = s.split()
+    while len(words) > 1 and (words[0] in _GREETINGS or _STAMP_OR_LABEL.match(words[0])):
+        words = words[1:]
     if words and words[-1].endswith("'s"):
         words[-1] = words[-1][:-2]
     titled = False
@@ -129,12 +156,21 @@ class Pseudonymiser:
 
     # ------------------------------------------------------------------ tags
     def person_tag(self, surface: str, role: str | None = None) -> str:
-        """The tag for a person mention, creating one (with ``role`` if given) when new."""
+        """The tag for a person mention, creating one (with ``role`` if given) when new.
+
+        Two people who share a name are kept apart when the text tells them apart: "my son John"
+        and "Dr John" get different tags, and a nickname joins the one person it can stand for
+        ("Kath" -> "Kathleen Brown")."""
         key, titled = normalise_name(surface)
         if not key:
             key = surface.casefold().strip() or "?"
+        clear = key
         key = self._hash(key)
         idx = self._find(key, titled)
+        if idx is not None and not self._role_fits(idx, role):
+            idx = self._same_name_with_role(key, role)
+        if idx is None and len(clear.split()) == 1:
+            idx = self._by_nickname(clear, role)
         if idx is None:
             stem = role or "Person"
             self._counters[stem] = self._counters.get(stem, 0) + 1
@@ -175,6 +211,26 @@ class Pseudonymiser:
         return out
 
     # ------------------------------------------------------------------ linking
+    def _role_fits(self, idx: int, role: str | None) -> bool:
+        have = self._people[idx]["role"]
+        return role is None or have == "Person" or have == role
+
+    def _same_name_with_role(self, key: str, role: str | None) -> int | None:
+        """Another person already known by ``key`` whose role fits (else ``None``: a new one)."""
+        for i, p in enumerate(self._people):
+            if key in p["names"] and self._role_fits(i, role):
+                return i
+        return None
+
+    def _by_nickname(self, name: str, role: str | None) -> int | None:
+        """The one known person whose given name ``name`` is a short form of."""
+        fulls = {self._hash(f) for f in NICKNAMES_OF.get(name, ())}
+        if not fulls:
+            return None
+        hits = [i for i, p in enumerate(self._people)
+                if any(n.split()[0] in fulls for n in p["names"]) and self._role_fits(i, role)]
+        return hits[0] if len(hits) == 1 else None
+
     def _find(self, key: str, titled: bool) -> int | None:
         if key in self._index:
             return self._index[key]

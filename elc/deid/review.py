@@ -49,6 +49,7 @@ META_NAMES = "deid_extra_names"
 META_ALLOW = "deid_allow_list"
 META_PSEUDONYMS = "deid_pseudonyms"
 META_NAME_SALT = "deid_name_salt"
+META_PLACES = "deid_places"
 _TYPED = frozenset(TYPED_TAGS.values()) | {"[redacted]"}
 _TAG_NUMBER = re.compile(r"^\[(.*?)(?: (\d+))?\]$")
 _WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -303,15 +304,52 @@ def _apply_edits(conn, project, source_id: int, items: list[tuple], *, status: s
 
 
 # ---------------------------------------------------------------------------- reading
+def risk_of(label: str, detector: str, original: str | None) -> float:
+    """How likely a detection is to be wrong, in [0, 1]; the review shows the riskiest first.
+
+    Pattern matches on numbers, e-mails and postcodes are nearly always right; the project's own
+    names too; a person or place found by the statistical model alone is the least certain, and
+    more so when its surface is also an ordinary word ("Grace", "Walker")."""
+    from .words import is_common, is_wordy_name
+
+    if detector == "list" or label in ("NHS_NUMBER", "PHONE", "EMAIL", "POSTCODE"):
+        base = 0.05
+    elif label in ("DOB", "ADDRESS"):
+        base = 0.15
+    elif detector == "ner":
+        base = 0.6
+    elif label in ("LOCATION", "ORG"):
+        base = 0.4
+    else:
+        base = 0.3
+    if original and label in ("PERSON", "CUSTOM", "LOCATION", "ORG"):
+        words = original.split()
+        if len(words) == 1 and (is_common(words[0]) or is_wordy_name(words[0])):
+            base += 0.3
+    return round(min(base, 1.0), 2)
+
+
+def _surface(label: str, original: str | None, replacement: str) -> str:
+    if not original:
+        return f"{label} {replacement}"
+    from .pseudonymiser import normalise_name
+
+    key = normalise_name(original)[0] if label in ("PERSON", "CUSTOM") else _norm(original)
+    return f"{label} {key or _norm(original)}"
+
+
 def detections(project, status: str | Iterable[str] | None = None, source_id: int | None = None,
-               entity: str | None = None, with_originals: bool = True):
+               entity: str | None = None, with_originals: bool = True, order_by: str = "entity"):
     """Detections with context, one row each, sorted by entity group then position.
 
     Columns: ``id, entity, entity_key, label, replacement, status, n`` (occurrences in the entity
     group), ``source_id, source, participant_id, community, start, end, detector, reviewer,
     reviewed_at, sentence`` (the de-identified sentence around it), ``tag_start, tag_end`` (the
     detection's span within ``sentence``) and ``original`` (from the sidecar when kept, else
-    ``None``). ``entity`` is the tag for people and tag + original for typed tags.
+    ``None``). ``entity`` is the tag for people and tag + original for typed tags. ``risk``
+    (see :func:`risk_of`) and ``surface`` (label + the normalised original: one decision covers
+    every occurrence of one surface form) help a reviewer finish. ``order_by="risk"`` puts the
+    groups holding the riskiest unreviewed detection first.
     """
     import pandas as pd
 
@@ -329,7 +367,7 @@ def detections(project, status: str | Iterable[str] | None = None, source_id: in
         stmt = stmt.where(d.c.source_id == int(source_id))
     columns = ["id", "entity", "entity_key", "label", "replacement", "status", "n", "source_id", "source",
                "participant_id", "community", "start", "end", "detector", "reviewer", "reviewed_at", "sentence",
-               "tag_start", "tag_end", "original"]
+               "tag_start", "tag_end", "original", "risk", "surface"]
     with project.engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(stmt).mappings()]
         if not rows:
@@ -355,6 +393,8 @@ def detections(project, status: str | Iterable[str] | None = None, source_id: in
         if r["status"] == "rejected" and r["original"] is None:
             r["original"] = text[r["start"]:r["end"]]  # restored: the text holds it again
         r["entity"] = _entity(r["entity_key"] or r["replacement"], r["original"])
+        r["risk"] = risk_of(r["label"], r["detector"], r["original"])
+        r["surface"] = _surface(r["label"], r["original"], r["replacement"])
     df = pd.DataFrame(rows)
     for col in ("participant_id", "community", "reviewer", "reviewed_at", "original"):
         df[col] = df[col].astype(object).where(df[col].notna(), None)
@@ -363,6 +403,11 @@ def detections(project, status: str | Iterable[str] | None = None, source_id: in
                                                   _tag_sort_key(df.entity_key.iat[i]), df.entity.iat[i],
                                                   df.source_id.iat[i], df.start.iat[i]))
     df = df.iloc[order].reset_index(drop=True)
+    if order_by == "risk":
+        open_risk = df.risk.where(df.status == "auto", -1.0).groupby(df.entity).transform("max")
+        df = df.assign(_r=open_risk, _k=range(len(df))).sort_values(
+            ["_r", "_k"], ascending=[False, True], kind="stable").drop(columns=["_r", "_k"])
+        df = df.reset_index(drop=True)
     if entity is not None:
         df = df[df.entity == entity].reset_index(drop=True)
     return df[columns]
@@ -660,15 +705,40 @@ def purge_originals(project, reviewer: str) -> Outcome:
 
 
 # ---------------------------------------------------------------------------- de-identify afterwards
+def place_policy(project) -> str:
+    """The project's setting for places and organisations: ``keep``, ``generalise`` (the
+    default) or ``tag`` (see :class:`elc.deid.Detector`)."""
+    from .detector import DEFAULT_PLACE_POLICY, PLACE_POLICIES
+
+    value = project.meta_get(META_PLACES, None)
+    return value if value in PLACE_POLICIES else DEFAULT_PLACE_POLICY
+
+
+def set_place_policy(project, reviewer: str, policy: str) -> Outcome:
+    """Choose what later de-identification does with places and organisations. Stored text is
+    not changed: re-import (or review) to apply it to sources already imported."""
+    from .detector import PLACE_POLICIES
+
+    reviewer = _reviewer(reviewer)
+    if policy not in PLACE_POLICIES:
+        raise ReviewError(f"unknown place policy '{policy}'; choose one of {', '.join(PLACE_POLICIES)}")
+    ts = database.now()
+    with _write(project) as conn:
+        _meta_set(conn, META_PLACES, policy)
+        _audit(conn, reviewer, "place_policy", None, {"policy": policy}, ts)
+    return Outcome("place_policy", [], [], f"places and organisations: {policy} (applies to later imports)")
+
+
 def build_detector(project, nlp=None):
-    """The project's detector, configured as the import configures it (names, allow-list)."""
+    """The project's detector, configured as the import configures it (names, allow-list,
+    place policy)."""
     from .detector import Detector
 
     with project.engine.connect() as conn:
         names = _name_entries(conn)
         allow_terms = _allow_terms(conn)
     return Detector(nlp=nlp if nlp is not None else False, extra_names=tuple(names),
-                    allow_list=tuple(DEFAULT_ALLOW_LIST) + tuple(allow_terms))
+                    allow_list=tuple(DEFAULT_ALLOW_LIST) + tuple(allow_terms), places=place_policy(project))
 
 
 def pending_sources(project) -> list[dict]:
@@ -739,6 +809,110 @@ def deidentify_pending(project, reviewer: str, nlp=None, progress=None) -> Outco
                    f"de-identified {len(done)} source(s): {len(created)} identifier(s) replaced")
 
 
+# ---------------------------------------------------------------------------- review progress
+@dataclass(frozen=True)
+class SourceReview:
+    """One source's review state: reviewed when none of its detections is still ``auto``."""
+
+    source_id: int
+    name: str
+    participant_id: str | None
+    detections: int
+    unreviewed: int
+
+    @property
+    def reviewed(self) -> bool:
+        return self.unreviewed == 0
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    """How far the project's de-identification review has got (every number recomputable from
+    ``deid_detections``): ``unreviewed`` counts detections in status ``auto``."""
+
+    total: int
+    unreviewed: int
+    accepted: int
+    rejected: int
+    added: int
+    sources: tuple[SourceReview, ...]
+
+    @property
+    def reviewed(self) -> int:
+        return self.total - self.unreviewed
+
+    @property
+    def reviewed_sources(self) -> tuple[SourceReview, ...]:
+        """Sources with detections, all of them reviewed."""
+        return tuple(x for x in self.sources if x.detections and x.reviewed)
+
+    @property
+    def unreviewed_sources(self) -> tuple[SourceReview, ...]:
+        return tuple(x for x in self.sources if not x.reviewed)
+
+    @property
+    def complete(self) -> bool:
+        return self.unreviewed == 0
+
+    def line(self) -> str:
+        """One line for an output's footer: "de-identification: 12 of 380 detections not yet
+        reviewed (3 of 46 sources reviewed)"."""
+        with_dets = [x for x in self.sources if x.detections]
+        if not self.total:
+            return "de-identification: no detections"
+        if self.complete:
+            return f"de-identification: all {self.total} detections reviewed"
+        return (f"de-identification: {self.unreviewed} of {self.total} detections not yet reviewed "
+                f"({len(self.reviewed_sources)} of {len(with_dets)} sources reviewed)")
+
+
+def review_summary(project) -> ReviewSummary:
+    """The review state of ``project`` for writers and reports (see :class:`ReviewSummary`)."""
+    from elc.store.deid_progress import status_counts_by_source
+
+    with project.engine.connect() as conn:
+        rows = status_counts_by_source(conn)
+    sources = tuple(SourceReview(r["source_id"], r["name"], r["participant_id"],
+                                 r["auto"] + r["accepted"] + r["rejected"] + r["added"], r["auto"])
+                    for r in rows)
+    return ReviewSummary(total=sum(x.detections for x in sources),
+                         unreviewed=sum(x.unreviewed for x in sources),
+                         accepted=sum(r["accepted"] for r in rows), rejected=sum(r["rejected"] for r in rows),
+                         added=sum(r["added"] for r in rows), sources=sources)
+
+
+def accept_source(project, reviewer: str, source_id: int) -> Outcome:
+    """Mark one source reviewed: accept every detection of it still in status ``auto``."""
+    from elc.store.deid_progress import unreviewed_ids
+
+    reviewer = _reviewer(reviewer)
+    with project.engine.connect() as conn:
+        _source_text(conn, int(source_id))
+        ids = unreviewed_ids(conn, int(source_id))
+    if not ids:
+        return Outcome("accept", [], [int(source_id)], f"source {source_id}: nothing left to review")
+    out = accept(project, reviewer, ids)
+    return Outcome("accept", out.detection_ids, [int(source_id)],
+                   f"source {source_id} reviewed: accepted {len(ids)} remaining detection(s)")
+
+
+def surface_groups(project, status: str | Iterable[str] | None = "auto"):
+    """One row per surface form (``surface, label, n, ids, risk, statuses``), riskiest first:
+    a reviewer decides once per group with :func:`accept` or :func:`reject` on its ``ids``."""
+    import pandas as pd
+
+    df = detections(project, status=status)
+    cols = ["surface", "label", "n", "ids", "risk", "statuses"]
+    if not len(df):
+        return pd.DataFrame(columns=cols)
+    out = []
+    for surface, g in df.groupby("surface", sort=False):
+        out.append({"surface": surface, "label": g.label.iat[0], "n": len(g), "ids": [int(i) for i in g.id],
+                    "risk": float(g.risk.max()), "statuses": dict(Counter(g.status))})
+    return pd.DataFrame(out, columns=cols).sort_values(["risk", "n"], ascending=[False, False],
+                                                       kind="stable").reset_index(drop=True)
+
+
 # ---------------------------------------------------------------------------- report
 def report(project) -> dict:
     """Counts per label, per entity (tag), per status; sources not yet de-identified; the state of
@@ -771,11 +945,23 @@ def report(project) -> dict:
         "names": len(names),
         "allow_list": [t.removeprefix("=") for t in allow_terms],
         "decisions": dict(Counter(a[0] for a in audit)),
+        "unreviewed": by_status.get("auto", 0),
+        "sources_reviewed": _sources_reviewed(project),
     }
 
 
+def _sources_reviewed(project) -> dict:
+    summary = review_summary(project)
+    with_dets = [x for x in summary.sources if x.detections]
+    return {"reviewed": len(summary.reviewed_sources), "with_detections": len(with_dets),
+            "unreviewed": [{"id": x.source_id, "name": x.name, "unreviewed": x.unreviewed}
+                           for x in summary.unreviewed_sources]}
+
+
 __all__ = [
-    "Outcome", "ReviewError", "STATUSES", "accept", "add_name", "add_span", "allow", "build_detector",
-    "deidentify_pending", "detections", "entities", "is_person_tag", "pending_sources", "purge_originals",
-    "reject", "report", "set_keep_originals",
+    "Outcome", "ReviewError", "ReviewSummary", "STATUSES", "SourceReview", "accept", "accept_source", "add_name",
+    "add_span", "allow", "build_detector", "deidentify_pending", "detections", "entities", "is_person_tag",
+    "pending_sources", "place_policy", "purge_originals", "reject", "report", "review_summary", "risk_of",
+    "set_keep_originals", "set_place_policy",
+    "surface_groups",
 ]

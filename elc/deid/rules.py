@@ -10,6 +10,7 @@ from .lexicon import COMMON_WORDS, FILLERS, PLACE_PHRASES, PLACES, ROLE_WORDS, S
 from .nhs import is_valid_nhs_number
 from .spoken import spoken_digit_runs
 from .types import Detection
+from .words import is_common
 
 # --------------------------------------------------------------------------- NHS numbers
 _NHS = re.compile(r"(?<![\w+/.])(?<!\d[ -])\d(?:[ -]?\d){9}(?![ -]?\d)(?![\w/])")
@@ -119,10 +120,26 @@ _POSTCODE = re.compile(
 )
 
 
+# The 121 postcode areas in use: "it10th" has the shape of a postcode but no area "IT".
+_POSTCODE_AREAS = frozenset("""AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA
+    DD DE DG DH DL DN DT DY E EC EH EN EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE
+    KA KT KW KY L LA LD LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG
+    RH RM S SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN
+    WR WS WV YO ZE GIR""".split())
+
+
+def _valid_area(raw: str) -> bool:
+    area = re.match(r"[A-Za-z]+", raw).group().upper()
+    return area in _POSTCODE_AREAS
+
+
 def find_postcodes(text: str) -> Iterator[Detection]:
-    """Full UK postcodes, any case, with or without the space ("LE2 7LX", "le27lx")."""
+    """Full UK postcodes, any case, with or without the space ("LE2 7LX", "le27lx"), whose area
+    exists (so "it10th" is not one)."""
     for m in _POSTCODE.finditer(text):
         raw = m.group()
+        if not _valid_area(raw):
+            continue
         inward = raw[-3:]
         if inward[1:].lower() in ("am", "pm") and not raw.isupper():
             continue  # "m1 3pm"-style time, not a postcode
@@ -205,16 +222,15 @@ _DATE = re.compile(
     r")(?![\w])",
     re.IGNORECASE,
 )
+# A birth cue: "birth" alone ("birth trauma", "since the birth") is not one.
 _DOB_TRIGGER = re.compile(
     r"\b(?:born|d\.?\s?o\.?\s?b\b\.?|date[\s-]+of[\s-]+birth|birth[\s-]*date|birthday|b'?day"
-    r"|birth)\b",
+    r"|(?:my|his|her|their|your)\s+birth)\b",
     re.IGNORECASE,
 )
 _NUMERIC_DATE = re.compile(r"[0-3]?\d[/.-][01]?\d[/.-](\d{4}|\d{2})")
 # A numeric date after a DOB phrase may follow a sentence break ("Date of birth? 03/09/1958").
 _NUMERIC_WINDOW = 100
-# A full numeric date this many years back or more is a birth date (or as personal) on its own.
-_OLD_DATE_YEARS = 16
 _BOUNDARY = re.compile(r"[.?!\n]\s|;")
 
 
@@ -228,13 +244,10 @@ def _dates(text: str) -> Iterator[re.Match]:
 
 
 def find_dobs(text: str) -> Iterator[Detection]:
-    """Dates within a short window of "born", "DOB", "date of birth" or "birthday"; full numeric
-    dates a little further after such a phrase (even past a sentence break); and full numeric
-    dates with a four-digit year long past ("03/09/1958"), which in an interview are birth dates."""
-    import datetime
-
+    """Dates within a short window of "born", "DOB", "date of birth" or "birthday", and full
+    numeric dates a little further after such a phrase (even past a sentence break). A date with
+    no birth cue is not a date of birth ("21st June 2015", "03/09/1958" in a story)."""
     triggers = [(t.start(), t.end()) for t in _DOB_TRIGGER.finditer(text)]
-    old_year = datetime.date.today().year - _OLD_DATE_YEARS
     for m in _dates(text):
         numeric = _NUMERIC_DATE.fullmatch(m.group())
         hit = False
@@ -251,8 +264,6 @@ def find_dobs(text: str) -> Iterator[Detection]:
             break
         if hit:
             yield Detection(m.start(), m.end(), "DOB", m.group(), "rule", 0.9)
-        elif numeric and len(numeric.group(1)) == 4 and 1900 <= int(numeric.group(1)) <= old_year:
-            yield Detection(m.start(), m.end(), "DOB", m.group(), "rule", 0.75)
 
 
 # --------------------------------------------------------------------------- addresses
@@ -374,8 +385,8 @@ def find_orgs(text: str) -> Iterator[Detection]:
         words = 0
         while words < 2:
             w = _WORD_BEFORE.search(text, max(0, start - 30), start)
-            if not w or not _org_words_ok([w.group(1)], True):
-                break
+            if not w or not _org_words_ok([w.group(1)], True) or is_common(w.group(1)):
+                break  # "use taxis", "foot surgery": ordinary words, not a firm's name
             start = w.start(1)
             words += 1
         if words:

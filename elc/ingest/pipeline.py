@@ -100,8 +100,10 @@ def _deid_tools(project, nlp, enabled: bool, conn=None):
             state = deid_state.read(c)
     else:
         state = deid_state.read(conn)
+    from elc.deid.review import place_policy
+
     detector = Detector(nlp=nlp, extra_names=tuple(state.names),
-                        allow_list=tuple(DEFAULT_ALLOW_LIST) + tuple(state.allow))
+                        allow_list=tuple(DEFAULT_ALLOW_LIST) + tuple(state.allow), places=place_policy(project))
     if conn is None:
         with project.engine.connect() as c:
             pseudonymiser = Pseudonymiser.from_dict(deid_state.with_key(c, state.pseudonyms))

@@ -85,7 +85,8 @@ def test_postcode_positive(text, expected):
     assert texts(find_postcodes(text)) == [expected]
 
 
-@pytest.mark.parametrize("text", ["the M1 at 3pm", "ward 22 bay 3", "LE2 alone", "B12 vitamins"])
+@pytest.mark.parametrize("text", ["the M1 at 3pm", "ward 22 bay 3", "LE2 alone", "B12 vitamins",
+                                  "moved it10th of the month", "QQ1 1AA is no area"])
 def test_postcode_negative(text):
     assert list(find_postcodes(text)) == []
 
@@ -113,6 +114,8 @@ def test_dob_positive(text, expected):
     "my appointment was on the 12th of March",
     "I was born in 1945",
     "it was 12/03/2019 when they cancelled",
+    "the birth trauma started on 21st June 2015",
+    "we married on 03/09/1958 in Leicester",
 ])
 def test_dob_negative(text):
     assert list(find_dobs(text)) == []

@@ -18,7 +18,7 @@ from tests.conftest import CODEBOOK, GUIDE
 
 SIZE = (140, 40)
 CALL = """Interviewer: Hello, is that Edna? Thanks for talking to me about the transport.
-P11: Yes love. My daughter Zelda rang the booking line, 0116 496 0123, and waited forty minutes.
+P11: Yes love. My daughter Zelda tried the booking line, 0116 496 0123, and waited forty minutes.
 Interviewer: And where do you live now?
 P11: At Kestrel Grange, the care home. The driver, Kev, is lovely. He speaks Gujarati with me.
 Interviewer: Anything else, Edna?
@@ -200,3 +200,25 @@ def test_split_label():
     assert split_label("Kestrel Grange:org") == ("Kestrel Grange", "ORG")
     assert split_label(" Edna ") == ("Edna", "PERSON")
     assert split_label("Time: 10:30") == ("Time: 10:30", "PERSON")
+
+
+def test_riskiest_groups_first_and_D_finishes_a_transcript(project):
+    async def go():
+        app = Host(project, "rita")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = screen_of(app)
+            risks = [max(screen.rows[i]["risk"] for i in ids) for ids in screen.groups.values()]
+            assert risks == sorted(risks, reverse=True)  # uncertain first
+            before = review.review_summary(project)
+            assert before.unreviewed == before.total > 0 and not before.reviewed_sources
+            assert "not yet reviewed" in str(screen.query_one("#deid-head").render())
+            await pilot.press("a")  # one decision, then the rest of the transcript at once
+            await pilot.press("D")
+            await pilot.pause()
+            after = review.review_summary(project)
+            assert after.unreviewed == 0 and after.accepted == after.total
+            assert [x.source_id for x in after.reviewed_sources] == [1]
+            assert "all" in after.line() and "reviewed" in after.line()
+
+    run(go())

@@ -1,4 +1,5 @@
-"""De-identification review: every replacement, grouped by entity, in its sentence.
+"""De-identification review: every replacement, grouped by entity, in its sentence, the
+groups holding the least certain unreviewed detections first.
 
 Push it with ``app.push_screen(DeidReviewScreen(project, reviewer))``; it dismisses with ``True``
 when a decision changed stored text (so the caller can reload what it shows). Every key press
@@ -7,6 +8,8 @@ is committed at once through :mod:`elc.deid.review`:
 * up/down move between occurrences (group headers are skipped)
 * ``a`` accept the occurrence, ``r`` reject it (its original is restored from the originals file)
 * ``A`` / ``R`` accept / reject the whole entity group
+* ``D`` done with this transcript: accept every detection of its source not yet reviewed (the
+  source then counts as reviewed)
 * ``n`` add a name the detector missed (``Name`` or ``Name:ORG``); it is replaced everywhere
 * ``u`` show only unreviewed occurrences, or everything again
 * ``escape`` back
@@ -71,6 +74,7 @@ class DeidReviewScreen(Screen[bool]):
         Binding("r", "reject", "reject (restore)"),
         Binding("A", "accept_group", "accept group"),
         Binding("R", "reject_group", "reject group"),
+        Binding("D", "accept_source", "accept rest of transcript"),
         Binding("n", "add_name", "add name"),
         Binding("u", "toggle_unreviewed", "unreviewed only"),
     ]
@@ -101,7 +105,7 @@ class DeidReviewScreen(Screen[bool]):
         """Read the detections again and rebuild the list, keeping the cursor on ``keep``."""
         from elc.deid import review
 
-        df = review.detections(self.project)
+        df = review.detections(self.project, order_by="risk")
         rows = df.to_dict("records")
         total = len(rows)
         if self.only_unreviewed:
@@ -157,6 +161,9 @@ class DeidReviewScreen(Screen[bool]):
         text = Text()
         text.append("De-identification review", style="bold")
         text.append(f"  · reviewer {self.reviewer} · {total} detection(s) in {len(self.groups)} group(s)")
+        from elc.deid import review
+
+        text.append("\n" + review.review_summary(self.project).line(), style="italic")
         if self.only_unreviewed:
             text.append(f" · showing {shown} unreviewed", style="italic")
         if info.get("purged"):
@@ -231,6 +238,15 @@ class DeidReviewScreen(Screen[bool]):
         ids = [i for i in self._group() if self.rows[i]["status"] != "rejected"]
         if ids:
             self._decide("reject", ids, self._next_after(ids))
+
+    def action_accept_source(self) -> None:
+        r = self.current()
+        if r is None:
+            return
+        ids = [i for i, row in self.rows.items()
+               if row["source_id"] == r["source_id"] and row["status"] == "auto"]
+        if ids:
+            self._decide("accept_source", int(r["source_id"]), self._next_after(ids))
 
     def action_add_name(self) -> None:
         def done(value: str | None) -> None:
