@@ -160,6 +160,7 @@ def label_themes(
     n_rep: int = 30,
     n_phrases: int = 3,
     order: Sequence[int] | None = None,
+    max_candidates: int = 40,
 ) -> dict[int, list[str]]:
     """Up to ``n_phrases`` phrase labels per theme (-1 left out), best first.
 
@@ -206,7 +207,7 @@ def label_themes(
         need = 2 if len(reps[t]) >= 6 else 1
         kept = [c for c in per_theme[t].values() if len(c.rows) >= need]
         kept.sort(key=lambda c: (-len(c.rows), c.display))
-        kept = kept[:40]
+        kept = kept[:max_candidates]
         scored[t] = [(0.0, c) for c in kept]
         pool.extend(c.display for c in kept)
     vectors = {}
