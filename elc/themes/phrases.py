@@ -37,7 +37,8 @@ _WEAK_ADV = {"just", "really", "so", "very", "then", "there", "now", "even", "al
              "always", "never", "sometimes", "usually", "too", "again", "ever", "only", "maybe", "probably"}
 _GENERIC = {"thing", "things", "lot", "way", "time", "bit", "stuff", "people", "everything", "something", "anything",
             "nothing", "one", "kind", "sort", "yeah", "day", "lady", "man", "woman", "gentleman", "guy", "person",
-            "bloke", "chap", "lad", "somebody", "someone", "anyone", "everyone", "place", "problem", "worry"}
+            "bloke", "chap", "lad", "somebody", "someone", "anyone", "everyone", "place", "problem", "worry",
+            "general", "whole", "end", "point", "side", "case", "fact", "matter", "course", "mate", "part"}
 MAX_WORDS = 6
 
 
