@@ -100,7 +100,7 @@ def _keep(tok) -> bool:
     return bool(tok.text.strip()) and not tok.like_num
 
 
-def _phrase(tokens, verb=None) -> tuple[tuple[str, ...], str] | None:
+def _phrase(tokens, verb=None, passive: bool = False) -> tuple[tuple[str, ...], str] | None:
     toks = [t for t in sorted(tokens, key=lambda t: t.i) if _keep(t)]
     # a preposition needs its object: drop one followed by another preposition or by nothing
     toks = [t for i, t in enumerate(toks)
@@ -118,7 +118,7 @@ def _phrase(tokens, verb=None) -> tuple[tuple[str, ...], str] | None:
     key = tuple(sorted({t.lemma_.lower() for t in content}))
     if not key:
         return None
-    words = [gerund(t.lemma_) if (verb is not None and t is verb) else t.text.lower() for t in toks]
+    words = [gerund(t.lemma_) if (verb is not None and t is verb and not passive) else t.text.lower() for t in toks]
     return key, " ".join(words)
 
 
@@ -147,7 +147,15 @@ def candidates_of(doc) -> list[tuple[tuple[str, ...], str]]:
             if t.i != contiguous[-1].i + 1:
                 break
             contiguous.append(t)
-        p = _phrase(contiguous, verb=tok)
+        if len(contiguous) > 1 and contiguous[1].pos_ == "PRON":
+            continue  # "telling me at booking" would read "telling at booking"
+        passive = any(c.dep_ == "auxpass" for c in tok.children)
+        if passive:  # "the family should be told at booking" -> "family told at booking"
+            subj = [c for c in tok.children if c.dep_ == "nsubjpass" and c.pos_ in ("NOUN", "PROPN")]
+            if not subj:
+                continue
+            contiguous = [t for t in subj[0].subtree if t.dep_ in ("compound", "amod") or t is subj[0]] + contiguous
+        p = _phrase(contiguous, verb=tok, passive=passive)
         if p and len(p[1].split()) >= 2:
             out.append(p)
     return out
