@@ -525,7 +525,7 @@ class ThemeModel:
         from elc.themes.phrases import label_themes
 
         return label_themes(self.segments_["text"].tolist(), assignments, self.embeddings_,
-                            self._phrase_embedder(), n_rep=30, n_phrases=3)
+                            self._phrase_embedder(), n_rep=25, n_phrases=3)
 
     def _subthemes(self, assignments) -> dict[int, list[str]]:
         """Each broad theme's fine themes, as "phrase label (segments)", largest first."""
@@ -536,7 +536,7 @@ class ThemeModel:
             from elc.themes.phrases import label_themes
 
             self._fine_labels = label_themes(self.segments_["text"].tolist(), fine, self.embeddings_,
-                                             self._phrase_embedder(), n_rep=15, n_phrases=1)
+                                             self._phrase_embedder(), n_rep=12, n_phrases=1, max_candidates=15)
             words = theme_keywords(self.doc_term_, fine, self.vocabulary_, 2)
             for f, kw in words.items():  # no phrase used twice: the fine theme's top keywords
                 if f != OUTLIER and not self._fine_labels.get(f):

@@ -37,7 +37,8 @@ _WEAK_ADV = {"just", "really", "so", "very", "then", "there", "now", "even", "al
              "always", "never", "sometimes", "usually", "too", "again", "ever", "only", "maybe", "probably"}
 _GENERIC = {"thing", "things", "lot", "way", "time", "bit", "stuff", "people", "everything", "something", "anything",
             "nothing", "one", "kind", "sort", "yeah", "day", "lady", "man", "woman", "gentleman", "guy", "person",
-            "bloke", "chap", "lad", "somebody", "someone", "anyone", "everyone", "place", "problem", "worry"}
+            "bloke", "chap", "lad", "somebody", "someone", "anyone", "everyone", "place", "problem", "worry",
+            "general", "whole", "end", "point", "side", "case", "fact", "matter", "course", "mate", "part"}
 MAX_WORDS = 6
 
 
@@ -99,7 +100,7 @@ def _keep(tok) -> bool:
     return bool(tok.text.strip()) and not tok.like_num
 
 
-def _phrase(tokens, verb=None) -> tuple[tuple[str, ...], str] | None:
+def _phrase(tokens, verb=None, passive: bool = False) -> tuple[tuple[str, ...], str] | None:
     toks = [t for t in sorted(tokens, key=lambda t: t.i) if _keep(t)]
     # a preposition needs its object: drop one followed by another preposition or by nothing
     toks = [t for i, t in enumerate(toks)
@@ -117,7 +118,7 @@ def _phrase(tokens, verb=None) -> tuple[tuple[str, ...], str] | None:
     key = tuple(sorted({t.lemma_.lower() for t in content}))
     if not key:
         return None
-    words = [gerund(t.lemma_) if (verb is not None and t is verb) else t.text.lower() for t in toks]
+    words = [gerund(t.lemma_) if (verb is not None and t is verb and not passive) else t.text.lower() for t in toks]
     return key, " ".join(words)
 
 
@@ -146,7 +147,15 @@ def candidates_of(doc) -> list[tuple[tuple[str, ...], str]]:
             if t.i != contiguous[-1].i + 1:
                 break
             contiguous.append(t)
-        p = _phrase(contiguous, verb=tok)
+        if len(contiguous) > 1 and contiguous[1].pos_ == "PRON":
+            continue  # "telling me at booking" would read "telling at booking"
+        passive = any(c.dep_ == "auxpass" for c in tok.children)
+        if passive:  # "the family should be told at booking" -> "family told at booking"
+            subj = [c for c in tok.children if c.dep_ == "nsubjpass" and c.pos_ in ("NOUN", "PROPN")]
+            if not subj:
+                continue
+            contiguous = [t for t in subj[0].subtree if t.dep_ in ("compound", "amod") or t is subj[0]] + contiguous
+        p = _phrase(contiguous, verb=tok, passive=passive)
         if p and len(p[1].split()) >= 2:
             out.append(p)
     return out
@@ -160,6 +169,7 @@ def label_themes(
     n_rep: int = 30,
     n_phrases: int = 3,
     order: Sequence[int] | None = None,
+    max_candidates: int = 40,
 ) -> dict[int, list[str]]:
     """Up to ``n_phrases`` phrase labels per theme (-1 left out), best first.
 
@@ -206,7 +216,7 @@ def label_themes(
         need = 2 if len(reps[t]) >= 6 else 1
         kept = [c for c in per_theme[t].values() if len(c.rows) >= need]
         kept.sort(key=lambda c: (-len(c.rows), c.display))
-        kept = kept[:40]
+        kept = kept[:max_candidates]
         scored[t] = [(0.0, c) for c in kept]
         pool.extend(c.display for c in kept)
     vectors = {}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import threading
 import time
 
 import pytest
@@ -206,45 +205,43 @@ def test_themes_list_detail_rename_rerun_and_decisions(themed_path):
             assert "Participants per community" in detail and "Valence" in detail and "Quotes" in detail
             assert any(label in detail for label in ("P07, ", "P09, ", "C02, ", "D03, "))
             n = len(screen.themes)
-            # rename: a decision, then a re-run in a worker (the UI stays live meanwhile)
+            order = [t["id"] for t in screen.themes]
+            # rename: applied to the stored run at once, no refit, the list keeps its order
             await pilot.press("n")
             assert isinstance(app.screen, PromptScreen)
             await type_text(pilot, "Waiting for transport")
             await pilot.press("enter")
-            await finished(screen, pilot)
+            await pilot.pause()
             said = [n.message for n in app._notifications]
-            assert "rename: recorded; re-running themes to apply it" in said
-            assert any(m.endswith("themes found with bertopic-kmeans (small corpus)") for m in said)
-            await finished(screen, pilot)
-            assert "Waiting for transport" in [t["label"] for t in screen.themes]
-            assert len(screen.themes) == n
-            # further decisions: recorded through add_decision (re-runs stubbed to keep the test fast)
-            gate = threading.Event()
-
-            def slow_run():
-                gate.wait(20)
-                return "bertopic-kmeans"
-
-            screen.wb.run_themes = slow_run
+            assert "rename: applied to the stored themes (no refit)" in said
+            assert not screen.running
+            assert screen.themes[0]["label"] == "Waiting for transport"
+            assert [t["id"] for t in screen.themes] == order
+            # merge the two marked themes: applied to the stored run, no refit
             await pilot.press("down", "space", "down", "space")
             assert len(screen.marked) == 2 and "marked for merging: 2" in text_of(screen, "#themes-head")
             await pilot.press("m")
             assert isinstance(app.screen, PromptScreen)
             await type_text(pilot, "Hospital discharge")
             await pilot.press("enter")
-            assert screen.running and "finding themes in the background" in text_of(screen, "#themes-head")
-            await pilot.press("down")  # the UI stays live while the worker runs
-            gate.set()
+            await pilot.pause()
+            assert not screen.running and screen.marked == set()
+            assert len(screen.themes) == n - 1
+            assert "Hospital discharge" in [t["label"] for t in screen.themes]
+            # a refit (R, in a worker) re-applies both decisions: the same themes come back
+            decided = [(t["label"], t["size"]) for t in screen.themes]
+            await pilot.press("R")
             await finished(screen, pilot)
-            assert screen.marked == set()
-            await pilot.press("x")
-            await finished(screen, pilot)
+            assert [(t["label"], t["size"]) for t in screen.themes] == decided
             await pilot.press("p")
             await type_text(pilot, "Theme from interviews")
             await pilot.press("enter")
-            await finished(screen, pilot)
+            await pilot.pause()
+            await pilot.press("x")  # discard the last theme: its segments become unassigned
+            await pilot.pause()
+            assert screen.themes == []
             acts = [d["action"] for d in decisions(screen.wb.project)]
-            assert acts == ["rename", "merge", "discard", "promote"]
+            assert acts == ["rename", "merge", "promote", "discard"]
             assert screen.wb.project.code_id("Theme from interviews") is not None
             await pilot.press("escape")
             assert isinstance(app.screen, MainScreen)
