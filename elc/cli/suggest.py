@@ -79,19 +79,36 @@ def agreement(project, coders, as_json):
 @click.option("--coder", required=True, help="Whose coding this was (recorded on every coding).")
 @click.option("--text-column", help="Column with the response text (guessed if omitted).")
 @click.option("--code-column", help="Column with code names (several separated by ; | or ,).")
+@click.option("--code-separator", type=click.Choice([";", "|", ","]),
+              help="Separator of code names in the code column (default: ; or | if the column uses one, else ,).")
+@click.option("--code-map", type=click.Path(dir_okay=False),
+              help="CSV of (value in the sheet, code name): renames codes and 0/1 column headers.")
+@click.option("--create-codes", is_flag=True, help="Every 0/1 column is a code; create the ones the project lacks.")
 @click.option("--sentiment-column", help="Column with sentiment: positive/negative/neutral or a number.")
-@click.option("--participant-column", help="Column with participant ids (else one per row).")
+@click.option("--participant-column", help="Column with participant ids (else one id per row, unique to this file).")
 @click.option("--community", help="Community of interest of these respondents.")
-def import_coded(project, table, coder, text_column, code_column, sentiment_column, participant_column, community):
-    """Bring earlier coding: import a coded spreadsheet (CSV/XLSX) as segments with codings.
+def import_coded(project, table, coder, text_column, code_column, code_separator, code_map, create_codes,
+                 sentiment_column, participant_column, community):
+    """Bring earlier coding: import a coded spreadsheet (CSV/XLSX) as responses with codings.
 
-    Codes come from one 0/1 column per code (headers naming codes in the project) or from a
-    code-name column; unknown code names become theme codes. The text is de-identified and
-    segmented like any import, so suggestions can learn from a previous programme's coding.
+    Each row is one response and the coded unit: its codes code the whole response. Codes come
+    from a code-name column (names may contain commas: quote them, separate with ; or |, or
+    give --code-map) and/or one 0/1 column per code (headers naming codes in the project, or
+    any 0/1 column with --create-codes). The text is de-identified and segmented like any
+    import. All of a file's codings are written in one transaction; if a run is interrupted,
+    running it again completes it.
     """
     from elc.coding.coded_tables import import_coded_table
 
     res = import_coded_table(open_or_fail(project), table, coder, text_column, code_column, sentiment_column,
-                             community, participant_column)
-    click.echo(f"imported {res['rows']} coded rows as {res['codings']} codings by {coder}"
-               + (f"; new codes: {', '.join(res['new_codes'])}" if res["new_codes"] else ""))
+                             community, participant_column, code_separator=code_separator, code_map=code_map,
+                             create_codes=create_codes)
+    if res["resumed"] and not res["codings"]:
+        click.echo(f"already imported: {res['rows']} coded rows with {res['already']} codings by {coder}; "
+                   f"nothing added")
+        return
+    head = "completed an interrupted import: " if res["resumed"] else "imported "
+    click.echo(f"{head}{res['rows']} coded rows as {res['codings']} codings by {coder} (unit: one response per row)"
+               + (f"; {res['uncoded']} rows had no code" if res["uncoded"] else ""))
+    if res["new_codes"]:
+        click.echo(f"new codes ({len(res['new_codes'])}): {', '.join(res['new_codes'])}")
