@@ -14,7 +14,7 @@ from elc.cli._app import main, open_or_fail, project_argument
 @click.option("--coder", help="Learn from this coder's codings only (default: everyone's).")
 @click.option("--apply-above", type=click.FloatRange(0, 1), help="Also turn suggestions with at least this confidence into codings.")
 @click.option("--as-coder", default="elc-suggest", show_default=True, help="Coder name for --apply-above codings.")
-@click.option("--evaluate", is_flag=True, help="k-fold cross-validation on the coded segments instead.")
+@click.option("--evaluate", is_flag=True, help="Cross-validation on the coded units (grouped by participant) beside a TF-IDF + LinearSVC baseline.")
 @click.option("--folds", default=5, show_default=True, help="Folds for --evaluate.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def suggest(project, coder, apply_above, as_coder, evaluate, folds, as_json):
@@ -30,14 +30,24 @@ def suggest(project, coder, apply_above, as_coder, evaluate, folds, as_json):
             out["learning_curve"] = res["learning_curve"].to_dict(orient="records")
             click.echo(json.dumps(out, indent=2, default=float))
             return
-        click.echo(f"{res['segments']} coded segments, {res['codes']} codes, {folds}-fold cross-validation")
-        click.echo(f"micro F1 {res['micro_f1']:.3f}   macro F1 {res['macro_f1']:.3f}   "
+        units = ", ".join(f"{n} {u}s" for u, n in res["units"].items())
+        click.echo(f"{res['segments']} coded units ({units}) of {res['participants']} participants, "
+                   f"{res['codes']} codes, {folds}-fold cross-validation grouped by participant")
+        b = res["baseline"]
+        click.echo(f"elc:      macro F1 {res['macro_f1']:.3f}   micro F1 {res['micro_f1']:.3f}   "
                    f"calibration error {res['ece']:.3f}")
+        click.echo(f"baseline: macro F1 {b['macro_f1']:.3f}   micro F1 {b['micro_f1']:.3f}   ({b['name']})")
+        click.echo(f"ratio elc/baseline (macro F1): {res['ratio']:.2f}x over {res['learnable_codes']} codes "
+                   f"with at least {res['min_examples']} coded units")
+        if res["too_few_to_learn"]:
+            few = ", ".join(f"{c} ({n})" for c, n in res["too_few_to_learn"].items())
+            click.echo(f"too few to learn (fewer than {res['min_examples']} coded units, not scored): {few}")
         click.echo("")
-        click.echo(res["per_code"][["code", "support", "precision", "recall", "f1"]]
+        table = res["per_code"][res["per_code"].learnable]
+        click.echo(table[["code", "support", "precision", "recall", "f1", "baseline_f1"]]
                    .sort_values("support", ascending=False).to_string(index=False, float_format="%.3f"))
         if len(res["learning_curve"]):
-            click.echo("\nlearning curve:")
+            click.echo("\nlearning curve (macro F1, same training rows and grouped test folds):")
             click.echo(res["learning_curve"].to_string(index=False, float_format="%.3f"))
         return
     model, vmodel, n = service.fit_models(p, coder)

@@ -264,7 +264,7 @@ def import_coded_table(project, path: str | Path, coder: str, text_column: str |
     for _, _, codes, _ in rows:
         for name in codes:
             if name.lower() not in project_codes:
-                book.add(name, "theme", definition=f"Imported from {path.name}")
+                book.add(name, "theme")  # provenance is in the codebook log
                 project_codes[name.lower()] = name
                 created.append(name)
     ids = {n.lower(): int(i) for n, i in zip(project.codes().name, project.codes().id)}
