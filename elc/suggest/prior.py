@@ -77,6 +77,12 @@ class DescriptionPrior(BaseEstimator):
         self.keyword_repeat = keyword_repeat
         self.nlp = nlp
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False  # segments: a DataFrame of text columns, not numbers
+        tags.input_tags.string = True
+        return tags
+
     def fit(self, X, Y=None):
         """Fit the TF-IDF space on segments + descriptions; fit the mapping if ``Y`` has labels.
 
@@ -109,6 +115,8 @@ class DescriptionPrior(BaseEstimator):
         segs = as_segments(X)
         from elc.suggest.features import simple_lemmatize
 
+        if not len(segs):
+            return np.zeros((0, len(self.classes_), 3))
         sim = (self.vectorizer_.transform(segs["lemmas"].tolist()) @ self.description_matrix_.T).toarray()
         # evidence: a cosine from one or two words ("don't know") is weak, however high
         n_terms = np.array([len(set(x.split())) for x in segs["lemmas"]], dtype=float)
