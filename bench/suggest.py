@@ -19,7 +19,7 @@ split, mean over seeds. Nothing is tuned on the test split.
 
 Usage: .venv/bin/python bench/suggest.py [--seeds 3] [--quick]
 
-Product path (``--product [--rows N]``): what a user meets. A multi-label sheet (comment;
+Product path (``--product [--rows N]``): what a user meets. A multi-label .xlsx sheet (comment;
 codes = label and subcategory, two codes per comment; criticality) is written to a temporary
 folder, imported with ``elc import-coded`` and evaluated with ``elc suggest --evaluate
 --json`` in subprocesses: elc against the TF-IDF + LinearSVC (one-vs-rest, balanced) baseline
@@ -214,10 +214,14 @@ def _elc(*args, timeout=3600) -> str:
 
 
 def write_sheet(d: pd.DataFrame, path: Path) -> None:
-    """The multi-label sheet a team would export: comment, codes (label; subcategory), criticality."""
+    """The multi-label sheet a team would keep: comment, codes (label; subcategory), criticality.
+
+    Written as .xlsx (control characters, which a spreadsheet cannot hold, become spaces)."""
+    import re
+
     codes = [f"{a}; {b}" if a != b else a for a, b in zip(d["label"].astype(str), d["subcategory"].astype(str))]
-    pd.DataFrame({"comment": d["feedback"].astype(str), "codes": codes,
-                  "criticality": d["criticality"]}).to_csv(path, index=False)
+    text = [re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", str(x)) for x in d["feedback"]]
+    pd.DataFrame({"comment": text, "codes": codes, "criticality": d["criticality"]}).to_excel(path, index=False)
 
 
 def print_product(title: str, res: dict) -> None:
@@ -268,7 +272,7 @@ def product_path(args) -> int:
             d = load(args.data)
             if args.rows and args.rows < len(d):
                 d = d.sample(n=args.rows, random_state=0).reset_index(drop=True)
-            sheet = tmp / "nhs-feedback-coded.csv"
+            sheet = tmp / "nhs-feedback-coded.xlsx"
             write_sheet(d, sheet)
             proj = tmp / "nhs.elc"
             _elc("new", proj, "--guide", guide)

@@ -207,6 +207,11 @@ def import_coded_table(project, path: str | Path, coder: str, text_column: str |
 
     sep = column_separator([cell(r, code_i) for r in body], code_separator) if code_i is not None else ","
     known = set(project_codes) | {k for k in mapping} | {v.lower() for v in mapping.values() if v}
+    ragged = next((n for n, r in enumerate(body, start=2) if len(r) > len(header) and any(
+        str(c).strip() for c in r[len(header):])), None)
+    if ragged is not None:
+        raise ImportFileError(path, f"row {ragged} has more cells than the header has columns "
+                                    f"(a quote or separator inside a cell?); fix or re-export the sheet")
     data = path.read_bytes()
     default_id = default_participant_ids(data, community)
     rows = []  # (participant, text, [codes], valence)
@@ -258,8 +263,10 @@ def import_coded_table(project, path: str | Path, coder: str, text_column: str |
         groups.setdefault(pid, []).append(k)
     turns = coded_units.import_turns(project, import_id)
     if len(turns) != len(groups) or any(len(t) != len(g) for t, g in zip(turns, groups.values())):
-        raise ImportFileError(path, f"its {len(rows)} rows could not be matched to the imported responses "
-                                    f"({sum(map(len, turns))} found); the codings were not applied")
+        from elc.errors import ElcError
+
+        raise ElcError(f"{path}: its {len(rows)} rows were imported as {sum(map(len, turns))} responses, so "
+                       f"the codings could not be matched to them and were not applied")
     created, book = [], Codebook(project, coder)
     for _, _, codes, _ in rows:
         for name in codes:

@@ -54,7 +54,7 @@ def import_turns(project, import_id: int) -> list[list[tuple[int, int, int, int]
     g, src = s.segments, s.sources
     with project.engine.connect() as conn:
         rows = conn.execute(
-            select(g.c.id, g.c.source_id, g.c.kind, g.c.parent_id, g.c.position, g.c.start, g.c.end)
+            select(g.c.id, g.c.source_id, g.c.kind, g.c.parent_id, g.c.position, g.c.start, g.c.end, g.c.speaker)
             .select_from(g.join(src, g.c.source_id == src.c.id))
             .where(and_(src.c.import_id == import_id, g.c.role == "participant"))
             .order_by(src.c.id, g.c.position)).all()
@@ -65,8 +65,9 @@ def import_turns(project, import_id: int) -> list[list[tuple[int, int, int, int]
             b[0], b[1] = min(b[0], r.start), max(b[1], r.end)
     out: dict[int, list] = {}
     for r in rows:
-        if r.kind == "turn" and r.id in bodies:
-            out.setdefault(r.source_id, []).append((r.source_id, r.id, *bodies[r.id]))
+        if r.kind == "turn":  # a turn without sentences (e.g. only "-"): its text after the label
+            body = bodies.get(r.id) or [min(r.start + len(r.speaker or "") + 2, r.end), r.end]
+            out.setdefault(r.source_id, []).append((r.source_id, r.id, *body))
     return [out[k] for k in sorted(out)]
 
 

@@ -43,8 +43,12 @@ def _participant_text(project):
     turns = segs[segs.kind == "turn"]
     bodies = sents.groupby("parent_id").agg(b_start=("start", "min"), b_end=("end", "max"),
                                             lemmas_all=("lemmas", " ".join))
-    turns = turns.merge(bodies, left_on="id", right_index=True)
-    turns = turns.assign(start=turns.b_start, end=turns.b_end, lemmas=turns.lemmas_all)
+    turns = turns.merge(bodies, left_on="id", right_index=True, how="left")
+    label_end = np.minimum(turns.start + turns.speaker.fillna("").str.len() + 2, turns.end)
+    bare = turns.b_start.isna()  # a turn without sentences (e.g. only "-"): its text after the label
+    turns = turns.assign(start=np.where(bare, label_end, turns.b_start).astype(int),
+                         end=np.where(bare, turns.end, turns.b_end).astype(int),
+                         lemmas=turns.lemmas_all.fillna(""))
     return sents.reset_index(drop=True), turns[sents.columns].reset_index(drop=True)
 
 

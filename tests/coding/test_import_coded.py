@@ -182,3 +182,19 @@ def test_kill_minus_9_never_half_commits_and_rerun_completes(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("\n") <= 2 and "Traceback" not in out.stderr
     assert _counts(proj) == (n, 3 * n)
+
+
+def test_row_with_more_cells_than_header_is_refused(project, tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text("comment,codes\nThe van was late.,Waiting and delays\nIt was cold, and dark.,Journey home\n")
+    with pytest.raises(ImportFileError, match="row 3 has more cells than the header"):
+        import_coded_table(project, path, coder="x")
+    assert project.sources().empty and project.codings().empty
+
+
+def test_a_response_without_words_is_still_a_response(project, tmp_path):
+    path = tmp_path / "emoji.csv"
+    path.write_text("comment,codes\n\U0001F44D,Relationship with crew (driver)\nThe van was late.,Waiting and delays\n",
+                    encoding="utf-8")
+    res = import_coded_table(project, path, coder="x")
+    assert res["rows"] == 2 and res["codings"] == 2
