@@ -53,11 +53,17 @@ def suggest(project, coder, apply_above, as_coder, evaluate, folds, as_json):
     model, vmodel, n = service.fit_models(p, coder)
     written = service.write_suggestions(p, model, vmodel, coder)
     applied = service.apply_above(p, as_coder, apply_above) if apply_above is not None else 0
+    few = service.too_few_to_learn(model)
     if as_json:
-        click.echo(json.dumps({"trained_on": n, "suggestions": written, "applied": applied}))
+        click.echo(json.dumps({"trained_on": n, "suggestions": written, "applied": applied,
+                               "too_few_to_learn": few, "min_examples": service.MIN_EXAMPLES}))
         return
-    click.echo(f"learned from {n} coded segments; stored {written} suggestions for uncoded segments"
+    click.echo(f"learned from {n} coded units; stored {written} suggestions for uncoded units"
                + (f"; applied {applied} at >= {apply_above:.2f} as '{as_coder}'" if apply_above is not None else ""))
+    if few:
+        click.echo(f"too few to learn (fewer than {service.MIN_EXAMPLES} coded units): {len(few)} codes, suggested "
+                   f"only from their description and those few units: "
+                   + ", ".join(f"{c} ({k})" for c, k in list(few.items())[:10]) + (" ..." if len(few) > 10 else ""))
 
 
 @main.command("agreement")

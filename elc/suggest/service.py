@@ -67,6 +67,14 @@ def fit_models(project, coder: str | None = None):
     return model, vmodel, len(X)
 
 
+def too_few_to_learn(model) -> dict[str, int]:
+    """Codes coded at least once but fewer than ``MIN_EXAMPLES`` times: ``{code: coded units}``."""
+    n = getattr(model, "n_positives_", None)
+    if n is None:
+        return {}
+    return {str(c): int(k) for c, k in zip(model.classes_, n) if 0 < k < MIN_EXAMPLES}
+
+
 def write_suggestions(project, model, vmodel, coder: str | None = None, top_k: int = 3,
                       min_probability: float = 0.15) -> int:
     """Store the top suggestions for every uncoded unit (never interviewer turns; touchpoints only
@@ -162,7 +170,7 @@ def evaluate(project, coder: str | None = None, k: int = 5, curve_folds: int = 3
     per_code = cv["per_code"].merge(cb["per_code"][["code", "f1"]].rename(columns={"f1": "baseline_f1"}), on="code")
     per_code["learnable"] = per_code.code.isin(learnable)
     if sizes is None:
-        sizes = [n for n in (50, 100, 200, 400, 800, 1600, 3200, 6400) if n < (1 - 1 / k) * len(X)]
+        sizes = [n for n in (25, 50, 100, 200, 400, 800, 1600, 3200, 6400) if n < (1 - 1 / k) * len(X)]
     curve = (compare_learning_curve(X, Y, {"elc": est, "baseline": base}, sizes, groups=groups, k=k,
                                     test_folds=curve_folds, allowed=allowed, score_columns=learnable)
              if sizes and curve_folds else pd.DataFrame())
