@@ -116,13 +116,15 @@ def _valence(value: str) -> str:
 
 
 def default_participant_ids(data: bytes, community: str | None):
-    """Row number -> participant id unique to this file's content and community
-    (``R`` + 6 hex digits of their hash + row number), so two files' respondents never merge
-    and a re-run of the same file finds the same ids."""
+    """Row number -> participant id unique to this file's content and community (``C`` + four
+    letters from their hash, then the row: ``Ckqzt-R00001``), so two files' respondents never
+    merge and a re-run of the same file finds the same ids. Letters, not hex, keep the id a
+    plain pseudonymous id (letters, then a few digits)."""
     import hashlib
 
-    tag = hashlib.sha256(data + b"\0" + (community or "").encode()).hexdigest()[:6]
-    return lambda n: f"R{tag}-{n:05d}"
+    h = int.from_bytes(hashlib.sha256(data + b"\0" + (community or "").encode()).digest()[:8], "big")
+    tag = "".join(chr(ord("a") + (h >> (5 * i)) % 26) for i in range(4))
+    return lambda n: f"C{tag}-R{n:05d}"
 
 
 def import_coded_table(project, path: str | Path, coder: str, text_column: str | None = None,
