@@ -157,12 +157,17 @@ def import_coded_table(project, path: str | Path, coder: str, text_column: str |
     from elc.store import coded_units
 
     path = Path(path)
+    if not path.is_file():
+        raise ImportFileError(path, "does not exist" if not path.exists() else "is not a file")
     if community and project.community_id(community) is None:
         raise ImportFileError(path, f"unknown community '{community}' "
                                     f"(known: {', '.join(project.communities().key)})")
     mapping = read_code_map(code_map) if code_map else {}
     options = ImportOptions(community=community)
-    header, body = read_table(path, options)
+    try:
+        header, body = read_table(path, options)
+    except OSError as exc:
+        raise ImportFileError(path, f"could not be read ({exc.strerror or exc.__class__.__name__})") from None
     lowered = [h.strip().lower() for h in header]
 
     def column(name: str | None, guesses=()) -> int | None:

@@ -200,3 +200,8 @@ def test_a_response_without_words_is_still_a_response(project, tmp_path):
                     encoding="utf-8")
     res = import_coded_table(project, path, coder="x")
     assert res["rows"] == 2 and res["codings"] == 2
+
+
+def test_missing_file_is_one_line(project, tmp_path):
+    with pytest.raises(ImportFileError, match="does not exist"):
+        import_coded_table(project, tmp_path / "nope.csv", coder="x")
