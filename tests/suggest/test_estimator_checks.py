@@ -22,21 +22,26 @@ sample codebook's touchpoints.
 from __future__ import annotations
 
 import pickle
+import warnings
 
 import joblib
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import NotFittedError, SkipTestWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from elc.suggest import CodeSuggester, DescriptionPrior, SegmentFeaturizer, ValenceClassifier
 from elc.suggest.baseline import TfidfSVCBaseline
 from tests.suggest.conftest import NEPTS_CODES, make_synthetic
 
+with warnings.catch_warnings():  # sklearn warns that it skips the numeric-input checks (see above)
+    warnings.simplefilter("ignore", SkipTestWarning)
+    _CHECKS = parametrize_with_checks([CodeSuggester(), TfidfSVCBaseline(), ValenceClassifier(), SegmentFeaturizer(),
+                                       DescriptionPrior(code_descriptions=NEPTS_CODES, nlp=False)])
 
-@parametrize_with_checks([CodeSuggester(), TfidfSVCBaseline(), ValenceClassifier(), SegmentFeaturizer(),
-                          DescriptionPrior(code_descriptions=NEPTS_CODES, nlp=False)])
+
+@_CHECKS
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
 
