@@ -141,9 +141,6 @@ def evaluate(project, coder: str | None = None, k: int = 5, curve_folds: int = 3
     from elc.suggest.evaluate import compare_learning_curve, f1_scores, fold_splits
 
     X, Y, _ = training_data(project, coder)
-    coded = Y.sum(axis=1) > 0
-    keep = coded | (X["unit"] == "response")  # uncoded responses are known negatives
-    X, Y = X[keep].reset_index(drop=True), Y[keep].reset_index(drop=True)
     Y = Y.loc[:, Y.sum(axis=0) > 0]
     if len(X) < max(2 * k, 10):
         raise ElcError(f"{project.location}: only {len(X)} coded units; code at least {max(2 * k, 10)} "

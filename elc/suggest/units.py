@@ -2,8 +2,8 @@
 
 A unit is a span of participant text with the codes that cover it:
 
-* a **response**: a row of an imported coded spreadsheet (its turn, without the label); every
-  response of such an import is a unit, coded or not (an uncoded row is a known negative);
+* a **response**: a row of an imported coded spreadsheet (its turn, without the label); a row
+  without codes is not yet coded (not a negative): it is suggested for, not learned from;
 * otherwise the span a coding covers: a **sentence**, a **turn** or a **passage** (any other
   span), as coded in the workbench or by a coded table anchored to sentences.
 
@@ -133,7 +133,8 @@ def coded_units(project, coder: str | None = None, names: list[str] | None = Non
     X = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     X = X.drop_duplicates(["source_id", "start", "end"]).reset_index(drop=True)
     Y, valence = _labels(X, codings, names)
-    return X, Y, valence
+    coded = (Y.sum(axis=1) > 0).to_numpy()
+    return X[coded].reset_index(drop=True), Y[coded].reset_index(drop=True), valence[coded].reset_index(drop=True)
 
 
 def suggestion_targets(project, coder: str | None = None) -> pd.DataFrame:
