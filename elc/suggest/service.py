@@ -112,10 +112,10 @@ def apply_above(project, coder: str, threshold: float) -> int:
     """Turn stored suggestions at or above ``threshold`` into codings by ``coder`` (origin kept)."""
     from elc.coding import CodingSession
 
-    from elc.suggest.units import _participant_text
+    from elc.suggest.units import participant_text
 
     session = CodingSession(project, coder)
-    segs = pd.concat(_participant_text(project)).set_index("id")  # turns with their body span
+    segs = pd.concat(participant_text(project)).set_index("id")  # turns with their body span
     with project.engine.connect() as conn:
         rows = conn.execute(select(s.suggestions).where(s.suggestions.c.probability >= threshold)).mappings().all()
     n = 0

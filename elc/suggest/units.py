@@ -36,7 +36,7 @@ def response_sources(project) -> set[int]:
     return {sid for sid, imp in source_imports(project).items() if imports.get(imp) == "response"}
 
 
-def _participant_text(project):
+def participant_text(project):
     """(sentences, turns) of participants; turns carry their body span (sentences' extent)."""
     segs = project.segments(kind=None, role="participant", with_text=False)
     sents = segs[segs.kind == "sentence"]
@@ -97,7 +97,7 @@ def coded_units(project, coder: str | None = None, names: list[str] | None = Non
     if names is None:
         codes = project.codes()
         names = list(codes[codes.kind != "category"].name)
-    sents, turns = _participant_text(project)
+    sents, turns = participant_text(project)
     responses = response_sources(project)
     parts = []
     rs = turns[turns.source_id.isin(responses)]
@@ -141,7 +141,7 @@ def suggestion_targets(project, coder: str | None = None) -> pd.DataFrame:
     """Units to suggest codes for: uncoded responses of response imports, uncoded participant
     sentences elsewhere (interviewer turns never)."""
     codings = project.codings(coder=coder, with_text=False)
-    sents, turns = _participant_text(project)
+    sents, turns = participant_text(project)
     responses = response_sources(project)
     rs = turns[turns.source_id.isin(responses)]
     ss = sents[~sents.source_id.isin(responses)]
