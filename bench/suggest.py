@@ -18,6 +18,13 @@ and the first n comments train both models (exactly the same rows); macro F1 on 
 split, mean over seeds. Nothing is tuned on the test split.
 
 Usage: .venv/bin/python bench/suggest.py [--seeds 3] [--quick]
+
+Product path (``--product [--rows N]``): what a user meets. A multi-label .xlsx sheet (comment;
+codes = label and subcategory, two codes per comment; criticality) is written to a temporary
+folder, imported with ``elc import-coded`` and evaluated with ``elc suggest --evaluate
+--json`` in subprocesses: elc against the TF-IDF + LinearSVC (one-vs-rest, balanced) baseline
+on the same units and grouped folds, at every learning-curve point; then the same on the
+sample programme's interviews (built as ``elc demo`` does, without themes).
 """
 
 from __future__ import annotations
@@ -193,13 +200,150 @@ def valence_table(d, X, test, pool_order, sizes=(0, 400, 1600, 5000)):
     print(pd.DataFrame(rows).to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="-"))
 
 
+# ------------------------------------------------------------------ product path (issue 19.5)
+def _elc(*args, timeout=3600) -> str:
+    """Run the elc CLI in a subprocess (what a user runs); return its stdout or exit with its error."""
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-m", "elc", *map(str, args)], capture_output=True, text=True,
+                         env=env, timeout=timeout)
+    if out.returncode != 0:
+        raise SystemExit(f"elc {args[0]} failed: {out.stderr.strip() or out.stdout.strip()}")
+    return out.stdout
+
+
+def write_sheet(d: pd.DataFrame, path: Path) -> None:
+    """The multi-label sheet a team would keep: comment, codes (label; subcategory), criticality.
+
+    Written as .xlsx (control characters, which a spreadsheet cannot hold, become spaces)."""
+    import re
+
+    codes = [f"{a}; {b}" if a != b else a for a, b in zip(d["label"].astype(str), d["subcategory"].astype(str))]
+    text = [re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", str(x)) for x in d["feedback"]]
+    pd.DataFrame({"comment": text, "codes": codes, "criticality": d["criticality"]}).to_excel(path, index=False)
+
+
+def print_product(title: str, res: dict) -> None:
+    b = res["baseline"]
+    print(f"\n{title}")
+    print(f"  {res['segments']} coded units {res['units']}, {res['participants']} participants, {res['codes']} codes "
+          f"({res['learnable_codes']} with >= {res['min_examples']} units scored; too few to learn: "
+          f"{len(res['too_few_to_learn'])}), {res['folds']}-fold CV grouped by participant")
+    print(f"  full data: elc macro F1 {res['macro_f1']:.3f} vs baseline {b['macro_f1']:.3f} "
+          f"= {res['ratio']:.2f}x   (micro {res['micro_f1']:.3f} vs {b['micro_f1']:.3f})")
+    curve = pd.DataFrame(res["learning_curve"])
+    if len(curve):
+        print("  learning curve (macro F1, mean over grouped test folds, same training rows):")
+        print(curve.to_string(index=False, float_format=lambda v: f"{v:.3f}").replace("\n", "\n  ").join(["  ", ""]))
+        below = curve[curve["ratio"] < 1.0]
+        print(f"  at or above the baseline at {len(curve) - len(below)} of {len(curve)} points"
+              + (f"; below at n={', '.join(map(str, below.n_coded))}" if len(below) else ""))
+
+
+def many_codes(n_codes: int = 221, n: int = 3000) -> None:
+    """Refit time with 200+ codes (median ~8 coded units per code, like a real QualCoder
+    project), CPU seconds of CodeSuggester.fit beside the baseline's fit on the same data."""
+    from elc.suggest import CodeSuggester
+    from elc.suggest.baseline import TfidfSVCBaseline
+    from elc.suggest.features import simple_lemmatize
+
+    rng = np.random.default_rng(0)
+    vocab = [f"w{i}" for i in range(3000)]
+    words = [rng.choice(vocab, 8, replace=False) for _ in range(n_codes)]
+    freq = rng.lognormal(0, 1.2, n_codes)
+    freq /= freq.sum()
+    Y = np.zeros((n, n_codes), dtype=int)
+    texts = []
+    for i in range(n):
+        cs = rng.choice(n_codes, 1 + int(rng.random() < 0.3), replace=False, p=freq)
+        Y[i, cs] = 1
+        pool = np.concatenate([words[c] for c in cs])
+        texts.append(" ".join(list(rng.choice(pool, 6)) + list(rng.choice(vocab, 8))))
+    X = pd.DataFrame({"text": texts, "lemmas": simple_lemmatize(texts)})
+    labels = pd.DataFrame(Y, columns=[f"code{j}" for j in range(n_codes)])
+    c0 = time.process_time()
+    model = CodeSuggester().fit(X, labels)
+    mine = time.process_time() - c0
+    c0 = time.process_time()
+    TfidfSVCBaseline().fit(X, labels)
+    base = time.process_time() - c0
+    kinds = pd.Series(model.model_kinds_).value_counts().to_dict()
+    print(f"\nRefit with {n_codes} codes, {n} units (median {np.median(Y.sum(0)):.0f} units per code; {kinds}):"
+          f" CodeSuggester {mine:.1f} s CPU, baseline {base:.1f} s CPU ({mine / base:.1f}x)")
+
+
+def build_sample(target: Path) -> None:
+    """The sample programme as ``elc demo`` builds it (interviews + the researchers' coding tables),
+    without the themes step (BERTopic), which suggestions do not use."""
+    from elc import new_project
+    from elc.coding.coded_tables import apply_segment_codings
+    from elc.ingest import ImportOptions, import_files
+    from elc.ingest.manifest import read_manifests
+
+    corpus = ROOT / "corpora" / "llr-nepts"
+    p = new_project(target, ROOT / "interview_guides" / "llr-nepts.yaml", ROOT / "codebooks" / "llr-nepts.yaml")
+    manifest = read_manifests(corpus)
+    import_files(p, [corpus / n for n in sorted(manifest)], ImportOptions(), metadata_for=lambda q: manifest[q.name])
+    for table in sorted(corpus.glob("codings-*.csv")):
+        apply_segment_codings(p, table)
+    p.close()
+
+
+def product_path(args) -> int:
+    """Build a project, import a multi-label sheet with ``elc import-coded``, evaluate with
+    ``elc suggest --evaluate --json``, through the CLI; then the sample's interviews."""
+    import json
+    import tempfile
+
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="elc-bench-") as tmp:
+        tmp = Path(tmp)
+        guide = ROOT / "interview_guides" / "llr-nepts.yaml"
+        if args.data.is_file():
+            d = load(args.data)
+            if args.rows and args.rows < len(d):
+                d = d.sample(n=args.rows, random_state=0).reset_index(drop=True)
+            sheet = tmp / "nhs-feedback-coded.xlsx"
+            write_sheet(d, sheet)
+            proj = tmp / "nhs.elc"
+            _elc("new", proj, "--guide", guide)
+            t1 = time.perf_counter()
+            print(_elc("import-coded", proj, sheet, "--coder", "nhs-staff", "--community", "patients",
+                       "--sentiment-column", "criticality").strip())
+            t2 = time.perf_counter()
+            res = json.loads(_elc("suggest", proj, "--evaluate", "--json", "--folds", args.folds))
+            t3 = time.perf_counter()
+            print_product(f"NHS feedback sheet, {len(d)} comments, label and subcategory as codes "
+                          f"(import {t2 - t1:.0f}s, evaluate {t3 - t2:.0f}s)", res)
+        else:
+            print(f"NHS feedback data not found at {args.data}: sheet skipped", file=sys.stderr)
+        if not args.no_sample:
+            proj = tmp / "sample.elc"
+            t1 = time.perf_counter()
+            build_sample(proj)
+            res = json.loads(_elc("suggest", proj, "--evaluate", "--json", "--folds", args.folds))
+            print_product(f"Sample interviews (corpora/llr-nepts, researchers' sentence coding; "
+                          f"{time.perf_counter() - t1:.0f}s)", res)
+    many_codes()
+    print(f"\nTotal product-path time {time.perf_counter() - t0:.0f}s")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("ELC_NHS_FEEDBACK", DEFAULT_DATA)))
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="one seed, fewer sizes (smoke run)")
     parser.add_argument("--no-valence", action="store_true")
+    parser.add_argument("--product", action="store_true",
+                        help="through the CLI: import-coded a multi-label sheet, suggest --evaluate --json")
+    parser.add_argument("--rows", type=int, default=0, help="--product: use a random sample of this many comments")
+    parser.add_argument("--folds", type=int, default=5, help="--product: folds of suggest --evaluate")
+    parser.add_argument("--no-sample", action="store_true", help="--product: skip the sample's interviews")
     args = parser.parse_args(argv)
+    if args.product:
+        return product_path(args)
     if not args.data.is_file():
         print(f"bench/suggest.py: NHS feedback data not found at {args.data}\n"
               "  It is not part of the repository (CC BY-NC-SA, evaluation only). Put text_data.csv from\n"

@@ -45,6 +45,31 @@ def _segment(conn, segment_id: int):
     return row
 
 
+def _home(conn, segment_id: int):
+    """Where the suggestions of a segment are stored and the span accepting one codes:
+    the segment itself, or, for a sentence of a response (suggestions are made per response,
+    the unit its coders coded), its turn with the turn's body span (without the speaker label)."""
+    g = s.segments
+    own = conn.execute(select(s.suggestions.c.id).where(s.suggestions.c.segment_id == segment_id).limit(1)).first()
+    seg = conn.execute(select(g.c.id, g.c.source_id, g.c.start, g.c.end, g.c.kind, g.c.parent_id)
+                       .where(g.c.id == segment_id)).mappings().first()
+    if seg is None:
+        raise CodingError(f"no segment with id {segment_id}")
+    turn_id = seg["id"] if seg["kind"] == "turn" else seg["parent_id"]
+    if own is None and seg["kind"] == "sentence" and turn_id is not None:
+        if conn.execute(select(s.suggestions.c.id).where(s.suggestions.c.segment_id == turn_id).limit(1)).first():
+            seg, own = conn.execute(select(g.c.id, g.c.source_id, g.c.start, g.c.end, g.c.kind, g.c.parent_id)
+                                    .where(g.c.id == turn_id)).mappings().first(), True
+    if seg["kind"] == "turn":
+        from sqlalchemy import func
+
+        body = conn.execute(select(func.min(g.c.start), func.max(g.c.end))
+                            .where(and_(g.c.parent_id == seg["id"], g.c.kind == "sentence"))).first()
+        if body and body[0] is not None:
+            return {"id": seg["id"], "source_id": seg["source_id"], "start": body[0], "end": body[1]}
+    return {"id": seg["id"], "source_id": seg["source_id"], "start": seg["start"], "end": seg["end"]}
+
+
 def suggestions_for(project, segment_id: int, coder: str | None = None, *, include_decided: bool = False,
                     min_probability: float = 0.0) -> list[dict]:
     """Suggestions stored for one segment, most probable first.
@@ -55,6 +80,7 @@ def suggestions_for(project, segment_id: int, coder: str | None = None, *, inclu
     """
     g, c = s.suggestions, s.codes
     with project.engine.connect() as conn:
+        segment_id = _home(conn, segment_id)["id"]
         rows = conn.execute(
             select(g.c.code_id, c.c.name.label("code"), c.c.colour, g.c.probability, g.c.valence,
                    g.c.valence_probability, g.c.model_version)
@@ -80,20 +106,24 @@ def _probability(conn, segment_id: int, code_id: int) -> float | None:
 
 
 def accept(session, segment_row, code_id: int, valence: str | None = None, memo: str = "") -> int:
-    """Apply a suggested code to the whole segment and record the acceptance; returns the coding id.
+    """Apply a suggested code to the whole unit and record the acceptance; returns the coding id.
+
+    The unit is the segment, or the response a sentence belongs to when the suggestion was
+    made for the response.
 
     ``segment_row`` is anything with ``id, source_id, start, end`` (a dict, a pandas row, a record).
     Without ``valence``, the suggestion's own valence is used when the model gave one.
     """
     project = session.project
-    segment_id = int(_field(segment_row, "id"))
     with project.engine.connect() as conn:
+        home = _home(conn, int(_field(segment_row, "id")))
+        segment_id = int(home["id"])
         probability = _probability(conn, segment_id, int(code_id))
         suggested_valence = conn.execute(select(s.suggestions.c.valence).where(and_(
             s.suggestions.c.segment_id == segment_id, s.suggestions.c.code_id == int(code_id)))).scalar()
     chosen = valence or suggested_valence or "neutral"
-    coding_id = session.apply(int(_field(segment_row, "source_id")), int(_field(segment_row, "start")),
-                              int(_field(segment_row, "end")), int(code_id), chosen, memo, origin="suggestion")
+    coding_id = session.apply(int(home["source_id"]), int(home["start"]), int(home["end"]), int(code_id), chosen,
+                              memo, origin="suggestion")
     with project.engine.begin() as conn:
         conn.execute(s.suggestion_decisions.insert().values(
             segment_id=segment_id, code_id=int(code_id), coder=session.coder, decision=ACCEPTED,
@@ -106,7 +136,7 @@ def reject(project, coder: str, segment_id: int, code_id: int) -> int:
     if not coder or not coder.strip():
         raise CodingError("a coder name is needed to reject a suggestion")
     with project.engine.begin() as conn:
-        _segment(conn, int(segment_id))
+        segment_id = int(_home(conn, int(segment_id))["id"])
         probability = _probability(conn, int(segment_id), int(code_id))
         return int(conn.execute(s.suggestion_decisions.insert().values(
             segment_id=int(segment_id), code_id=int(code_id), coder=coder.strip(), decision=REJECTED,

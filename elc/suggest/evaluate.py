@@ -72,15 +72,36 @@ def expected_calibration_error(Y_true, proba, n_bins: int = 10) -> float:
     return float((table["n"] * table["gap"].abs()).sum() / table["n"].sum())
 
 
-def cross_validate_codes(X, Y, k: int = 5, random_state: int = 0, estimator=None, threshold=None) -> dict:
+def fold_splits(n: int, k: int, groups=None, random_state: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """k folds over ``n`` units; with ``groups`` (e.g. participant ids) no group is in both the
+    training and the test part of a fold (shuffled ``GroupKFold``), else shuffled ``KFold``."""
+    from sklearn.model_selection import GroupKFold, KFold
+
+    idx = np.arange(n)
+    if groups is None:
+        return list(KFold(n_splits=k, shuffle=True, random_state=random_state).split(idx))
+    groups = np.asarray(groups, dtype=object)
+    if len(set(groups.tolist())) < k:
+        raise ValueError(f"{len(set(groups.tolist()))} participants are too few for {k}-fold cross-validation")
+    return list(GroupKFold(n_splits=k, shuffle=True, random_state=random_state).split(idx, groups=groups))
+
+
+def cross_validate_codes(X, Y, k: int = 5, random_state: int = 0, estimator=None, threshold=None,
+                         groups=None, allowed=None, splits=None) -> dict:
     """k-fold cross-validation of code suggestions.
 
     Parameters
     ----------
     X : DataFrame of segments.  Y : 0/1 DataFrame, one column per code.
     k : number of folds (shuffled, seeded by ``random_state``).
-    estimator : unfitted estimator (default ``CodeSuggester()``); cloned per fold.
+    estimator : unfitted estimator (default ``CodeSuggester()``); cloned per fold. Without
+        ``predict_proba`` (e.g. the baseline) the probability outputs are NaN.
     threshold : passed to ``estimator.predict`` (``None``: its own per-code thresholds).
+    groups : optional group of each segment (participant): grouped folds (see :func:`fold_splits`).
+    allowed : optional 0/1 ``(n_segments, n_codes)`` mask of codes that may be suggested
+        (e.g. the touchpoints of the participant's community family); others are never predicted.
+    splits : optional precomputed folds (overrides ``k``/``groups``), to score several
+        estimators on exactly the same folds.
 
     Returns
     -------
@@ -89,27 +110,32 @@ def cross_validate_codes(X, Y, k: int = 5, random_state: int = 0, estimator=None
     :func:`reliability_table`), ``ece``, ``oof_proba`` (DataFrame of out-of-fold
     probabilities) and ``fit_seconds`` (mean per fold).
     """
-    from sklearn.model_selection import KFold
-
     segs = as_segments(X)
     Ymat, classes = as_label_matrix(Y, len(segs))
     n = len(segs)
     if n < k:
         raise ValueError(f"{n} segments are too few for {k}-fold cross-validation")
     estimator = _default_estimator() if estimator is None else estimator
-    oof = np.zeros(Ymat.shape, dtype=float)
+    splits = fold_splits(n, k, groups, random_state) if splits is None else splits
+    has_proba = hasattr(estimator, "predict_proba")
+    oof = np.full(Ymat.shape, np.nan if not has_proba else 0.0, dtype=float)
     pred = np.zeros(Ymat.shape, dtype=int)
     fit_times = []
     labels = pd.DataFrame(Ymat, columns=classes)
-    for train, test in KFold(n_splits=k, shuffle=True, random_state=random_state).split(np.arange(n)):
+    mask = None if allowed is None else np.asarray(allowed, dtype=bool)
+    for train, test in splits:
         model = clone(estimator)
         t0 = time.perf_counter()
         model.fit(segs.iloc[train], labels.iloc[train])
         fit_times.append(time.perf_counter() - t0)
         cols = [list(model.classes_).index(c) for c in classes]
-        proba = model.predict_proba(segs.iloc[test])
-        oof[test] = proba[:, cols]
+        if has_proba:
+            oof[test] = model.predict_proba(segs.iloc[test])[:, cols]
         pred[test] = model.predict(segs.iloc[test], threshold=threshold)[:, cols]
+        if mask is not None:
+            pred[test] &= mask[test]
+            if has_proba:
+                oof[test] *= mask[test]
     tp, fp, fn = _f1_parts(Ymat.astype(int), pred)
     scores = f1_scores(Ymat, pred)
     per_code = pd.DataFrame({
@@ -123,8 +149,9 @@ def cross_validate_codes(X, Y, k: int = 5, random_state: int = 0, estimator=None
         "micro_f1": scores["micro_f1"],
         "macro_f1": scores["macro_f1"],
         "per_code": per_code,
-        "reliability": reliability_table(Ymat, oof),
-        "ece": expected_calibration_error(Ymat, oof),
+        "reliability": reliability_table(Ymat, oof) if has_proba else pd.DataFrame(),
+        "ece": expected_calibration_error(Ymat, oof) if has_proba else float("nan"),
+        "pred": pred,
         "oof_proba": pd.DataFrame(oof, columns=classes, index=segs.index),
         "fit_seconds": float(np.mean(fit_times)),
     }
@@ -183,3 +210,44 @@ def learning_curve(
             f = f1_scores(Ymat[test], pred)
             rows.append((size, repeat, f["micro_f1"], f["macro_f1"], fit_seconds))
     return pd.DataFrame(rows, columns=["n_coded", "repeat", "micro_f1", "macro_f1", "fit_seconds"])
+
+
+def compare_learning_curve(X, Y, estimators: dict, sizes, groups=None, k: int = 5, test_folds: int = 3,
+                           random_state: int = 0, allowed=None, score_columns=None) -> pd.DataFrame:
+    """Macro/micro F1 by number of coded units, for several estimators on the same rows.
+
+    The test part is one fold of :func:`fold_splits` (grouped when ``groups`` is given), and
+    the figures are the mean over the first ``test_folds`` folds. For each fold the remaining
+    units are shuffled (seeded) and the first ``size`` train every estimator (exactly the same
+    rows). ``allowed`` masks codes as in :func:`cross_validate_codes` (applied to the
+    estimator named ``"elc"`` only: it is part of elc's suggestions). ``score_columns``: the
+    codes scored (default: all). Returns rows ``n_coded, estimator, macro_f1, micro_f1,
+    fit_seconds`` (means over the test folds).
+    """
+    segs = as_segments(X)
+    Ymat, classes = as_label_matrix(Y, len(segs))
+    labels = pd.DataFrame(Ymat, columns=classes)
+    scored = np.ones(len(classes), bool) if score_columns is None else np.isin(np.asarray(classes, object),
+                                                                                 list(score_columns))
+    mask = None if allowed is None else np.asarray(allowed, dtype=bool)
+    rows = []
+    for f, (pool, test) in enumerate(fold_splits(len(segs), k, groups, random_state)[:test_folds]):
+        order = np.random.default_rng([random_state, f]).permutation(pool)
+        for size in sizes:
+            if size > len(order):
+                continue
+            train = order[:size]
+            for name, est in estimators.items():
+                model = clone(est)
+                t0 = time.perf_counter()
+                model.fit(segs.iloc[train], labels.iloc[train])
+                seconds = time.perf_counter() - t0
+                cols = [list(model.classes_).index(c) for c in classes]
+                pred = model.predict(segs.iloc[test])[:, cols]
+                if mask is not None and name == "elc":
+                    pred = pred & mask[test]
+                s = f1_scores(Ymat[test][:, scored], pred[:, scored])
+                rows.append((size, name, f, s["macro_f1"], s["micro_f1"], seconds))
+    df = pd.DataFrame(rows, columns=["n_coded", "estimator", "fold", "macro_f1", "micro_f1", "fit_seconds"])
+    return (df.groupby(["n_coded", "estimator"], sort=True)[["macro_f1", "micro_f1", "fit_seconds"]].mean()
+            .reset_index())

@@ -200,6 +200,12 @@ class SegmentFeaturizer(TransformerMixin, BaseEstimator):
         self.community_weight = community_weight
         self.sublinear_tf = sublinear_tf
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False  # segments: a DataFrame of text columns, not numbers
+        tags.input_tags.string = True
+        return tags
+
     def fit(self, X, y=None):
         self._fit(as_segments(X))
         return self

@@ -5,7 +5,9 @@ counted twice, and both as lemmas and as typed, so they match segments lemmatise
 by the regex fallback). Segments and descriptions share one TF-IDF space of lemmas; the prior
 score of a code is the cosine similarity between the segment and its description, plus half
 the similarity between the interviewer's question and the description (interviewers walk
-through the touchpoints, so the question often names the stage).
+through the touchpoints, so the question often names the stage), counted only as far as the
+segment itself points to the code. Similarity is shrunk for segments of few words (n distinct
+lemmas keep n / (n + 2)), so confidence grows with the evidence in the segment.
 
 Similarities are mapped to probabilities by a logistic function of three pooled features
 (similarity, question similarity, similarity relative to the segment's best code). With no
@@ -23,11 +25,13 @@ from sklearn.utils.validation import check_is_fitted
 from elc.suggest._base import as_segments, normalize_descriptions
 
 # Fixed mapping used before any coding exists: p = sigmoid(w . [sim, qsim, rel] + b).
-# sim=0 gives ~0.03, sim=0.25 relative 1.0 gives ~0.5, sim=0.5 relative 1.0 gives ~0.9.
-_DEFAULT_COEF = np.array([9.0, 3.0, 1.5])
+# sim=0 gives ~0.03, sim=0.2 relative 1.0 gives ~0.6, sim=0.4 relative 1.0 gives ~0.94 (sim after the
+# evidence shrink: a six-word segment keeps 3/4 of its cosine).
+_DEFAULT_COEF = np.array([12.0, 3.0, 1.5])
 _DEFAULT_INTERCEPT = -3.5
 _MIN_POOLED = 3  # positives (and negatives) needed, in total, to fit the pooled mapping
 _MAX_NEGATIVE_PAIRS = 50_000
+_EVIDENCE_TERMS = 2.0  # a segment with n distinct lemmas keeps n / (n + 2) of its similarity
 
 
 def _description_docs(descriptions: dict, nlp, keyword_repeat: int) -> list[str]:
@@ -73,6 +77,12 @@ class DescriptionPrior(BaseEstimator):
         self.keyword_repeat = keyword_repeat
         self.nlp = nlp
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False  # segments: a DataFrame of text columns, not numbers
+        tags.input_tags.string = True
+        return tags
+
     def fit(self, X, Y=None):
         """Fit the TF-IDF space on segments + descriptions; fit the mapping if ``Y`` has labels.
 
@@ -105,11 +115,19 @@ class DescriptionPrior(BaseEstimator):
         segs = as_segments(X)
         from elc.suggest.features import simple_lemmatize
 
+        if not len(segs):
+            return np.zeros((0, len(self.classes_), 3))
         sim = (self.vectorizer_.transform(segs["lemmas"].tolist()) @ self.description_matrix_.T).toarray()
+        # evidence: a cosine from one or two words ("don't know") is weak, however high
+        n_terms = np.array([len(set(x.split())) for x in segs["lemmas"]], dtype=float)
+        sim = sim * (n_terms / (n_terms + _EVIDENCE_TERMS))[:, None]
         q_lemmas = simple_lemmatize(segs["question"].tolist())
         qsim = (self.vectorizer_.transform(q_lemmas) @ self.description_matrix_.T).toarray()
         best = sim.max(axis=1, keepdims=True) if sim.shape[1] else np.zeros((len(sim), 1))
         rel = np.divide(sim, best, out=np.zeros_like(sim), where=best > 0)
+        # the question supports a code only as far as the answer itself points to it, so the
+        # sentences of one answer do not all inherit the question's code at one confidence
+        qsim = qsim * rel
         return np.stack([sim, qsim, rel], axis=-1)
 
     def _fit_mapping(self, segs, Y: np.ndarray) -> None:
