@@ -17,41 +17,85 @@ from elc.errors import ElcError
 @click.option("--themes", "themes", is_flag=True, help="Theme codes x community instead of touchpoints.")
 @click.option("--coder", help="Only this coder's codings.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON (one record per cell).")
-def matrix(project, themes, coder, as_json):
+@click.option("--by", metavar="ATTRIBUTE", help="Break every row down by a participant attribute (area, age_band, "
+              "sex, ethnicity, disability, service), with small counts suppressed.")
+def matrix(project, themes, coder, as_json, by):
     """The touchpoint x community insight matrix: participants who said working well / to improve."""
     from elc.insights.matrix import insight_matrix
+    from elc.insights.units import interviewed
 
     p = open_or_fail(project)
-    m = insight_matrix(p, kind=("theme", "category") if themes else "touchpoint", coder=coder)
+    m = insight_matrix(p, kind=("theme", "category") if themes else "touchpoint", coder=coder,
+                       communities=interviewed(p, coder))
+    if by:
+        from elc.insights.breakdown import matrix_by
+
+        _print_breakdown(matrix_by(p, by, kind=("theme", "category") if themes else "touchpoint", coder=coder),
+                         as_json)
+        return
     if as_json:
         click.echo(json.dumps(json.loads(m.to_json(orient="records")), indent=2))
         return
     comms = list(dict.fromkeys(m.community)) if len(m) else []
-    click.echo("cells: balance  ↑working well ↓to improve (participants; of n interviewed in the column header)")
-    inter = {r.community: r.interviewed for r in m.itertuples()}
-    click.echo(f"{'':<42}" + "".join(f"{(k[:11] + ' n=' + str(inter.get(k, 0))):>20}" for k in comms))
+    click.echo("cells: ↑working well ↓to improve, participants of N asked (coded interviews whose guide has the "
+               "touchpoint); a participant can hold both; 'not asked' = their guide has no such touchpoint")
+    coded = {r.community: r.coded for r in m.itertuples()}
+    click.echo(f"{'':<42}" + "".join(f"{(k[:11] + ' N=' + str(coded.get(k, 0))):>20}" for k in comms))
     for tp, g in (m.groupby("touchpoint", sort=False) if len(m) else []):
         cells = []
         for r in g.itertuples():
-            if not r.asked and not r.raised:
-                cells.append(f"{'·':>20}")
+            if not r.asked:
+                cells.append(f"{'not asked':>20}" if not r.raised else f"{f'not asked ({r.raised})':>20}")
                 continue
-            b = "  -  " if r.balance is None or r.balance != r.balance else f"{r.balance:+.2f}"
-            cells.append(f"{b + f' ↑{r.working_well} ↓{r.to_improve}':>20}")
+            cells.append(f"{f'↑{r.working_well} ↓{r.to_improve} of {r.of}':>20}")
         click.echo(f"{tp[:41]:<42}" + "".join(cells))
+    _print_coverage(p, interviewed(p, coder))
+
+
+def _print_coverage(p, communities=None) -> None:
+    from elc.insights.evidence import coverage_notes
+    from elc.insights.units import interviewed
+    from elc.store.evidence_reads import detection_review_counts
+
+    for line in coverage_notes(interviewed(p) if communities is None else communities, detection_review_counts(p)):
+        click.echo(f"note: {line}")
+
+
+def _print_breakdown(bd, as_json: bool = False) -> None:
+    from elc.insights.breakdown import SUPPRESS_BELOW
+
+    table = bd.table()
+    if as_json:
+        click.echo(json.dumps({"attribute": bd.attribute, "groups": bd.groups, "suppress_below": SUPPRESS_BELOW,
+                               "rows": table.to_dict("records")}, indent=2))
+        return
+    click.echo(f"by {bd.attribute}: ↓to improve ↑working well, participants of N asked in each group (coded "
+               f"interviews whose guide asks about it); counts from 1 to {SUPPRESS_BELOW - 1} shown as "
+               f"'<{SUPPRESS_BELOW}', and a second cell hidden where the total would reveal one")
+    width = max([len(g) for g in bd.groups] + [12]) + 2
+    click.echo(f"{'':<44}" + "".join(f"{g[:width - 2]:>{width}}" for g in bd.groups) + f"{'All':>{width}}")
+    for row in table.to_dict("records"):
+        click.echo(f"{row['row'][:43]:<44}" + "".join(f"{row[g]:>{width}}" for g in bd.groups)
+                   + f"{row['All']:>{width}}")
 
 
 # ---------------------------------------------------------------------------- changes
 def _print_evidence(ev: dict, verbose: bool = True) -> None:
-    from elc.insights.evidence import evidence_sentence, strength_label
+    from elc.insights.evidence import evidence_sentence, n_of_n, sides_sentence, strength_label
 
     click.echo(f"[{ev['id']}] {ev['title']}  ({strength_label(ev)})")
     if ev["owner"]:
         click.echo(f"    owner: {ev['owner']}")
+    if verbose and ev["rationale"]:
+        label = "why (from the evidence)" if ev["rationale_basis"] == "evidence" else "why (programme team's judgement)"
+        click.echo(f"    {label}: {' '.join(ev['rationale'].split())}")
     click.echo(f"    evidence: {evidence_sentence(ev)}")
     if ev["participants"]:
-        st = ev["stance"]
-        click.echo(f"    stance: {st['to-improve']} to improve, {st['working-well']} working well, {st['mixed']} mixed")
+        click.echo(f"    both sides (participants): {sides_sentence(ev)}")
+        for b in ev["by_community"]:
+            if b["asked"] and b["of"]:
+                click.echo(f"      {b['name']}: {n_of_n(b)} (↓{b['to_improve']} to improve, ↑{b['working_well']} "
+                           f"working well, {b['both']} both)")
     click.echo(f"    codes: {', '.join(ev['codes']) or '-'}" + (f"; themes: {', '.join(ev['themes'])}" if ev["themes"] else ""))
     if verbose and ev["touchpoints"]:
         click.echo("    touchpoints: " + ", ".join(f"{t['touchpoint']} ({t['participants']})" for t in ev["touchpoints"]))
@@ -59,7 +103,13 @@ def _print_evidence(ev: dict, verbose: bool = True) -> None:
         click.echo(f"    ! {f['message']}")
     if verbose:
         for q in ev["quotes"]:
-            click.echo(f"    “{q['text']}” ({q['participant']}, {q['community']})")
+            notes = []
+            if q.get("also_for"):
+                notes.append("also quoted for change " + ", ".join(str(x) for x in q["also_for"]))
+            if q.get("unreviewed"):
+                notes.append("contains unreviewed de-identification")
+            click.echo(f"    “{q['text']}” ({q['participant']}, {q['community']}; {q['valence']})"
+                       + (f" [{'; '.join(notes)}]" if notes else ""))
 
 
 @main.command("changes")
@@ -80,8 +130,10 @@ def _print_evidence(ev: dict, verbose: bool = True) -> None:
 @click.option("--requirement", "requirements", multiple=True, metavar="TEXT",
               help="A shall-statement for the specification; repeatable.")
 @click.option("--brief", is_flag=True, help="One block per change without quotes.")
+@click.option("--by", metavar="ATTRIBUTE", help="Each change's evidence broken down by a participant attribute "
+              "(area, age_band, sex, ethnicity, disability, service), small counts suppressed.")
 def changes(project, as_json, add_title, link_to, unlink_from, edit, remove, load, codes, themes, title, rationale,
-            owner, measures, requirements, brief):
+            owner, measures, requirements, brief, by):
     """List high-impact changes with their evidence, or add, link, edit and load them.
 
     \b
@@ -135,6 +187,11 @@ def changes(project, as_json, add_title, link_to, unlink_from, edit, remove, loa
         else:
             _print_evidence(ev)
         return
+    if by:
+        from elc.insights.breakdown import changes_by
+
+        _print_breakdown(changes_by(p, by), as_json)
+        return
     evs = all_evidence(p)
     if as_json:
         click.echo(json.dumps(evs, indent=2))
@@ -145,6 +202,7 @@ def changes(project, as_json, add_title, link_to, unlink_from, edit, remove, loa
     for ev in evs:
         _print_evidence(ev, verbose=not brief)
         click.echo("")
+    _print_coverage(p)
 
 
 # ---------------------------------------------------------------------------- report / spec
@@ -176,7 +234,16 @@ def report(project, xlsx, html_dir, coder):
 
         path = write_html(p, html_dir, data=data)
         click.echo(f"wrote {path}")
+    _warn_review(data)
     click.echo(f"in {time.perf_counter() - t0:.1f} s")
+
+
+def _warn_review(data) -> None:
+    for line in data.coverage:
+        click.echo(f"note: {line}")
+    if data.unreviewed_quotes:
+        click.echo(f"warning: {data.unreviewed_quotes} quote(s) used contain de-identification nobody has reviewed "
+                   "yet: review them (elc deidentify PROJECT, or D in the workbench) before sharing", err=True)
 
 
 @main.command("spec")
@@ -185,8 +252,11 @@ def report(project, xlsx, html_dir, coder):
 @click.option("--coder", help="Only this coder's codings.")
 def spec(project, out, coder):
     """Draft a service specification whose requirements cite their evidence (.md or .docx)."""
+    from elc.export.data import collect
     from elc.export.spec import write_spec
 
     p = open_or_fail(project)
-    path = write_spec(p, out, coder=coder)
+    data = collect(p, coder=coder)
+    path = write_spec(p, out, coder=coder, data=data)
     click.echo(f"wrote {path}")
+    _warn_review(data)

@@ -1,5 +1,8 @@
 """CSV export: codings, segments, participants, codes and memos as five files for Excel or R.
 
+``segments.csv`` says per sentence how many de-identification detections in it nobody has
+reviewed yet (``unreviewed_deid``); ``participants.csv`` carries only the breakdown attributes.
+
 Files are UTF-8 with a byte-order mark (so Excel reads the accents in participants' words) and
 every cell goes through :func:`elc.export.safety.safe_cell`, so text starting with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return cannot run as a formula. Only stored, de-identified text
@@ -19,7 +22,7 @@ from elc.export.safety import safe_cell
 CODINGS_COLUMNS = ["coding_id", "source", "participant", "community", "code", "code_kind", "valence", "coder",
                    "memo", "start", "end", "quote", "origin", "created_at"]
 SEGMENTS_COLUMNS = ["segment_id", "source", "participant", "community", "position", "speaker", "role", "start",
-                    "end", "question", "text", "codes"]
+                    "end", "question", "text", "codes", "unreviewed_deid"]
 PARTICIPANTS_COLUMNS = ["participant", "community", "community_name", "family", "interviews"]
 MEMOS_COLUMNS = ["on", "target", "label", "author", "memo", "updated_at"]  # coding memos are in codings.csv
 CODES_COLUMNS = ["code_id", "name", "kind", "family", "parent", "colour", "definition", "keywords", "n_codings"]
@@ -83,14 +86,22 @@ def export_csv(project, folder: str | Path) -> dict[str, Path]:
         names_here = applied.setdefault(int(r.segment_id), [])
         if r.code not in names_here:
             names_here.append(r.code)
+    unreviewed = _unreviewed_per_segment(project, segments)
     _write(folder / "segments.csv", SEGMENTS_COLUMNS, (
         (r.id, names.get(int(r.source_id), ""), r.participant_id, r.community, r.position, r.speaker, r.role,
-         r.start, r.end, r.question, r.text, applied.get(int(r.id), [])) for r in segments.itertuples()))
+         r.start, r.end, r.question, r.text, applied.get(int(r.id), []), unreviewed.get(int(r.id), 0))
+        for r in segments.itertuples()))
+
+    # only the breakdown attributes (short categories): free-text manifest columns such as notes were
+    # never de-identified and stay in the project
+    from elc.store.attributes import ATTRIBUTES, participant_attributes
 
     participants = project.participants()
-    keys = sorted({str(k) for attrs in participants.attributes for k in (attrs or {})})
+    attrs = participant_attributes(project).set_index("participant_id")
+    keys = [k for k in ATTRIBUTES if k in attrs.columns and attrs[k].notna().any()]
     _write(folder / "participants.csv", PARTICIPANTS_COLUMNS + keys, (
-        [r.id, r.community, r.community_name, r.family, r.interviews] + [(r.attributes or {}).get(k) for k in keys]
+        [r.id, r.community, r.community_name, r.family, r.interviews]
+        + [attrs.at[r.id, k] if r.id in attrs.index else None for k in keys]
         for r in participants.itertuples()))
 
     live = codes[codes.archived == 0]
@@ -104,6 +115,25 @@ def export_csv(project, folder: str | Path) -> dict[str, Path]:
     _write(folder / "memos.csv", MEMOS_COLUMNS, (
         (r.kind, r.target, r.label, r.author, r.text, r.updated_at) for r in notes.itertuples()))
     return {name: folder / f"{name}.csv" for name in ("codings", "segments", "participants", "codes", "memos")}
+
+
+def _unreviewed_per_segment(project, segments) -> dict[int, int]:
+    """segment id -> de-identification detections inside it that nobody has reviewed (status auto)."""
+    from elc.store.evidence_reads import unreviewed_detections
+
+    dets = unreviewed_detections(project)
+    if not len(dets) or not len(segments):
+        return {}
+    out: dict[int, int] = {}
+    by_source = {int(sid): g for sid, g in dets.groupby("source_id")}
+    for r in segments.itertuples():
+        g = by_source.get(int(r.source_id))
+        if g is None:
+            continue
+        n = int(((g.start < r.end) & (g.end > r.start)).sum())
+        if n:
+            out[int(r.id)] = n
+    return out
 
 
 __all__ = ["export_csv"]

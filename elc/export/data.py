@@ -14,9 +14,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from elc.insights.evidence import all_evidence, evidence_context, latest_theme_run
+from elc.insights.breakdown import changes_by
+from elc.insights.evidence import all_evidence, coverage_notes, evidence_context, latest_theme_run
 from elc.insights.matrix import insight_matrix, touchpoint_totals
+from elc.insights.open_questions import open_answers
+from elc.insights.programme_fields import programme_fields
+from elc.insights.risks import coder_agreement, evidence_risks
 from elc.insights.units import coded_units, interviewed, participant_sentences
+from elc.store.attributes import ATTRIBUTES, participant_attributes
+from elc.store.evidence_reads import detection_review_counts, participant_coding
 
 VALENCE_ORDER = {"to-improve": 0, "working-well": 1, "neutral": 2}
 
@@ -40,6 +46,14 @@ class ReportData:
     codebook: pd.DataFrame
     theme_run: dict | None
     community_names: dict = field(default_factory=dict)
+    deid_review: dict = field(default_factory=dict)     # detections, unreviewed, sources_unreviewed
+    coverage: list[str] = field(default_factory=list)   # what the counts leave out (uncoded, unreviewed)
+    open_answers: list[dict] = field(default_factory=list)  # open_questions.open_answers()
+    agreement: list[dict] = field(default_factory=list)  # risks.coder_agreement()
+    risks: list[str] = field(default_factory=list)        # risks.evidence_risks()
+    programme_fields: dict = field(default_factory=dict)
+    breakdowns: dict = field(default_factory=dict)         # attribute -> breakdown.Breakdown of the changes
+    unreviewed_quotes: int = 0                             # quotes shown that contain unreviewed de-identification
 
 
 def _coded_share(segs: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
@@ -127,6 +141,16 @@ def _methods(sources: pd.DataFrame) -> list[dict]:
     return out
 
 
+def review_statement(review: dict | None) -> str:
+    """How much of the de-identification a person has reviewed (status ``auto`` = not reviewed)."""
+    if not review or not review.get("detections"):
+        return ""
+    if not review.get("unreviewed"):
+        return f" All {review['detections']} de-identification detections have been reviewed by a person."
+    return (f" {review['unreviewed']} of {review['detections']} de-identification detections have not been "
+            "reviewed by a person yet: a quote may hide an ordinary word or keep an identifier.")
+
+
 def deidentification_statement(n_sources: int, n_deid: int) -> str:
     base = ("Quotes are the stored, de-identified interview text: names, telephone and NHS numbers, "
             "addresses and other identifiers were replaced on import with consistent pseudonyms such as "
@@ -145,7 +169,7 @@ def collect(project, coder: str | None = None, quotes_per_cell: int = 3, quotes_
             now: _dt.datetime | None = None) -> ReportData:
     """Read everything the workshop pack shows (one pass over the codings)."""
     prog = project.programme
-    comms = interviewed(project)
+    comms = interviewed(project, coder)
     units = coded_units(project, coder)
     codes = project.codes()
     sources = project.sources()
@@ -163,6 +187,18 @@ def collect(project, coder: str | None = None, quotes_per_cell: int = 3, quotes_
     ctx = evidence_context(project, coder, units=units, communities=comms, segments=sentences, theme_run=theme_run)
     evidence = all_evidence(project, quotes_per_change, context=ctx)
     n_deid = int(sources.deidentified.sum()) if len(sources) else 0
+    deid_review = detection_review_counts(project)
+    answers = open_answers(project, comms, units, ctx.changes.to_dict("records"))
+    agreement = coder_agreement(project)
+    coding = participant_coding(project, coder)
+    coded_p = coding[coding.codings > 0]
+    single = (int((coded_p.coders == 1).sum()), int(len(coded_p)))
+    unrev = _unreviewed_quotes(evidence, matrix, ctx.unreviewed)
+    breakdowns = {}
+    attrs = participant_attributes(project)
+    for key in ATTRIBUTES:
+        if attrs[key].notna().any() and attrs[key].dropna().nunique() >= 2:
+            breakdowns[key] = changes_by(project, key, coder)
     total_segments = int(share.segments.sum()) if len(share) else 0
     coded_segments = int(share.coded_segments.sum()) if len(share) else 0
     now = now or _dt.datetime.now().astimezone()
@@ -178,12 +214,39 @@ def collect(project, coder: str | None = None, quotes_per_cell: int = 3, quotes_
                 "changes": len(evidence)},
         methods=_methods(sources),
         deidentification={"sources": int(len(sources)), "deidentified": n_deid,
-                          "statement": deidentification_statement(int(len(sources)), n_deid)},
+                          "statement": deidentification_statement(int(len(sources)), n_deid)
+                          + review_statement(deid_review)},
         matrix=matrix, touchpoints=touchpoint_totals(matrix),
         quotes=_quotes_table(units, codes, comms), changes=evidence,
         codebook=_codebook(codes, units), theme_run=theme_run,
         community_names=dict(zip(comms.key, comms.name)),
+        deid_review=deid_review, coverage=coverage_notes(comms, deid_review), open_answers=answers,
+        agreement=agreement, risks=evidence_risks(evidence, comms, deid_review, agreement, single, unrev),
+        programme_fields=programme_fields(project), breakdowns=breakdowns, unreviewed_quotes=unrev,
     )
+
+
+def _unreviewed_quotes(evidence: list[dict], matrix: pd.DataFrame, unreviewed: pd.DataFrame) -> int:
+    """Distinct quotes the outputs show (changes and matrix cells) that overlap an unreviewed detection."""
+    seen = {}
+    for ev in evidence:
+        for q in ev["quotes"]:
+            seen[(q["source_id"], q["text"])] = bool(q.get("unreviewed"))
+    cells = [q for qs in (matrix.quotes if len(matrix) else []) for q in qs]
+    todo = [q for q in cells if (q["source_id"], q["text"]) not in seen and q.get("coding_id") is not None]
+    for q in todo:
+        seen[(q["source_id"], q["text"])] = False
+    if todo and len(unreviewed):
+        from elc.insights.quotes import overlaps_any
+
+        src = np.array([q["source_id"] for q in todo])
+        starts = np.array([q.get("start", -1) for q in todo])
+        ends = np.array([q.get("end", -1) for q in todo])
+        hit = overlaps_any(src, starts, ends, unreviewed)
+        for q, h in zip(todo, hit):
+            q["unreviewed"] = bool(h)
+            seen[(q["source_id"], q["text"])] = bool(h)
+    return int(sum(seen.values()))
 
 
 def theme_rows(run: dict | None) -> tuple[list[str], list[list]]:

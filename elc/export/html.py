@@ -146,13 +146,14 @@ def _matrix(d: ReportData) -> str:
     parts = ['<section id="matrix"><h2>Insight matrix: touchpoint × community</h2>',
              '<p class="note">Participants, not sentences. Balance = (working well − to improve) / '
              "(working well + to improve): −1 all to improve (red), +1 all working well (green). "
-             "↑ working well, ↓ to improve, of n interviewed.</p>"]
+             "↑ working well, ↓ to improve, of N asked (coded interviews whose guide has the touchpoint; a "
+             "participant can hold both); “not asked” where the community's guide has no such touchpoint.</p>"]
     if not len(m):
         parts.append("<p>No touchpoints.</p></section>")
         return "".join(parts)
     parts.append(_fig(heatmap_figure(m)))
     comms = list(d.communities.itertuples())
-    head = "".join(f"<th>{esc(c.name)} (n={c.interviewed})</th>" for c in comms)
+    head = "".join(f"<th>{esc(c.name)} (N={c.coded} coded)</th>" for c in comms)
     rows = []
     cells = {(r.touchpoint, r.community): r for r in m.itertuples()}
     for tp in dict.fromkeys(m.touchpoint):
@@ -161,14 +162,14 @@ def _matrix(d: ReportData) -> str:
             r = cells[(tp, c.key)]
             attrs = (f'data-touchpoint="{esc(tp)}" data-community="{esc(c.key)}" '
                      f'data-working-well="{r.working_well}" data-to-improve="{r.to_improve}" '
-                     f'data-interviewed="{r.interviewed}" '
+                     f'data-interviewed="{r.interviewed}" data-of="{"" if not r.asked else int(r.of)}" '
                      f'data-balance="{"" if r.balance is None or r.balance != r.balance else r.balance}"')
-            if not r.asked and not r.raised:
-                tds.append(f'<td class="na" {attrs}>–</td>')
+            if not r.asked:
+                tds.append(f'<td class="na" {attrs}>not asked</td>')
                 continue
             b = "" if r.balance is None or r.balance != r.balance else f"{r.balance:+.2f} "
             tds.append(f'<td class="num" style="background:{_balance_colour(r.balance)}" {attrs}>'
-                       f"{b}↑{r.working_well} ↓{r.to_improve} of {r.interviewed}</td>")
+                       f"{b}↑{r.working_well} ↓{r.to_improve} of {int(r.of)}</td>")
         rows.append(f"<tr><th>{esc(tp)}</th>{''.join(tds)}</tr>")
     parts.append(f'<table id="insight-matrix"><thead><tr><th>Touchpoint</th>{head}</tr></thead>'
                  f"<tbody>{''.join(rows)}</tbody></table>")
@@ -205,16 +206,17 @@ def _changes(d: ReportData) -> str:
     if not d.changes:
         parts.append('<p class="note">No high-impact changes recorded yet (elc changes PROJECT --add TITLE).</p>')
     for i, ev in enumerate(d.changes, 1):
-        rows = [[b["name"], b["participants"], b["interviewed"], b["target_n"], b["to_improve"], b["working_well"]]
-                for b in ev["by_community"]]
+        rows = [[b["name"], b["participants"], b["of"] if b["asked"] else "not asked", b["interviewed"],
+                 b["target_n"], b["to_improve"], b["working_well"], b["both"]] for b in ev["by_community"]]
+        basis = "from the evidence" if ev.get("rationale_basis") == "evidence" else "the programme team's judgement"
         parts.append(
             f'<div class="change" id="change-{ev["id"]}"><h3>{i}. {esc(ev["title"])} '
             f'<span class="badge {esc(ev["strength"])}">{esc(strength_label(ev))}</span></h3>'
             + (f"<p><b>Owner:</b> {esc(ev['owner'])}</p>" if ev["owner"] else "")
-            + (f"<p>{esc(ev['rationale'])}</p>" if ev["rationale"] else "")
+            + (f"<p><b>Why ({basis}):</b> {esc(ev['rationale'])}</p>" if ev["rationale"] else "")
             + f"<p><b>Evidence:</b> {esc(evidence_sentence(ev))}.</p>"
-            + _table(["Community", "Raised it", "Interviewed", "Target n", "To improve", "Working well"], rows,
-                     num_cols={1, 2, 3, 4, 5})
+            + _table(["Community", "Raised it", "N asked", "Interviewed", "Target n", "To improve", "Working well",
+                      "Both"], rows, num_cols={1, 2, 3, 4, 5, 6, 7})
             + ("<ul class=\"flags\">" + "".join(f"<li>{esc(f['message'])}</li>" for f in ev["flags"]) + "</ul>"
                if ev["flags"] else "")
             + f"<p><b>Linked codes:</b> {esc(', '.join(ev['codes']) or 'none')}"
@@ -227,6 +229,42 @@ def _changes(d: ReportData) -> str:
             + "</div>")
     parts.append("</section>")
     return "".join(parts)
+
+
+def _open_questions(d: ReportData) -> str:
+    parts = ['<section id="open-questions"><h2>Answers to the open questions</h2>'
+             '<p class="note">Participants who answered, of those interviewed, with examples.</p>']
+    for rec in d.open_answers:
+        parts.append(f"<h3>{esc(rec['question'])}</h3>")
+        for b in rec["by_community"]:
+            parts.append(f"<h4>{esc(b['name'])}: {b['answered']} of {b['of']} answered</h4>"
+                         + "".join(_quote(q, d.community_names) for q in b["quotes"]))
+        if rec.get("changes_asked"):
+            parts.append("<p>Asked for each change (answer coded with its codes): "
+                         + esc("; ".join(f"change {i}: {n}" for i, n in rec["changes_asked"].items())) + "</p>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _groups(d: ReportData) -> str:
+    from elc.insights.breakdown import SUPPRESS_BELOW
+
+    parts = ['<section id="groups"><h2>Is the impact greater on any particular group?</h2>'
+             f'<p class="note">↓ to improve, ↑ working well, of N asked in each group; counts from 1 to '
+             f"{SUPPRESS_BELOW - 1} are shown as &lt;{SUPPRESS_BELOW}, and a second count is hidden where a total "
+             "would reveal one.</p>"]
+    if not d.breakdowns:
+        parts.append('<p class="note">No participant attributes recorded (elc attributes PROJECT --csv FILE).</p>')
+    for attr, bd in d.breakdowns.items():
+        rows = [[r["row"], *[r[g] for g in bd.groups], r["All"]] for r in bd.table().to_dict("records")]
+        parts.append(f"<h3>By {esc(attr.replace('_', ' '))}</h3>" + _table(["Change", *bd.groups, "All"], rows))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _risks(d: ReportData) -> str:
+    items = "".join(f"<li>{esc(r)}</li>" for r in (d.risks or ["None found in the evidence."]))
+    return f'<section id="risks"><h2>Risks in the evidence</h2><ul class="flags">{items}</ul></section>'
 
 
 def _quotes(d: ReportData) -> str:
@@ -260,7 +298,8 @@ def _codebook(d: ReportData) -> str:
 def render_html(d: ReportData) -> str:
     from plotly.offline import get_plotlyjs
 
-    body = "".join([_summary(d), _matrix(d), _themes(d), _changes(d), _quotes(d), _codebook(d)])
+    body = "".join([_summary(d), _matrix(d), _themes(d), _changes(d), _open_questions(d), _groups(d), _risks(d),
+                    _quotes(d), _codebook(d)])
     meta = json.dumps({"programme": d.programme, "generated": d.generated, "project": d.project,
                        "totals": d.totals}).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (
@@ -275,7 +314,11 @@ def render_html(d: ReportData) -> str:
         f"{' (codings by ' + esc(d.coder) + ' only)' if d.coder else ''}.</p></header>"
         "<nav><a href=\"#summary\">Summary</a><a href=\"#matrix\">Insight matrix</a><a href=\"#themes\">Themes</a>"
         "<a href=\"#changes\">High-impact changes</a><a href=\"#quotes\">Quotes</a><a href=\"#codebook\">Codebook</a></nav>"
-        f"<main><p class=\"deid\">{esc(d.deidentification['statement'])}</p>{body}</main>"
+        f"<main><p class=\"deid\">{esc(d.deidentification['statement'])}</p>"
+        + "".join(f"<p class=\"deid\">{esc(line)}.</p>" for line in d.coverage)
+        + (f"<p class=\"deid\">Warning: {d.unreviewed_quotes} quotes shown contain de-identification nobody has "
+           "reviewed yet.</p>" if d.unreviewed_quotes else "")
+        + f"{body}</main>"
         f"<script type=\"text/javascript\">{FILTER_JS}</script></body></html>\n")
 
 

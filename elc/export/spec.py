@@ -26,6 +26,7 @@ from pathlib import Path
 from elc.errors import ExportError
 from elc.export.data import ReportData, collect
 from elc.export.safety import xml_text
+from elc.insights.breakdown import SUPPRESS_BELOW
 from elc.insights.changes import shall_statements
 from elc.insights.quotes import clip
 
@@ -96,15 +97,22 @@ def _domains_for(ev: dict) -> list[str]:
 
 
 def _short_quotes(ev: dict, k: int = 2) -> list[dict]:
-    qs = sorted(ev["quotes"], key=lambda q: (q["words"] > FOOTNOTE_QUOTE_WORDS, 0))
+    qs = sorted(ev["quotes"], key=lambda q: (bool(q.get("unreviewed")), q["words"] > FOOTNOTE_QUOTE_WORDS))
     return qs[:k]
 
 
+def _of(b: dict) -> str:
+    if not b["asked"]:
+        return "not asked"
+    return f"{b['participants']} of {b['of']} asked"
+
+
 def _evidence_note(ev: dict, names: dict) -> str:
-    heard = [f"{b['name']}: {b['participants']} of {b['interviewed']} interviewed" for b in ev["by_community"]
-             if b["participants"]]
-    missing = [b["name"] + (" (none interviewed)" if not b["interviewed"] else f" (0 of {b['interviewed']})")
-               for b in ev["by_community"] if not b["participants"]]
+    heard = [f"{b['name']}: {_of(b)} (↓{b['to_improve']} to improve, ↑{b['working_well']} working well)"
+             for b in ev["by_community"] if b["participants"] and b["asked"]]
+    missing = [f"{b['name']} (0 of {b['of']} asked)" for b in ev["by_community"]
+               if b["asked"] and not b["participants"] and b["of"]]
+    not_asked = [b["name"] for b in ev["by_community"] if not b["asked"] and b["interviewed"]]
     rating = "no evidence yet" if ev["strength"] == "none" else f"{ev['strength']} evidence, score {ev['score']:.2f}"
     parts = [f"Evidence for “{ev['title']}” ({rating}): "]
     if heard:
@@ -112,14 +120,22 @@ def _evidence_note(ev: dict, names: dict) -> str:
                      + "; ".join(heard) + ".")
     else:
         parts.append("no participant's words are coded to it yet.")
-    if ev["stance"]["to-improve"] or ev["stance"]["working-well"]:
-        parts.append(f" {ev['stance']['to-improve']} mostly said it needs to improve, "
-                     f"{ev['stance']['working-well']} that it works well.")
+    v = ev["valence"]
+    if v["to-improve"] or v["working-well"]:
+        parts.append(f" Both sides: {v['to-improve']} said it needs to improve and {v['working-well']} that it "
+                     f"works well ({v['both']} said both).")
     for q in _short_quotes(ev):
         who = f"{q.get('participant') or 'unknown'}, {names.get(q.get('community'), q.get('community'))}"
-        parts.append(f" “{clip(q['text'], FOOTNOTE_QUOTE_WORDS)}” ({who}).")
+        tags = []
+        if q.get("also_for"):
+            tags.append("also quoted for change " + ", ".join(str(x) for x in q["also_for"]))
+        if q.get("unreviewed"):
+            tags.append("de-identification not yet reviewed")
+        parts.append(f" “{clip(q['text'], FOOTNOTE_QUOTE_WORDS)}” ({who}{'; ' + '; '.join(tags) if tags else ''}).")
     if missing:
-        parts.append(" Not raised by: " + "; ".join(missing) + ".")
+        parts.append(" Asked but did not raise it: " + "; ".join(missing) + ".")
+    if not_asked:
+        parts.append(" Not asked (their guide has no such question; view unknown): " + "; ".join(not_asked) + ".")
     if ev["codes"]:
         parts.append(" Codes: " + ", ".join(ev["codes"]) + ".")
     return "".join(parts)
@@ -141,7 +157,13 @@ def build_spec(d: ReportData) -> Doc:
         ["Drafted", f"{d.generated} by elc from the Experience-Led Commissioning programme ({d.project})"]])
     doc.p(("b", "Status: "), "a draft for the commissioner to complete. Requirements in 3.2 and KPIs in 5.1 come from "
           "the high-impact changes of the programme; each cites the evidence behind it in a note. Text in "
-          "[brackets] needs the commissioner's input. ", d.deidentification["statement"])
+          "[brackets] needs the commissioner's input. Counts are participants out of those asked: coded "
+          "interviews whose guide asks about the subject. ", d.deidentification["statement"])
+    for line in d.coverage:
+        doc.p(("b", "Note: "), line + ".")
+    if d.unreviewed_quotes:
+        doc.p(("b", "Warning: "), f"{d.unreviewed_quotes} of the quotes in this draft contain de-identification "
+              "nobody has reviewed yet; review them before the draft is shared.")
 
     # 1 Population needs -------------------------------------------------------------------
     doc.h(2, "1. Population needs")
@@ -158,15 +180,16 @@ def build_spec(d: ReportData) -> Doc:
     worst = tp_totals[tp_totals.to_improve > 0].sort_values("to_improve", ascending=False).head(5) \
         if len(tp_totals) else tp_totals
     if len(worst):
-        doc.p("The touchpoints where most participants wanted things to improve:")
-        doc.bullets([f"{r.touchpoint}: {r.to_improve} of {r.interviewed} interviewed participants"
-                     + (f" ({r.working_well} said it works well)" if r.working_well else "")
-                     for r in worst.itertuples()])
+        doc.p("The touchpoints where most participants wanted things to improve (of those asked about it):")
+        doc.bullets([f"{r.touchpoint}: {r.to_improve} of {r.of} asked said it needs to improve; "
+                     f"{r.working_well} of the same {r.of} said it works well" for r in worst.itertuples()])
     best = tp_totals[tp_totals.working_well > 0].sort_values("working_well", ascending=False).head(3) \
         if len(tp_totals) else tp_totals
     if len(best):
-        doc.p("What works well and should be kept:")
-        doc.bullets([f"{r.touchpoint}: {r.working_well} of {r.interviewed} participants" for r in best.itertuples()])
+        doc.p("What works well and should be kept, with the other side of the same touchpoint:")
+        doc.bullets([f"{r.touchpoint}: {r.working_well} of {r.of} asked said it works well; "
+                     f"{r.to_improve} of the same {r.of} said it needs to improve"
+                     + (" (mixed views)" if r.to_improve >= r.working_well / 2 else "") for r in best.itertuples()])
 
     # 2 Outcomes ---------------------------------------------------------------------------
     doc.h(2, "2. Outcomes")
@@ -202,7 +225,9 @@ def build_spec(d: ReportData) -> Doc:
     for i, ev in enumerate(evs, 1):
         doc.h(4, f"3.2.{i} {ev['title']}")
         if ev["rationale"]:
-            doc.p(("b", "Why: "), ev["rationale"])
+            label = ("Why (from the evidence): " if ev.get("rationale_basis") == "evidence"
+                     else "Why (the programme team's judgement, not a finding): ")
+            doc.p(("b", label), ev["rationale"])
         for j, text in enumerate(shall_statements(ev), 1):
             doc.req(f"3.2.{i}.{j}", text, notes[ev["id"]])
         if ev["owner"]:
@@ -244,9 +269,9 @@ def build_spec(d: ReportData) -> Doc:
     doc.h(3, "5.1 Applicable quality requirements (key performance indicators)")
     kpis = []
     for i, ev in enumerate(evs, 1):
-        base = (f"{ev['participants']} of {ev['interviewed']} interviewed raised it "
-                f"({ev['stance']['to-improve']} to improve, {ev['stance']['working-well']} working well)"
-                if ev["participants"] else "no evidence yet")
+        base = (f"{ev['participants']} of {ev['of']} asked raised it "
+                f"({ev['valence']['to-improve']} to improve, {ev['valence']['working-well']} working well, "
+                f"{ev['valence']['both']} both)" if ev["participants"] else "no evidence yet")
         for j, m in enumerate(ev["measures"], 1):
             kpis.append([f"KPI {i}.{j}", m, f"{i}. {ev['title']}", "[to be agreed]", "[monthly report]", base])
     if kpis:
@@ -292,14 +317,16 @@ def _scrutiny(doc: Doc, d: ReportData, notes: dict) -> None:
     if short:
         doc.p(("b", "Below target: "), "; ".join(short) + ". Their views are under-represented in what follows.")
     doc.p(("b", "What the response has been, by touchpoint: "),
-          "participants who raised something to improve (↓) or working well (↑), with an example.")
+          "participants who raised something to improve (↓) or working well (↑) out of those asked (a "
+          "participant can hold both), with an example; communities whose guide has no such touchpoint were not asked.")
     m = d.matrix
     rows = []
     for tp, g in (m.groupby("touchpoint", sort=False) if len(m) else []):
-        raised = g[g.raised > 0]
-        if not len(raised):
+        raised = g[(g.raised > 0) | g.asked]
+        if not int(g.raised.sum()):
             continue
-        who = "; ".join(f"{r.community_name} ↓{r.to_improve} ↑{r.working_well} of {r.interviewed}"
+        who = "; ".join(f"{r.community_name} ↓{r.to_improve} ↑{r.working_well} of {int(r.of)} asked" if r.asked
+                        else f"{r.community_name}: not asked ({r.raised} raised it unprompted)"
                         for r in raised.itertuples())
         quotes = [q for r in raised.itertuples() for q in r.quotes]
         ex = ""
@@ -315,10 +342,10 @@ def _scrutiny(doc: Doc, d: ReportData, notes: dict) -> None:
     if evs:
         doc.p("Every requirement in this draft comes from a high-impact change, and every change from what "
               "participants said. Which change came from which evidence:")
-        doc.table(["Change", "Requirements", "Raised by (n of N interviewed)", "Evidence", "Coded as"],
+        doc.table(["Change", "Requirements", "Raised by (n of N asked)", "Evidence", "Coded as"],
                   [[f"{i}. {ev['title']}", _req_range(i, len(shall_statements(ev))),
-                    "; ".join(f"{b['name']} {b['participants']} of {b['interviewed']}" for b in ev["by_community"]
-                              if b["participants"]) or "none yet",
+                    "; ".join(f"{b['name']} {_of(b)}" for b in ev["by_community"]
+                              if b["participants"] and b["asked"]) or "none yet",
                     f"{ev['strength']}" + (f" ({'; '.join(f['message'] for f in ev['flags'] if f['flag'] in ('thin-evidence', 'mixed-views', 'no-evidence', 'no-links'))})"
                                           if any(f['flag'] in ('thin-evidence', 'mixed-views', 'no-evidence', 'no-links') for f in ev['flags']) else ""),
                     ", ".join(ev["codes"] + ev["themes"]) or "-"]
@@ -338,28 +365,69 @@ def _scrutiny(doc: Doc, d: ReportData, notes: dict) -> None:
                      for ev in evs])
         doc.p("Success is measured by the KPIs in 5.1, against the baseline of what participants reported.")
     doc.h(3, f"A.7 {SCRUTINY['risks']}")
-    risks = []
-    for i, ev in enumerate(evs, 1):
-        thin = [f["message"] for f in ev["flags"] if f["flag"] in ("thin-evidence", "no-evidence", "no-links", "mixed-views")]
-        if thin:
-            risks.append(f"Change {i} ({ev['title']}): " + "; ".join(thin))
-    not_heard = [c.name for c in comms.itertuples() if not c.interviewed]
-    if not_heard:
-        risks.append("Communities not yet interviewed: " + "; ".join(not_heard))
-    doc.p("Risks in the evidence (to address before the proposal is final); [commissioner to add delivery risks]:")
-    doc.bullets(risks or ["None flagged in the evidence."])
+    doc.p("Risks in the evidence, computed from the data (to address before the proposal is final); "
+          "[commissioner to add delivery risks]:")
+    doc.bullets(d.risks or ["None found in the evidence: every community asked raised each change, all are at "
+                            "target, coding was checked by a second coder and de-identification is reviewed."])
+    if d.agreement:
+        doc.p(("b", "Inter-coder agreement where measured: "), "; ".join(
+            f"{a['coders'][0]} and {a['coders'][1]}: Cohen's kappa {a['kappa']:.2f} ({a['percent_agreement'] * 100:.0f}% "
+            f"agreement) on {a['interviews']} interview{'s' if a['interviews'] != 1 else ''} both coded"
+            for a in d.agreement) + ".")
     doc.h(3, f"A.8 {SCRUTINY['cost']}")
-    doc.p("[Commissioner to complete.] The programme found that many improvements depend on better planning, "
-          "logistics and new thinking rather than extra resources." if "transport" in d.programme.lower()
-          else "[Commissioner to complete.]")
+    doc.p("[Commissioner to complete.]")
+    _committee_extra(doc, d)
+    _open_questions(doc, d)
+
+
+def _committee_extra(doc: Doc, d: ReportData) -> None:
+    fields = d.programme_fields or {}
+    doc.h(3, "A.9 What options were considered?")
+    doc.p(fields.get("options_considered") or "[Not recorded: set it with 'elc programme PROJECT --options-considered TEXT'.]")
+    doc.h(3, "A.10 How does this fit with the council's priorities?")
+    doc.p(fields.get("council_priorities") or "[Not recorded: set it with 'elc programme PROJECT --council-priorities TEXT'.]")
+    doc.h(3, "A.11 Is the impact greater on any particular group?")
+    if not d.breakdowns:
+        doc.p("[No participant attributes recorded: import them with 'elc attributes PROJECT --csv FILE' to break the "
+              "evidence down by area, age band, sex, ethnicity, disability or service used.]")
+    for attr, bd in d.breakdowns.items():
+        table = bd.table()
+        doc.p(("b", f"By {attr.replace('_', ' ')}: "), "participants who said each change's subject needs to improve (↓) "
+              f"or works well (↑), of N asked in each group. Counts from 1 to {SUPPRESS_BELOW - 1} are shown as "
+              f"<{SUPPRESS_BELOW}, and a second count is hidden where a total would reveal one, so that no participant "
+              "can be identified.")
+        doc.table(["Change", *bd.groups, "All"], [[r["row"], *[r[g] for g in bd.groups], r["All"]]
+                                                  for r in table.to_dict("records")])
+
+
+def _open_questions(doc: Doc, d: ReportData) -> None:
+    if not d.open_answers:
+        return
+    doc.h(2, "Appendix B. Answers to the open questions")
+    doc.p("Each community's answers to the interview guide's open questions, with examples. Counts are participants "
+          "who answered, of those interviewed.")
+    for rec in d.open_answers:
+        doc.h(3, rec["question"])
+        items = []
+        for b in rec["by_community"]:
+            quotes = " ".join(f"“{clip(q['text'], FOOTNOTE_QUOTE_WORDS)}” ({q['participant']})" for q in b["quotes"][:2])
+            items.append([("b", f"{b['name']}: "), f"{b['answered']} of {b['of']} answered. " + quotes])
+        doc.bullets(items or ["[No answers recorded.]"])
+        if rec.get("changes_asked"):
+            doc.p(f"Of the {rec.get('answered', 0)} who answered, how many asked for each change "
+                  "(their answer is coded with the change's codes): "
+                  + "; ".join(f"change {i}: {n}" for i, n in rec["changes_asked"].items()) + ".")
 
 
 # ---------------------------------------------------------------------------- renderers
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
 
 
 def md_escape(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    """Text safe in Markdown: HTML is written as entities (a transcript's ``<script>`` stays text in
+    any renderer) and Markdown punctuation is backslash-escaped."""
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
 
 
 def _md_runs(runs) -> str:

@@ -18,6 +18,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
@@ -31,7 +32,7 @@ from elc.export.safety import safe_xlsx_cell
 from elc.insights.quotes import attribution
 
 SHEETS = ("Summary", "Insight matrix", "Matrix detail", "Themes by community", "Quotes",
-          "High-impact changes", "Codebook")
+          "High-impact changes", "Open questions", "Risks", "Groups", "Codebook")
 
 NHS_BLUE = "005EB8"
 RED, WHITE, GREEN = "F8696B", "FFFFFF", "63BE7B"
@@ -130,7 +131,11 @@ def _summary(wb: Workbook, d: ReportData) -> None:
         ("High-impact changes", f"{d.totals['changes']} (see 'High-impact changes')"),
         ("Generated", f"{d.generated} from {d.project}" + (f" (codings by {d.coder} only)" if d.coder else "")),
         ("De-identification", d.deidentification["statement"]),
-    ]
+        ("Counts", "participants out of those asked: coded interviews whose guide asks about the subject; "
+                   "working well and to improve counted separately (a participant can hold both)"),
+    ] + [("Note", line) for line in d.coverage] + (
+        [("Warning", f"{d.unreviewed_quotes} quotes shown contain de-identification nobody has reviewed yet")]
+        if d.unreviewed_quotes else [])
     for label, text in facts:
         lines = max(1, math.ceil(len(str(text)) / 95))
         if lines > 1:  # rows stream out as they are appended: size them first
@@ -183,11 +188,12 @@ def _matrix(wb: Workbook, d: ReportData) -> None:
     sh.ws.row_dimensions[2].height = 60
     sh.title("Insight matrix: touchpoint × community (the emotional map)",
              "balance = (working well − to improve) / (working well + to improve), from −1 (all to improve, red) "
-             "to +1 (all working well, green); counts are participants, not sentences")
+             "to +1 (all working well, green); counts are participants of N asked (coded, and their guide has the "
+             "touchpoint), a participant can hold both; empty = not asked")
     names = ["Touchpoint", "Family"]
     for c in comms:
-        names += [f"{c.name} (n={c.interviewed}): balance", f"{c.name}: working well", f"{c.name}: to improve"]
-    names += ["All: working well", "All: to improve", "All: balance"]
+        names += [f"{c.name} (N={c.coded} coded): balance", f"{c.name}: working well", f"{c.name}: to improve"]
+    names += ["All asked: working well", "All asked: to improve", "All asked: balance"]
     head = sh.header(names)
     cells = {(r.touchpoint, r.community): r for r in m.itertuples()} if len(m) else {}
     totals = {r.touchpoint: r for r in d.touchpoints.itertuples()} if len(d.touchpoints) else {}
@@ -197,7 +203,7 @@ def _matrix(wb: Workbook, d: ReportData) -> None:
         row = [tp, fam]
         for c in comms:
             r = cells.get((tp, c.key))
-            if r is None or (not r.asked and not r.raised):
+            if r is None or not r.asked:
                 row += [None, None, None]
             else:
                 row += [None if r.balance is None or r.balance != r.balance else r.balance, r.working_well, r.to_improve]
@@ -240,24 +246,26 @@ def _quote_cell(q: dict, names: dict) -> str:
 
 
 def _matrix_detail(wb: Workbook, d: ReportData) -> None:
-    widths = [40, 9, 30, 8, 11, 9, 11, 11, 11, 11, 9, 10, 60, 60, 60]
-    sh = _Sheet(wb, "Matrix detail", widths, wrap_cols={12, 13, 14}, freeze="B3")
+    widths = [40, 9, 30, 8, 11, 9, 9, 9, 11, 11, 11, 11, 9, 9, 10, 60, 60, 60]
+    sh = _Sheet(wb, "Matrix detail", widths, wrap_cols={15, 16, 17}, freeze="B3")
     sh.title("Matrix detail: one row per touchpoint × community, with the strongest quotes",
-             "shares are of the community's interviewed participants")
-    names = ["Touchpoint", "Family", "Community", "Asked", "Interviewed", "Raised", "Working well",
-             "Working well share", "To improve", "To improve share", "Neutral", "Balance",
+             "N asked = the community's coded participants when its guide has the touchpoint (empty: not asked); "
+             "shares are of N asked; both = participants holding both views")
+    names = ["Touchpoint", "Family", "Community", "Asked", "Interviewed", "Coded", "N asked", "Raised", "Working well",
+             "Working well share", "To improve", "To improve share", "Both", "Neutral only", "Balance",
              "Quote 1", "Quote 2", "Quote 3"]
     head = sh.header(names)
     for r in d.matrix.itertuples():
         quotes = [_quote_cell(q, d.community_names) for q in r.quotes[:3]]
         quotes += [None] * (3 - len(quotes))
         sh.append([r.touchpoint, r.touchpoint_family, r.community_name, "yes" if r.asked else "no", r.interviewed,
+                   r.coded, None if r.of is pd.NA or r.of is None else int(r.of),
                    r.raised, r.working_well, _pct(r.working_well_share), r.to_improve, _pct(r.to_improve_share),
-                   r.neutral, None if r.balance is None or r.balance != r.balance else r.balance] + quotes,
-                  {7: {"fmt": "0%"}, 9: {"fmt": "0%"}, 11: {"fmt": "+0.00;-0.00;0.00"}})
+                   r.both, r.neutral, None if r.balance is None or r.balance != r.balance else r.balance] + quotes,
+                  {9: {"fmt": "0%"}, 11: {"fmt": "0%"}, 14: {"fmt": "+0.00;-0.00;0.00"}})
     last = max(sh.row, head + 1)
     sh.autofilter(head, len(names), last)
-    sh.ws.conditional_formatting.add(f"L{head + 1}:L{last}", ColorScaleRule(
+    sh.ws.conditional_formatting.add(f"O{head + 1}:O{last}", ColorScaleRule(
         start_type="num", start_value=-1, start_color=RED, mid_type="num", mid_value=0, mid_color=WHITE,
         end_type="num", end_value=1, end_color=GREEN))
 
@@ -429,16 +437,19 @@ def _changes(wb: Workbook, d: ReportData) -> None:
     sh.title("High-impact changes and the evidence behind them",
              "participants per community who raised it (of those interviewed); strength from breadth, "
              "number of participants and consistency; flags name thin evidence and missing voices")
-    names = ["#", "Change", "Owner", "Rationale", "Strength", "Score", "Participants"]
-    names += [f"{c.name} (of {c.interviewed})" for c in comms]
+    names = ["#", "Change", "Owner", "Rationale (basis)", "Strength", "Score", "Participants"]
+    names += [f"{c.name}: raised of N asked" for c in comms]
     names += ["To improve", "Working well", "Flags", "Linked codes", "Linked themes", "Touchpoints",
               "Success measures", "Top quotes"]
     head = sh.header(names)
     for i, ev in enumerate(d.changes, 1):
         by = {b["community"]: b for b in ev["by_community"]}
-        row = [i, ev["title"], ev["owner"], ev["rationale"], ev["strength"], ev["score"], ev["participants"]]
-        row += [by[c.key]["participants"] if c.key in by else None for c in comms]
-        row += [ev["stance"]["to-improve"], ev["stance"]["working-well"],
+        basis = "from the evidence" if ev.get("rationale_basis") == "evidence" else "programme team's judgement"
+        row = [i, ev["title"], ev["owner"], f"({basis}) {ev['rationale']}" if ev["rationale"] else None,
+               ev["strength"], ev["score"], ev["participants"]]
+        row += [(f"{by[c.key]['participants']} of {by[c.key]['of']}" if by[c.key]["asked"] else "not asked")
+                if c.key in by else None for c in comms]
+        row += [ev["valence"]["to-improve"], ev["valence"]["working-well"],
                 "\n".join(f["message"] for f in ev["flags"]) or "none",
                 "\n".join(ev["codes"]) or None, "\n".join(ev["themes"]) or None,
                 "\n".join(f"{t['touchpoint']} ({t['participants']})" for t in ev["touchpoints"]) or None,
@@ -455,7 +466,52 @@ def _changes(wb: Workbook, d: ReportData) -> None:
     last_comm = get_column_letter(n_fixed + len(comms))
     if comms:
         sh.ws.conditional_formatting.add(f"{first_comm}{head + 1}:{last_comm}{last}", CellIsRule(
-            operator="equal", formula=["0"], fill=PatternFill("solid", fgColor="F4C7C3")))
+            operator="beginsWith", formula=['"0 of"'], fill=PatternFill("solid", fgColor="F4C7C3")))
+
+
+def _open_questions(wb: Workbook, d: ReportData) -> None:
+    sh = _Sheet(wb, "Open questions", [50, 30, 11, 11, 90, 90, 90], wrap_cols={0, 4, 5, 6})
+    sh.title("Answers to the guide's open questions, per community",
+             "participants who answered, of those interviewed; quotes under pseudonyms")
+    head = sh.header(["Question", "Community", "Answered", "Interviewed", "Quote 1", "Quote 2", "Quote 3"])
+    for rec in d.open_answers:
+        for b in rec["by_community"]:
+            quotes = [_quote_cell(q, d.community_names) for q in b["quotes"][:3]]
+            sh.append([rec["question"], b["name"], b["answered"], b["of"]] + quotes + [None] * (3 - len(quotes)))
+        if rec.get("changes_asked"):
+            sh.append([rec["question"], "asked for each change", rec.get("answered"), None,
+                       "; ".join(f"change {i}: {n}" for i, n in rec["changes_asked"].items())])
+    sh.autofilter(head, 7, max(sh.row, head + 1))
+
+
+def _risks(wb: Workbook, d: ReportData) -> None:
+    sh = _Sheet(wb, "Risks", [140], wrap_cols={0})
+    sh.title("Risks in the evidence, computed from the data")
+    sh.header(["Risk"])
+    for line in d.risks or ["None found in the evidence."]:
+        sh.append([line])
+    if d.agreement:
+        sh.append([])
+        sh.header(["Inter-coder agreement where measured"])
+        for a in d.agreement:
+            sh.append([f"{a['coders'][0]} and {a['coders'][1]}: kappa {a['kappa']:.2f}, agreement "
+                       f"{a['percent_agreement'] * 100:.0f}% on {a['interviews']} interview(s)"])
+
+
+def _groups(wb: Workbook, d: ReportData) -> None:
+    from elc.insights.breakdown import SUPPRESS_BELOW
+
+    sh = _Sheet(wb, "Groups", [60] + [18] * 10, freeze="B2")
+    sh.title("Is the impact greater on any particular group?",
+             f"↓ to improve, ↑ working well, of N asked in each group; 1 to {SUPPRESS_BELOW - 1} shown as "
+             f"<{SUPPRESS_BELOW}, with a second count hidden where a total would reveal one")
+    if not d.breakdowns:
+        sh.note("No participant attributes recorded: elc attributes PROJECT --csv FILE")
+    for attr, bd in d.breakdowns.items():
+        sh.append([])
+        sh.header([f"Change, by {attr.replace('_', ' ')}", *bd.groups, "All"])
+        for r in bd.table().to_dict("records"):
+            sh.append([r["row"], *[r[g] for g in bd.groups], r["All"]])
 
 
 def _codebook(wb: Workbook, d: ReportData) -> None:
@@ -496,6 +552,9 @@ def render_workbook(d: ReportData, path: str | Path) -> Path:
     bulk: dict = {}
     _quotes(wb, d, bulk)
     _changes(wb, d)
+    _open_questions(wb, d)
+    _risks(wb, d)
+    _groups(wb, d)
     _codebook(wb, d)
     fd, tmp = tempfile.mkstemp(prefix=".elc-", suffix=".xlsx", dir=path.parent)
     os.close(fd)

@@ -11,7 +11,8 @@ of a theme run; :mod:`elc.insights.evidence` turns those links into the people w
 
 A changes file is YAML with a top-level ``changes:`` list; each item has ``title`` and optionally
 ``rationale``, ``owner``, ``measures``, ``requirements``, ``codes`` (code names) and ``themes``
-(theme labels). Loading it is all-or-nothing and matches existing changes by title, so loading
+(theme labels). An optional top-level ``programme:`` mapping may set ``options_considered`` and
+``council_priorities`` for the specification's appendix. Loading it is all-or-nothing and matches existing changes by title, so loading
 the same file twice updates rather than duplicates.
 """
 
@@ -293,6 +294,34 @@ def read_changes_file(path: str | Path) -> list[dict]:
     return out
 
 
+def read_programme_fields(path: str | Path) -> dict:
+    """The optional top-level ``programme:`` mapping of a changes file (checked, text values)."""
+    from elc.guides.loader import _read_yaml
+    from elc.insights.programme_fields import FIELDS
+
+    path = Path(path)
+    try:
+        data = _read_yaml(path)
+    except GuideError as exc:
+        raise ChangesFileError(path, exc.message, exc.line) from None
+    block = data.get("programme") if isinstance(data, dict) else None
+    if block is None:
+        return {}
+    line = getattr(block, "line", None)
+    if not isinstance(block, dict):
+        raise ChangesFileError(path, "'programme:' should be a mapping of options_considered, council_priorities", line)
+    unknown = set(block) - set(FIELDS)
+    if unknown:
+        raise ChangesFileError(path, f"'programme:' has unknown field(s) {', '.join(sorted(map(str, unknown)))} "
+                                     f"(expected {', '.join(FIELDS)})", line)
+    out = {}
+    for key, value in block.items():
+        if value is not None and (not isinstance(value, (str, int, float)) or isinstance(value, bool)):
+            raise ChangesFileError(path, f"programme '{key}' should be text", line)
+        out[key] = "" if value is None else " ".join(str(value).split())
+    return out
+
+
 def load_changes_file(project, path: str | Path, replace: bool = False) -> list[int]:
     """Load a changes YAML file into ``project``: all of it or, on any error, none of it.
 
@@ -302,6 +331,7 @@ def load_changes_file(project, path: str | Path, replace: bool = False) -> list[
     """
     path = Path(path)
     items = read_changes_file(path)
+    fields = read_programme_fields(path)
     codes = project.codes()
     by_name = {n.lower(): int(i) for n, i in zip(codes.name, codes.id)}
     for i, ch in enumerate(items, 1):
@@ -338,6 +368,10 @@ def load_changes_file(project, path: str | Path, replace: bool = False) -> list[
                 conn.execute(s.changes.delete().where(s.changes.c.id == int(cid)))
                 reqs.pop(str(cid), None)
         project.meta_set(REQUIREMENTS_META, reqs, conn)
+        if fields:
+            from elc.insights.programme_fields import set_programme_fields
+
+            set_programme_fields(project, conn, **fields)
     return ids
 
 

@@ -1,19 +1,31 @@
 """The evidence behind each high-impact change, and how strong it is.
 
 A change's evidence is every participant whose words are coded with one of its linked codes
-(or, for a linked theme, whose sentences the latest theme run assigned to that theme). From
-them: participants per community ("8 of 11 patients"), the touchpoints they spoke about, the
-strongest quotes, and a strength rating built from three plain ingredients:
+(or, for a linked theme, whose sentences the latest theme run assigned to that theme). Counts are
+"n of N asked": N is a community's participants whose interview is coded, when its guide asks
+about any linked code (a touchpoint of its family, or a cross-cutting theme); a community whose
+guide never asks is "not asked", which is not the same as "nobody raised it". Interviews not yet
+coded are left out and reported (:func:`coverage_notes`). Working well and to improve are counted
+per participant, separately: someone who said both counts on both sides (and in ``both``);
+nobody is reduced to a majority view.
 
-* breadth: how many of the interviewed communities raised it;
+From them: participants per community, the touchpoints they spoke about, quotes chosen for
+relevance to the change (its statement and linked codes; the participant's own words; avoiding
+unreviewed de-identification and quotes another change already uses, marked when reused), and a
+strength rating built from three plain ingredients:
+
+* breadth: how many of the communities asked raised it;
 * volume: how many participants raised it;
-* consistency: of those who said it was working well or needed to improve, the share agreeing.
+* consistency: of those who said it was working well or needed to improve, the share who said
+  only the more common side.
 
 The rating is ``none`` (nobody), ``thin`` (fewer than :data:`THIN_PARTICIPANTS` participants, or
-one community when more were interviewed), ``strong`` (at least :data:`STRONG_PARTICIPANTS`
+one community when more were asked), ``strong`` (at least :data:`STRONG_PARTICIPANTS`
 participants from :data:`STRONG_COMMUNITIES` communities with consistency of at least
-:data:`CONSISTENT`) and ``moderate`` otherwise. Flags say why in words, including every
-community whose voice is missing.
+:data:`CONSISTENT`) and ``moderate`` otherwise. Flags say why in words: missing voices (asked, none
+raised it), communities not asked, thin evidence, mixed views, a single coder, unchecked claims in
+the rationale (the rationale is the programme team's judgement unless it cites the evidence through
+placeholders, see :mod:`elc.insights.claims`) and quotes with unreviewed de-identification.
 """
 
 from __future__ import annotations
@@ -26,10 +38,12 @@ import pandas as pd
 from sqlalchemy import select
 
 from elc.insights.changes import changes as list_changes, resolve_change
-from elc.insights.quotes import add_quote_columns, pick_quotes
-from elc.insights.units import (QUOTE_COLUMNS, coded_units, interviewed, mend_brackets, participant_counts,
+from elc.insights.claims import cites_evidence, render_rationale, unchecked_claims
+from elc.insights.quotes import add_quote_columns, clip, overlaps_any, pick_quotes, relevance
+from elc.insights.units import (QUOTE_COLUMNS, asks, coded_units, interviewed, mend_brackets, participant_counts,
                                 participant_sentences, source_texts)
 from elc.store import schema as s
+from elc.store.evidence_reads import unreviewed_detections, voice_spans
 
 THIN_PARTICIPANTS = 3
 STRONG_PARTICIPANTS = 8
@@ -79,8 +93,16 @@ class EvidenceContext:
     units: pd.DataFrame
     theme_run: dict | None
     changes: pd.DataFrame
+    codes: pd.DataFrame
+    voices: pd.DataFrame                # sentences not spoken by the participant
+    unreviewed: pd.DataFrame            # de-identification detections nobody reviewed
+    used_quotes: dict = field(default_factory=dict)  # quote text -> change numbers using it
     _segments: pd.DataFrame | None = field(default=None, repr=False)
     _slim: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def theme_method(self) -> str | None:
+        return self.theme_run["method"] if self.theme_run else None
 
 
 def evidence_context(project, coder: str | None = None, units: pd.DataFrame | None = None,
@@ -88,10 +110,11 @@ def evidence_context(project, coder: str | None = None, units: pd.DataFrame | No
                      theme_run: dict | None | bool = False) -> EvidenceContext:
     """Read once what every change's evidence needs (pass frames already read to reuse them)."""
     return EvidenceContext(
-        communities=interviewed(project) if communities is None else communities,
+        communities=interviewed(project, coder) if communities is None else communities,
         units=coded_units(project, coder) if units is None else units,
         theme_run=latest_theme_run(project) if theme_run is False else theme_run,
-        changes=list_changes(project), _segments=segments)
+        changes=list_changes(project), codes=project.codes(), voices=voice_spans(project),
+        unreviewed=unreviewed_detections(project), _segments=segments)
 
 
 def _theme_units(project, ctx: EvidenceContext, labels: list[str]) -> pd.DataFrame:
@@ -139,37 +162,38 @@ def _theme_units(project, ctx: EvidenceContext, labels: list[str]) -> pd.DataFra
 
 
 # ---------------------------------------------------------------------------- evidence
-def _stances(ev: pd.DataFrame) -> dict:
-    """Each participant's stance: the valence most of their valenced codings carry, or ``mixed``."""
-    if not len(ev):
-        return {}
-    v = ev[ev.valence.isin(("to-improve", "working-well"))]
-    if not len(v):
-        return {}
-    counts = v.groupby(["participant_id", "valence"], observed=True).size().unstack(fill_value=0)
-    ti = counts.get("to-improve", pd.Series(0, index=counts.index))
-    ww = counts.get("working-well", pd.Series(0, index=counts.index))
-    return {p: ("to-improve" if a > b else "working-well" if b > a else "mixed")
-            for p, a, b in zip(counts.index, ti, ww)}
-
-
-def _rating(n: int, heard: int, interviewed_comms: int, consistency: float | None) -> tuple[str, float]:
+def _rating(n: int, heard: int, asked_comms: int, consistency: float | None) -> tuple[str, float]:
     if n == 0:
         return "none", 0.0
     volume = min(1.0, n / VOLUME_SATURATION)
-    breadth = heard / interviewed_comms if interviewed_comms else 0.0
+    breadth = min(1.0, heard / asked_comms) if asked_comms else 0.0
     cons = consistency if consistency is not None else 0.5
     score = round(0.4 * volume + 0.35 * breadth + 0.25 * cons, 2)
-    if n < THIN_PARTICIPANTS or (heard <= 1 and interviewed_comms > 1):
+    if n < THIN_PARTICIPANTS or (heard <= 1 and asked_comms > 1):
         return "thin", score
     if n >= STRONG_PARTICIPANTS and heard >= STRONG_COMMUNITIES and (consistency or 0) >= CONSISTENT:
         return "strong", score
     return "moderate", score
 
 
+def _names(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _quote_query(change: dict, codes: pd.DataFrame) -> str:
+    """What a quote for this change should speak to: its statement and its linked codes."""
+    parts = [change["title"], *change["requirements"]]
+    if len(codes):
+        mine = codes[codes.id.isin(change["code_ids"])]
+        for r in mine.itertuples():
+            parts += [r.name, r.definition or "", " ".join(r.keywords or [])]
+    parts += list(change["themes"])
+    return " ".join(p for p in parts if p)
+
+
 def _evidence(project, ctx: EvidenceContext, change: dict, quotes: int) -> dict:
     if ctx._slim is None:
-        ctx._slim = ctx.units[QUOTE_COLUMNS]
+        ctx._slim = ctx.units[QUOTE_COLUMNS + ["coder"]]
     units = ctx._slim
     code_ids = set(change["code_ids"])
     if code_ids and len(units):
@@ -178,35 +202,40 @@ def _evidence(project, ctx: EvidenceContext, change: dict, quotes: int) -> dict:
         ev = units.iloc[0:0]
     theme_ev = _theme_units(project, ctx, change["themes"])
     if len(theme_ev):
-        theme_ev = theme_ev[QUOTE_COLUMNS]
+        theme_ev = theme_ev[QUOTE_COLUMNS + ["coder"]]
         ev = pd.concat([ev, theme_ev], ignore_index=True) if len(ev) else theme_ev
     ev = ev[ev.community.notna()] if len(ev) else ev
     comms = ctx.communities
     names = dict(zip(comms.key, comms.name))
+    codes = ctx.codes
+    fam = dict(zip(codes.id.astype(int), codes.family)) if len(codes) else {}
+    families = [fam.get(int(i)) for i in code_ids] + [None] * bool(change["themes"])
     counts = participant_counts(ev, "community")
     by_comm = []
     for c in comms.itertuples():
         got = counts.loc[c.key] if c.key in counts.index else None
         n = int(got.participants) if got is not None else 0
+        asked = any(asks(f, c.family) for f in families)
+        of = int(c.coded) if asked else None
         by_comm.append({
-            "community": c.key, "name": c.name, "family": c.family, "target_n": None if pd.isna(c.target_n) else int(c.target_n),
-            "interviewed": int(c.interviewed), "participants": n,
-            "share": round(n / c.interviewed, 3) if c.interviewed else None,
+            "community": c.key, "name": c.name, "family": c.family,
+            "target_n": None if pd.isna(c.target_n) else int(c.target_n),
+            "interviewed": int(c.interviewed), "coded": int(c.coded), "asked": asked, "of": of,
+            "participants": n, "share": round(n / of, 3) if of else None,
             "to_improve": int(got.to_improve) if got is not None else 0,
             "working_well": int(got.working_well) if got is not None else 0,
+            "both": int(got.both) if got is not None else 0,
         })
     n = int(ev.participant_id.nunique()) if len(ev) else 0
     ti = set(ev.participant_id[ev.valence == "to-improve"]) if len(ev) else set()
     ww = set(ev.participant_id[ev.valence == "working-well"]) if len(ev) else set()
-    stance = _stances(ev)
-    valenced = len(stance)
-    n_ti = sum(1 for v in stance.values() if v == "to-improve")
-    n_ww = sum(1 for v in stance.values() if v == "working-well")
-    consistency = round(max(n_ti, n_ww) / valenced, 3) if valenced else None
-    direction = None if not (n_ti or n_ww) else ("to-improve" if n_ti >= n_ww else "working-well")
-    heard = [b for b in by_comm if b["participants"]]
-    interviewed_comms = [b for b in by_comm if b["interviewed"]]
-    strength, score = _rating(n, len(heard), len(interviewed_comms), consistency)
+    only_ti, only_ww, both = len(ti - ww), len(ww - ti), len(ti & ww)
+    valenced = len(ti | ww)
+    consistency = round(max(only_ti, only_ww) / valenced, 3) if valenced else None
+    direction = None if not (ti or ww) else ("to-improve" if len(ti) >= len(ww) else "working-well")
+    heard = [b for b in by_comm if b["participants"] and b["asked"]]
+    asked_comms = [b for b in by_comm if b["asked"] and b["coded"]]
+    strength, score = _rating(n, len(heard), len(asked_comms), consistency)
     flags = []
     if not code_ids and not change["themes"]:
         flags.append({"flag": "no-links", "message": "not linked to any code or theme yet"})
@@ -215,47 +244,123 @@ def _evidence(project, ctx: EvidenceContext, change: dict, quotes: int) -> dict:
     if 0 < n < THIN_PARTICIPANTS:
         flags.append({"flag": "thin-evidence",
                       "message": f"thin evidence: only {n} participant{'s' if n != 1 else ''}"})
-    if n and len(heard) == 1 and len(interviewed_comms) > 1:
+    if n and len(heard) == 1 and len(asked_comms) > 1:
         flags.append({"flag": "thin-evidence", "message": f"thin evidence: only one community ({heard[0]['name']})"})
     if consistency is not None and consistency < MIXED:
         flags.append({"flag": "mixed-views",
-                      "message": f"mixed views: {n_ti} mostly said to improve, {n_ww} mostly working well, "
-                                 f"{valenced - n_ti - n_ww} both"})
+                      "message": f"mixed views: {len(ti)} said to improve, {len(ww)} working well "
+                                 f"({both} of them both)"})
+    linked = list(change["codes"]) + [f"theme '{t}'" for t in change["themes"]]
     for b in by_comm:
+        if not b["asked"]:
+            if b["interviewed"] and (code_ids or change["themes"]):
+                extra = f"; {b['participants']} raised it unprompted" if b["participants"] else ""
+                flags.append({"flag": "not-asked", "community": b["community"],
+                              "message": f"not asked: the guide for {b['name']} has no question on "
+                                         f"{_names(linked)}, so their view is unknown, not absent{extra}"})
+            continue
         if b["participants"]:
             continue
-        if b["interviewed"]:
+        if b["coded"]:
             flags.append({"flag": "missing-voice", "community": b["community"],
-                          "message": f"missing voice: {b['name']} (0 of {b['interviewed']} interviewed raised it)"})
+                          "message": f"missing voice: {b['name']} (0 of {b['of']} asked raised it)"})
+        elif b["interviewed"]:
+            flags.append({"flag": "not-coded", "community": b["community"],
+                          "message": f"not coded yet: {b['name']} ({b['interviewed']} interviewed, none coded)"})
         else:
             target = f"; target {b['target_n']}" if b["target_n"] else ""
             flags.append({"flag": "not-interviewed", "community": b["community"],
                           "message": f"missing voice: {b['name']} (nobody interviewed yet{target})"})
+    coders = sorted({str(c) for c in ev.coder.dropna()} - {c for c in {ctx.theme_method} if c}) if len(ev) else []
+    if n and len(coders) == 1:
+        flags.append({"flag": "single-coder",
+                      "message": f"single coder: every coding behind it is by {coders[0]} (not checked by a second coder)"})
+    claims = unchecked_claims(change["rationale"])
+    basis = "evidence" if cites_evidence(change["rationale"]) else "judgement"
+    rationale = render_rationale(change["rationale"], n=n, of=sum(b["of"] or 0 for b in by_comm),
+                                 ti=len(ti), ww=len(ww), both=both)
+    for claim in claims:
+        flags.append({"flag": "unchecked-claim",
+                      "message": f"unchecked claim in the rationale: “{claim}” is the programme team's "
+                                 "judgement, not computed from the evidence"})
     tps = []
     if len(ev):
         tcounts = participant_counts(ev[ev.touchpoint.notna()], "touchpoint")
         tps = [{"touchpoint": tp, "participants": int(r.participants), "to_improve": int(r.to_improve),
-                "working_well": int(r.working_well)} for tp, r in tcounts.iterrows()]
+                "working_well": int(r.working_well), "both": int(r.both)} for tp, r in tcounts.iterrows()]
         tps.sort(key=lambda t: -t["participants"])
-    picked = pick_quotes(ev, quotes, prefer=direction, spread=("community", "participant_id")) if len(ev) else []
+    picked = _pick_change_quotes(ctx, ev, change, quotes, direction,
+                                 mixed=consistency is not None and consistency < MIXED)
     for q in picked:
         q["community_name"] = names.get(q["community"], q["community"])
+    unreviewed_quotes = sum(1 for q in picked if q.get("unreviewed"))
+    if unreviewed_quotes:
+        flags.append({"flag": "unreviewed-quote",
+                      "message": f"{unreviewed_quotes} quote{'s' if unreviewed_quotes != 1 else ''} shown "
+                                 "contain{} de-identification nobody has reviewed yet".format("" if unreviewed_quotes != 1 else "s")})
     return {
         "id": int(change["id"]), "position": int(change["position"]), "title": change["title"],
-        "rationale": change["rationale"], "owner": change["owner"], "measures": list(change["measures"]),
+        "rationale": rationale, "rationale_basis": basis, "owner": change["owner"],
+        "measures": list(change["measures"]),
         "requirements": list(change["requirements"]), "codes": list(change["codes"]),
         "themes": list(change["themes"]), "participants": n,
         "interviewed": int(sum(b["interviewed"] for b in by_comm)),
-        "communities_heard": [b["community"] for b in heard],
-        "missing_communities": [b["community"] for b in by_comm if not b["participants"]],
+        "of": int(sum(b["of"] or 0 for b in by_comm)),
+        "communities_heard": [b["community"] for b in by_comm if b["participants"]],
+        "missing_communities": [b["community"] for b in by_comm if b["asked"] and not b["participants"]],
+        "not_asked": [b["community"] for b in by_comm if not b["asked"]],
         "by_community": by_comm, "touchpoints": tps,
-        "valence": {"to-improve": len(ti), "working-well": len(ww),
-                    "neutral": int(n - len(ti | ww))},
-        "stance": {"to-improve": n_ti, "working-well": n_ww, "mixed": valenced - n_ti - n_ww},
+        "valence": {"to-improve": len(ti), "working-well": len(ww), "both": both,
+                    "neutral": int(n - valenced)},
         "direction": direction, "consistency": consistency,
-        "strength": strength, "score": score, "flags": flags,
+        "strength": strength, "score": score, "flags": flags, "coders": coders,
         "codings": int(len(ev)), "quotes": picked,
     }
+
+
+def _pick_change_quotes(ctx: EvidenceContext, ev: pd.DataFrame, change: dict, k: int,
+                        direction: str | None, mixed: bool = False) -> list[dict]:
+    """Quotes that speak to the change: relevance to its statement and linked codes first, only the
+    participant's own words, avoiding unreviewed de-identification and quotes another change uses."""
+    if not len(ev) or k <= 0:
+        return []
+    cand = ev[ev["words"].to_numpy() > 0]
+    if not len(cand):
+        return []
+    src, a, b = (cand.source_id.to_numpy(dtype=np.int64), cand.start.to_numpy(dtype=np.int64),
+                 cand.end.to_numpy(dtype=np.int64))
+    others = overlaps_any(src, a, b, ctx.voices)
+    cand = cand[~others]
+    if not len(cand):
+        return []
+    src, a, b = src[~others], a[~others], b[~others]
+    unreviewed = overlaps_any(src, a, b, ctx.unreviewed)
+    rel = relevance(cand["quote"].tolist(), _quote_query(change, ctx.codes))
+    texts = cand["quote"].to_numpy(dtype=object)
+    used = np.array([t in ctx.used_quotes for t in texts], dtype=bool)
+    words = cand["words"].to_numpy(dtype=float)
+    extra = 60.0 * rel - 40.0 * unreviewed - 80.0 * used - 25.0 * (words < 12)
+    cand = cand.assign(_unreviewed=unreviewed)
+    if mixed and k >= 2:
+        # mixed views are shown, not netted: quotes from both sides
+        first = pick_quotes(cand, (k + 1) // 2, prefer=direction, spread=("community", "participant_id"),
+                            extra=extra - 1000.0 * (cand.valence.to_numpy(dtype=object) != direction))
+        other = "working-well" if direction == "to-improve" else "to-improve"
+        taken = {q["text"] for q in first}
+        rest = pick_quotes(cand, k // 2 + len(first), prefer=other, spread=("community", "participant_id"),
+                           extra=extra - 1000.0 * (cand.valence.to_numpy(dtype=object) != other))
+        picked = first + [q for q in rest if q["text"] not in taken][:k - len(first)]
+    else:
+        picked = pick_quotes(cand, k, prefer=direction, spread=("community", "participant_id"), extra=extra)
+    flags = dict(zip(cand["quote"], cand["_unreviewed"]))
+    for q in picked:
+        full = next((t for t in texts if clip(t) == q["text"]), None)
+        q["unreviewed"] = bool(flags.get(full, False)) if full is not None else False
+        earlier = ctx.used_quotes.get(full, [])
+        q["also_for"] = list(earlier)
+        if full is not None:
+            ctx.used_quotes.setdefault(full, []).append(int(change["position"]) + 1)
+    return picked
 
 
 def change_evidence(project, change_id, quotes: int = 3, context: EvidenceContext | None = None) -> dict:
@@ -285,12 +390,39 @@ def strength_label(ev: dict) -> str:
 
 
 def n_of_n(b: dict) -> str:
-    """``8 of 11`` for one community entry of ``by_community``."""
-    return f"{b['participants']} of {b['interviewed']}"
+    """``8 of 11 asked`` for one community entry of ``by_community`` (``not asked`` if its guide did not ask)."""
+    if not b["asked"]:
+        return f"not asked ({b['participants']} raised it unprompted)" if b["participants"] else "not asked"
+    return f"{b['participants']} of {b['of']} asked"
+
+
+def coverage_notes(communities: pd.DataFrame, deid: dict | None = None) -> list[str]:
+    """Lines every output prints about what its counts leave out: interviews not coded yet, and
+    de-identification detections nobody has reviewed."""
+    out = []
+    uncoded = [(pid, c.name) for c in communities.itertuples() for pid in (c.uncoded_ids or [])]
+    if uncoded:
+        out.append(f"{len(uncoded)} interview{'s' if len(uncoded) != 1 else ''} not coded yet, excluded from every "
+                   "count: " + "; ".join(f"{pid} ({name})" for pid, name in uncoded))
+    if deid and deid.get("unreviewed"):
+        out.append(f"{deid['unreviewed']} of {deid['detections']} de-identification detections not reviewed yet "
+                   f"(in {deid['sources_unreviewed']} interviews): review them with 'elc deidentify' or the workbench (D)")
+    return out
+
+
+def sides_sentence(ev: dict) -> str:
+    """``20 to improve, 5 working well (3 of them both), 1 neutral only`` (participants)."""
+    v = ev["valence"]
+    text = f"{v['to-improve']} to improve, {v['working-well']} working well"
+    if v.get("both"):
+        text += f" ({v['both']} of them both)"
+    if v.get("neutral"):
+        text += f", {v['neutral']} neutral only"
+    return text
 
 
 def evidence_sentence(ev: dict) -> str:
-    """One line: ``9 participants: People who use ... 8 of 11; Family carers ... 1 of 1``."""
+    """One line: ``9 participants: People who use ... 8 of 11 asked; Family carers ... 1 of 1 asked``."""
     heard = [f"{b['name']} {n_of_n(b)}" for b in ev["by_community"] if b["participants"]]
     if not heard:
         return "no participant evidence yet"
@@ -298,5 +430,5 @@ def evidence_sentence(ev: dict) -> str:
 
 
 __all__ = ["EvidenceContext", "evidence_context", "latest_theme_run", "change_evidence", "all_evidence",
-           "n_of_n", "evidence_sentence", "strength_label", "THIN_PARTICIPANTS", "STRONG_PARTICIPANTS", "STRONG_COMMUNITIES",
-           "CONSISTENT"]
+           "n_of_n", "evidence_sentence", "sides_sentence", "coverage_notes", "strength_label", "THIN_PARTICIPANTS",
+           "STRONG_PARTICIPANTS", "STRONG_COMMUNITIES", "CONSISTENT"]

@@ -10,6 +10,7 @@ before any one person is quoted twice.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -97,14 +98,16 @@ def rank_quotes(df: pd.DataFrame, prefer: str | None = None) -> pd.DataFrame:
     return df.iloc[order]
 
 
-def _order(df: pd.DataFrame, prefer: str | None) -> np.ndarray:
+def _order(df: pd.DataFrame, prefer: str | None, extra: np.ndarray | None = None) -> np.ndarray:
     score = _score(df["valence"].to_numpy(dtype=object), df["words"].to_numpy(dtype=float), prefer)
+    if extra is not None:
+        score = score + extra
     # strongest first; ties in reading order (source, position)
     return np.lexsort((df["start"].to_numpy(), df["source_id"].to_numpy(), -score))
 
 
 def pick_quotes(df: pd.DataFrame, k: int = 3, prefer: str | None = None,
-                spread: tuple[str, ...] = ("participant_id",)) -> list[dict]:
+                spread: tuple[str, ...] = ("participant_id",), extra: np.ndarray | None = None) -> list[dict]:
     """The ``k`` strongest quotes from a codings frame (with ``quote`` and ``words`` columns).
 
     Spread first over each column in ``spread`` in turn (e.g. community, then participant):
@@ -113,10 +116,13 @@ def pick_quotes(df: pd.DataFrame, k: int = 3, prefer: str | None = None,
     """
     if not len(df) or k <= 0:
         return []
-    df = df[df["words"].to_numpy() > 0]
+    keep = df["words"].to_numpy() > 0
+    df = df[keep]
+    if extra is not None:
+        extra = np.asarray(extra, dtype=float)[keep]
     if not len(df):
         return []
-    order = _order(df, prefer)
+    order = _order(df, prefer, extra)
     keys = {col: df[col].to_numpy(dtype=object) for col in spread}
     texts = df["quote"].to_numpy(dtype=object)
     chosen: list[int] = []
@@ -141,6 +147,67 @@ def pick_quotes(df: pd.DataFrame, k: int = 3, prefer: str | None = None,
     return [quote_record(df.iloc[i]) for i in chosen]
 
 
+_TERM = re.compile(r"[a-z]{3,}")
+_STOP = frozenset("""the and for are but not you your yours was were been being have has had with this that those these
+they them their there then than what when where which who whom why how all any can could would should will just
+from into onto out over under about after again also because before both each few more most other some such only
+own same too very don did does doing its it's our ours she her hers him his himself herself itself themselves
+one two get got like know yeah well said say says going gone come came make made really think thing things
+people time way lot bit there's that's it's i'm i've i'd we're we've they're""".split())
+
+
+@lru_cache(maxsize=65536)
+def _stem(w: str) -> str:
+    for suffix in ("ings", "ing", "ed", "es", "s"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+@lru_cache(maxsize=65536)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in set(_TERM.findall(str(text or "").lower())) - _STOP)
+
+
+def relevance(texts: list[str], query: str) -> np.ndarray:
+    """How much each text speaks to ``query`` (what a change is about), in [0, 1]: the
+    idf-weighted share of the text's content words that are query words (stop words dropped,
+    plurals and -ing/-ed folded), weights from how rare a word is among ``texts``."""
+    n = len(texts)
+    if not n:
+        return np.zeros(0)
+    want = _terms(query)
+    if not want:
+        return np.zeros(n)
+    bags = [_terms(t if isinstance(t, str) else "") for t in texts]
+    df: dict[str, int] = {}
+    for bag in bags:
+        for w in bag & want:
+            df[w] = df.get(w, 0) + 1
+    idf = {w: np.log((1 + n) / (1 + d)) + 1.0 for w, d in df.items()}
+    top = sum(sorted(idf.values(), reverse=True)[:5]) or 1.0
+    return np.array([min(1.0, sum(idf[w] for w in bag & want) / top) if bag else 0.0 for bag in bags])
+
+
+def overlaps_any(source_ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, spans: pd.DataFrame) -> np.ndarray:
+    """For each (source, start, end), whether it overlaps any span of ``spans`` (source_id, start, end)."""
+    out = np.zeros(len(source_ids), dtype=bool)
+    if not len(source_ids) or spans is None or not len(spans):
+        return out
+    by_source = {}
+    for sid, g in spans.sort_values(["source_id", "start"]).groupby("source_id"):
+        by_source[int(sid)] = (g.start.to_numpy(), np.maximum.accumulate(g.end.to_numpy()))
+    for sid, idx in pd.Series(range(len(source_ids))).groupby(np.asarray(source_ids)).indices.items():
+        got = by_source.get(int(sid))
+        if got is None:
+            continue
+        s_starts, max_end = got
+        k = np.searchsorted(s_starts, ends[idx], side="left")
+        reach = np.where(k > 0, max_end[np.maximum(k - 1, 0)], -1)
+        out[idx] = reach > starts[idx]
+    return out
+
+
 def quote_record(r: pd.Series) -> dict:
     """A quote as a plain dict from one row of a codings frame."""
     def val(key):
@@ -153,6 +220,8 @@ def quote_record(r: pd.Series) -> dict:
         "text": clip(val("quote") or ""), "words": int(val("words") or 0),
         "coding_id": int(val("id")) if val("id") is not None else None,
         "source_id": int(val("source_id")) if val("source_id") is not None else None,
+        "start": int(val("start")) if val("start") is not None else None,
+        "end": int(val("end")) if val("end") is not None else None,
     }
 
 

@@ -22,20 +22,31 @@ COLUMNS = ["id", "source_id", "participant_id", "community", "start", "end", "co
 
 
 CATEGORICAL = ("participant_id", "community", "code", "code_kind", "valence", "coder", "touchpoint")
-QUOTE_COLUMNS = ["id", "source_id", "start", "participant_id", "community", "code", "valence", "touchpoint",
+QUOTE_COLUMNS = ["id", "source_id", "start", "end", "participant_id", "community", "code", "valence", "touchpoint",
                  "quote", "words"]
 
 
 def participant_counts(df: pd.DataFrame, by) -> pd.DataFrame:
-    """Participants per group of ``by``: columns ``participants``, ``to_improve``, ``working_well``, ``neutral``."""
+    """Participants per group of ``by``: ``participants``, ``to_improve``, ``working_well``, ``both``
+    and ``neutral`` (participants with only neutral codings there).
+
+    Both sides are counted per participant: someone with a to-improve and a working-well coding
+    counts in ``to_improve`` *and* ``working_well`` (and in ``both``); nobody is reduced to a
+    majority view.
+    """
     by = [by] if isinstance(by, str) else list(by)
+    cols = ["participants", "to_improve", "working_well", "both", "neutral"]
     if not len(df):
-        return pd.DataFrame(columns=["participants", "to_improve", "working_well", "neutral"])
+        return pd.DataFrame(columns=cols)
     slim = df[by + ["participant_id", "valence"]].drop_duplicates()
-    out = pd.DataFrame({"participants": slim.drop_duplicates(by + ["participant_id"]).groupby(by, observed=True).size()})
-    for col, val in (("to_improve", "to-improve"), ("working_well", "working-well"), ("neutral", "neutral")):
-        out[col] = slim[slim.valence == val].groupby(by, observed=True).size()
-    return out.fillna(0).astype(int)
+    slim = slim.assign(ti=(slim.valence == "to-improve").to_numpy(), ww=(slim.valence == "working-well").to_numpy())
+    per = slim.groupby(by + ["participant_id"], observed=True)[["ti", "ww"]].any().reset_index()
+    per["both"] = per.ti & per.ww
+    per["neutral"] = ~(per.ti | per.ww)
+    g = per.groupby(by, observed=True)
+    out = pd.DataFrame({"participants": g.size(), "to_improve": g.ti.sum(), "working_well": g.ww.sum(),
+                        "both": g.both.sum(), "neutral": g.neutral.sum()})
+    return out[cols].fillna(0).astype(int)
 
 
 def read_frame(project, stmt) -> pd.DataFrame:
@@ -153,13 +164,27 @@ def mend_brackets(texts: dict[int, str], source_ids, starts, ends) -> list[str]:
     return out
 
 
-def interviewed(project) -> pd.DataFrame:
-    """Communities in programme order with ``interviewed``: participants with at least one source."""
+def interviewed(project, coder: str | None = None) -> pd.DataFrame:
+    """Communities in programme order with ``interviewed`` (participants with at least one
+    source), ``coded`` (of those, participants with at least one active coding, by ``coder`` when
+    given: the denominator of every count) and ``uncoded_ids`` (interviewed but not coded yet,
+    excluded from counts)."""
+    from elc.store.evidence_reads import participant_coding
+
     comms = project.communities()
-    parts = project.participants()
-    if len(parts):
-        got = parts[parts.interviews > 0].groupby("community").size()
-    else:
-        got = pd.Series(dtype=int)
+    parts = participant_coding(project, coder)
+    got = parts.groupby("community").size() if len(parts) else pd.Series(dtype=int)
+    coded = parts[parts.codings > 0].groupby("community").size() if len(parts) else pd.Series(dtype=int)
+    uncoded = parts[parts.codings == 0].groupby("community").participant_id.agg(list) if len(parts) else {}
     comms["interviewed"] = [int(got.get(k, 0)) for k in comms.key]
+    comms["coded"] = [int(coded.get(k, 0)) for k in comms.key]
+    comms["uncoded_ids"] = [list(uncoded.get(k, [])) if len(uncoded) else [] for k in comms.key]
     return comms
+
+
+def asks(code_family, community_family) -> bool:
+    """Whether a community's guide asks about a code: touchpoints belong to one family's guide
+    (people or staff); cross-cutting theme codes (no family) are open to every interview."""
+    if code_family is None or (isinstance(code_family, float) and code_family != code_family):
+        return True
+    return code_family == community_family

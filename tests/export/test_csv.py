@@ -76,10 +76,12 @@ def test_one_row_per_coding_with_quote_and_context(exported):
     assert codes["'@SUM(A1)"][7] == "'-kw" and codes["Making the booking"][2] == "touchpoint"
     parts = _rows(files["participants"])
     assert parts[0][:5] == ["participant", "community", "community_name", "family", "interviews"]
-    assert "'=note" in parts[0] and parts[1][0] == "P09"
+    # only breakdown attributes leave the project (free-text manifest columns were never de-identified)
+    assert "'=note" not in parts[0] and parts[0][5] == "age_band" and parts[1][0] == "P09" and parts[1][5] == "'@70s"
     segs = _rows(files["segments"])
     assert len(segs) - 1 == len(p.segments())
-    assert any("@SUM(A1)" in r[-1] for r in segs[1:])
+    assert segs[0][-2:] == ["codes", "unreviewed_deid"]
+    assert any("@SUM(A1)" in r[-2] for r in segs[1:])
 
 
 def test_no_cell_can_be_read_as_a_formula(exported):

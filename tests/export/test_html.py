@@ -61,3 +61,10 @@ def test_content(page):
     assert "P03, People who use non-emergency transport" in page
     # stored text is escaped, never markup
     assert '=HYPERLINK(&quot;http://example.invalid&quot;' in page
+
+
+def test_pack_states_review_state_groups_and_open_questions(page):
+    assert "de-identification detections" in page or "de-identified" in page
+    for section in ('id="open-questions"', 'id="groups"', 'id="risks"'):
+        assert section in page
+    assert "not asked" in page  # staff touchpoints for patients, never a zero

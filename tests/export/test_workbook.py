@@ -27,11 +27,11 @@ def test_sheets_and_headers(book):
 
     assert book.sheetnames == list(SHEETS)
     assert _header(book["Quotes"])[:5] == ["Participant", "Community", "Touchpoint", "Valence", "Code"]
-    assert _header(book["High-impact changes"])[:7] == ["#", "Change", "Owner", "Rationale", "Strength", "Score",
+    assert _header(book["High-impact changes"])[:7] == ["#", "Change", "Owner", "Rationale (basis)", "Strength", "Score",
                                                        "Participants"]
     assert _header(book["Codebook"])[:4] == ["Code", "Kind", "Family", "Parent"]
     assert _header(book["Insight matrix"])[:3] == ["Touchpoint", "Family",
-                                                   "People who use non-emergency transport (n=3): balance"]
+                                                   "People who use non-emergency transport (N=3 coded): balance"]
 
 
 def test_summary(book):
@@ -52,11 +52,11 @@ def test_matrix_counts_and_heat_map(book):
     header = [c.value for c in ws[2]]
     rows = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True) if r[0]}
     ready = rows["Getting ready for pick up"]
-    col = header.index("People who use non-emergency transport (n=3): balance")
+    col = header.index("People who use non-emergency transport (N=3 coded): balance")
     assert ready[col:col + 3] == (-0.5, 1, 3)  # balance, working well, to improve
-    assert ready[header.index("All: to improve")] == 3
+    assert ready[header.index("All asked: to improve")] == 3
     home = rows["Journey home"]
-    carers = header.index("Family carers and escorts (n=1): balance")
+    carers = header.index("Family carers and escorts (N=1 coded): balance")
     assert home[carers:carers + 3] == (-1, 0, 1)
     assert ws.freeze_panes == "C3"
     assert ws.auto_filter.ref.startswith("A2:")
@@ -103,8 +103,8 @@ def test_changes_sheet_has_evidence_trail(book):
     rows = {r[1]: r for r in ws.iter_rows(min_row=3, values_only=True) if r[1]}
     early = rows["Avoid early morning pick-ups"]
     assert early[header.index("Strength")] == "thin"
-    assert early[header.index("People who use non-emergency transport (of 3)")] == 3
-    assert early[header.index("Drivers (of 1)")] == 0
+    assert early[header.index("People who use non-emergency transport: raised of N asked")] == "3 of 3"
+    assert early[header.index("Drivers: raised of N asked")] == "0 of 1"
     assert "missing voice: Drivers" in early[header.index("Flags")]
     assert "Early morning pick-ups" in early[header.index("Linked codes")]
     assert "P0" in early[header.index("Top quotes")]

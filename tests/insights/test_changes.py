@@ -133,3 +133,20 @@ def test_cli_add_link_and_json(project):
     assert res.exit_code == 1 and res.output.count("\n") == 1 and "no change titled" in res.output
     res = runner.invoke(main, ["changes", loc])
     assert "! missing voice: NHS staff (nobody interviewed yet; target 16)" in res.output
+
+
+def test_changes_file_can_carry_programme_fields(tmp_path):
+    from elc.insights.changes import ChangesFileError, load_changes_file
+    from elc.insights.programme_fields import programme_fields
+
+    project = _pack.build(tmp_path / "p", with_changes=False)
+    path = tmp_path / "changes.yaml"
+    path.write_text("programme:\n  options_considered: Status quo, or an in-house fleet\n"
+                    "  council_priorities: Healthy ageing\n" + _pack.CHANGES_YAML, encoding="utf-8")
+    load_changes_file(project, path)
+    assert programme_fields(project) == {"options_considered": "Status quo, or an in-house fleet",
+                                         "council_priorities": "Healthy ageing"}
+    path.write_text("programme:\n  budget: 3\n" + _pack.CHANGES_YAML, encoding="utf-8")
+    with pytest.raises(ChangesFileError, match="budget"):
+        load_changes_file(project, path)
+    project.close()

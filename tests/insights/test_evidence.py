@@ -32,8 +32,11 @@ def test_thin_change_from_one_community(project):
     # carers and drivers were interviewed but did not raise it; NHS and provider staff were not heard at all
     assert {f["community"] for f in _flags(ev, "missing-voice")} == {"carers", "drivers"}
     assert {f["community"] for f in _flags(ev, "not-interviewed")} == {"nhs-staff", "provider-staff"}
-    assert "0 of 1 interviewed" in _flags(ev, "missing-voice")[0]["message"]
-    assert ev["direction"] == "to-improve" and ev["consistency"] == 1.0
+    assert "0 of 1 asked" in _flags(ev, "missing-voice")[0]["message"]
+    # P02 said both (a three-hour window to improve, ringing ahead works well): counted on both sides
+    assert ev["valence"] == {"to-improve": 3, "working-well": 1, "both": 1, "neutral": 0}
+    assert by["patients"]["to_improve"] == 3 and by["patients"]["working_well"] == 1 and by["patients"]["both"] == 1
+    assert ev["direction"] == "to-improve" and ev["consistency"] == 0.667
     assert {t["touchpoint"] for t in ev["touchpoints"]} == {"Getting ready for pick up"}
     assert [q["participant"] for q in ev["quotes"]] and all(q["community"] == "patients" for q in ev["quotes"])
 
@@ -64,7 +67,11 @@ def test_very_thin_change(project, tmp_path):
     ev = change_evidence(copy, cid)
     assert ev["participants"] == 1 and ev["strength"] == "thin"
     assert any("only 1 participant" in f["message"] for f in _flags(ev, "thin-evidence"))
-    assert set(ev["missing_communities"]) == {"patients", "carers", "nhs-staff", "provider-staff"}
+    # a staff touchpoint: patients and carers were never asked, which is not "missing"
+    assert set(ev["missing_communities"]) == {"nhs-staff", "provider-staff"}
+    assert set(ev["not_asked"]) == {"patients", "carers"}
+    assert {f["community"] for f in _flags(ev, "not-asked")} == {"patients", "carers"}
+    assert not _flags(ev, "missing-voice")
     copy.close()
 
 

@@ -84,3 +84,43 @@ def test_quote_helpers():
     assert tidy("pause] This is my big one", None) == "This is my big one"
     assert tidy(". Now I sit by the desk", "P05") == "Now I sit by the desk"
     assert clip("one two three", 2) == "one two …"
+
+
+def test_theme_codes_inside_a_touchpoint_answer_do_not_count_as_it(project, tmp_path):
+    """Issue 15: the matrix counted a theme coding inside a touchpoint's answer as that touchpoint."""
+    from elc.coding import CodingSession
+    from elc.insights.matrix import insight_matrix
+
+    copy = _pack.copy_project(project, tmp_path)
+    segs = copy.segments(role="participant")
+    seg = segs[(segs.participant_id == "P03") & segs.text.str.contains("up at five")].iloc[0]
+    # a working-well theme coding on P03's to-improve "Getting ready for pick up" sentence
+    CodingSession(copy, "bob").apply(int(seg.source_id), int(seg.start), int(seg.end),
+                                     copy.code_id("Driver-patient relationship"), "working-well")
+    ready = _cell(insight_matrix(copy), "Getting ready for pick up", "patients")
+    assert (ready.raised, ready.to_improve, ready.working_well, ready.both) == (3, 3, 1, 1)  # still only P02
+    copy.close()
+
+
+def test_uncoded_interviews_are_excluded_and_not_asked_is_not_zero(project, tmp_path):
+    from elc.ingest import ImportOptions, import_files
+    from elc.insights.evidence import coverage_notes
+    from elc.insights.matrix import cell_label, insight_matrix, touchpoint_totals
+    from elc.insights.units import interviewed
+
+    copy = _pack.copy_project(project, tmp_path)
+    path = tmp_path / "P04-new.txt"
+    path.write_text("Interviewer: How was it?\nP04: Not coded yet, but I had plenty to say about the pick-up.\n")
+    assert import_files(copy, [path], ImportOptions(community="patients"), deidentify=False).ok
+    m = insight_matrix(copy)
+    ready = _cell(m, "Getting ready for pick up", "patients")
+    assert (ready.interviewed, ready.coded, ready.of, ready.to_improve) == (4, 3, 3, 3)
+    assert ready.to_improve_share == 1.0 and cell_label(ready) == "ww 1, ti 3 of 3 asked"
+    staff = _cell(m, "Delays in pick ups", "patients")
+    assert not staff.asked and pd.isna(staff.of) and cell_label(staff) == "not asked"
+    totals = touchpoint_totals(m).set_index("touchpoint")
+    # only the patients and carers were asked about a people touchpoint: 3 + 1, not everyone interviewed
+    assert totals.loc["Journey home", "of"] == 4 and totals.loc["Delays in pick ups", "of"] == 1
+    notes = coverage_notes(interviewed(copy))
+    assert notes and "P04 (People who use non-emergency transport)" in notes[0]
+    copy.close()

@@ -124,10 +124,10 @@ class ChangesScreen(Screen[None]):
             out.append(f"\n⚑ {f['message']}", style="bold")
         out.append("\n\nParticipants per community\n", style="bold underline")
         for b in ev["by_community"]:
-            share = b["participants"] / b["interviewed"] if b["interviewed"] else 0
+            share = b["participants"] / b["of"] if b.get("of") else 0
             out.append(f"{b['name'][:34]:<34} ")
             out.append(bar(share), style="green" if b["participants"] else "dim")
-            out.append(f" {b['participants']} of {b['interviewed']}")
+            out.append(f" {b['participants']} of {b['of']} asked" if b.get("asked") else " not asked")
             if b["participants"]:
                 out.append(f"  ▼{b['to_improve']} ▲{b['working_well']}", style="dim")
             out.append("\n")

@@ -141,7 +141,8 @@ class MatrixScreen(Screen[None]):
             self.query_one("#matrix-quotes", Static).update(out)
             return
         out.append(f"{cell['touchpoint']} · {cell['community_name']}", style="bold")
-        out.append(f"  {cell['raised']} of {cell['interviewed']} raised it: ▼ {cell['to_improve']} to improve, "
+        n_of = f"of {cell['of']} asked" if cell["asked"] else "(not asked)"
+        out.append(f"  {cell['raised']} {n_of} raised it: ▼ {cell['to_improve']} to improve, "
                    f"▲ {cell['working_well']} working well, ● {cell['neutral']} neutral", style="dim")
         if not cell["asked"]:
             out.append("  (not in this community's guide)", style="dim italic")
