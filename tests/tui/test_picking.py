@@ -318,3 +318,37 @@ def test_codebook_edits_are_undoable_merge_included(elc_path):
             await pilot.press("u")  # then the codings, in reverse order
             assert list(codings(elc_path).code) == ["Making the booking"]
     run(go())
+
+
+def test_attributes_set_in_the_workbench_feed_the_attribute_query(elc_path):
+    from .test_screens import seed
+
+    seed(elc_path, "alice", [(1, 3, "Making the booking", "to-improve")])
+
+    async def go():
+        from textual.widgets import DataTable
+
+        from elc.coding.queries import code_by_group
+        from elc.store.attributes import participant_attributes
+        from elc.tui.screens.attributes import AttributesScreen
+        from elc.tui.screens.dialogs import PromptScreen
+
+        app = make_app(elc_path, "alice", source=1)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(app, pilot)
+            await pilot.press("A")
+            assert isinstance(app.screen, AttributesScreen)
+            table = app.screen.query_one(DataTable)
+            assert app.screen.rows[table.cursor_row] == "P07" and table.cursor_column == 2  # area of P07
+            await pilot.press("enter")
+            assert isinstance(app.screen, PromptScreen)
+            await type_text(pilot, "Melton")
+            await pilot.press("enter")
+            await pilot.press("enter")
+            await type_text(pilot, "07700 900123")  # identifying: refused, nothing stored
+            await pilot.press("enter")
+            df = participant_attributes(app.wb.project).set_index("participant_id")
+            assert df.loc["P07", "area"] == "Melton"
+            by = code_by_group(app.wb.project, "area")
+            assert by[by.code == "Making the booking"].group.tolist() == ["Melton"]
+    run(go())

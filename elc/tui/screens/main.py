@@ -873,6 +873,12 @@ class MainScreen(Screen):
         self.app.push_screen(ChangesScreen(self.wb))
 
     @guarded
+    def action_attributes(self) -> None:
+        from elc.tui.screens.attributes import AttributesScreen
+
+        pid = self.wb.source_info(self.doc.id).get("participant_id") if self.doc is not None else None
+        self.app.push_screen(AttributesScreen(self.wb, pid), lambda _: self.wb.invalidate())
+
     def action_queries(self) -> None:
         from elc.tui.screens.queries import QueryScreen
 
