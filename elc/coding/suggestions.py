@@ -105,14 +105,16 @@ def _probability(conn, segment_id: int, code_id: int) -> float | None:
         s.suggestions.c.segment_id == segment_id, s.suggestions.c.code_id == code_id))).scalar()
 
 
-def accept(session, segment_row, code_id: int, valence: str | None = None, memo: str = "") -> int:
+def accept(session, segment_row, code_id: int, valence: str | None = None, memo: str = "",
+           span: tuple[int, int] | None = None) -> int:
     """Apply a suggested code to the whole unit and record the acceptance; returns the coding id.
 
     The unit is the segment, or the response a sentence belongs to when the suggestion was
     made for the response.
 
     ``segment_row`` is anything with ``id, source_id, start, end`` (a dict, a pandas row, a record).
-    Without ``valence``, the suggestion's own valence is used when the model gave one.
+    Without ``valence``, the suggestion's own valence is used when the model gave one. ``span``
+    (start, end) codes a wider selection the researcher made around the unit instead.
     """
     project = session.project
     with project.engine.connect() as conn:
@@ -122,7 +124,8 @@ def accept(session, segment_row, code_id: int, valence: str | None = None, memo:
         suggested_valence = conn.execute(select(s.suggestions.c.valence).where(and_(
             s.suggestions.c.segment_id == segment_id, s.suggestions.c.code_id == int(code_id)))).scalar()
     chosen = valence or suggested_valence or "neutral"
-    coding_id = session.apply(int(home["source_id"]), int(home["start"]), int(home["end"]), int(code_id), chosen,
+    start, end = span if span is not None else (int(home["start"]), int(home["end"]))
+    coding_id = session.apply(int(home["source_id"]), int(start), int(end), int(code_id), chosen,
                               memo, origin="suggestion")
     with project.engine.begin() as conn:
         conn.execute(s.suggestion_decisions.insert().values(

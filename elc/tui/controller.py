@@ -559,9 +559,8 @@ class Workbench:
     def accept(self, source_id: int, sentence: Sentence, code_id: int, valence: str | None = None,
                span: tuple[int, int] | None = None) -> int:
         """Accept a suggestion made for ``sentence``, coding ``span`` (the whole selection) when given."""
-        start, end = span if span is not None else (sentence.start, sentence.end)
-        row = {"id": sentence.id, "source_id": source_id, "start": start, "end": end}
-        cid = suggest.accept(self.session, row, code_id, valence)
+        row = {"id": sentence.id, "source_id": source_id, "start": sentence.start, "end": sentence.end}
+        cid = suggest.accept(self.session, row, code_id, valence, span=span)
         self._changed(source_id)
         self._emit(CodingEvent("accept", self.coder, cid, source_id, code_id, sentence.id))
         return cid

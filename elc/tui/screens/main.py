@@ -705,7 +705,9 @@ class MainScreen(Screen):
         s = self.transcript.sentence
         sug = next((x for x in self.current_suggestions() if x["code_id"] == code_id), None)
         valence = None if sug and sug.get("valence") else self.default_valence
-        span = self.transcript.selection_span()
+        i, j = self.transcript.selection_range()
+        # a selection the researcher made (several sentences, or words) is what gets coded; else the unit
+        span = self.transcript.selection_span() if (j > i or self.transcript.word_mode) else None
         cid = self.wb.accept(self.doc.id, s, code_id, valence, span=span)
         self.target(cid)
         code = self.wb.code(code_id)
