@@ -272,11 +272,7 @@ def move_sidecar(old_location, new_location) -> bool:
 
 def remove_sidecar(location) -> bool:
     """Delete the sidecar beside ``location`` (a project file being replaced); True if there was one."""
-    path = Path(str(location) + SUFFIX)
-    existed = path.exists()
-    for extra in ("", "-journal", "-wal", "-shm"):
-        Path(str(path) + extra).unlink(missing_ok=True)
-    return existed
+    return sidecar.remove(location)
 
 
 __all__ = [

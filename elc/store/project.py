@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 
 from elc.domain import PALETTE, CodeSpec, Community, OpenQuestion, Programme, Touchpoint, ChangeSpec
 from elc.errors import ProjectError
-from elc.store import database, deid_state, engines, schema as s
+from elc.store import database, deid_state, engines, schema as s, sidecar
 
 PROJECT_SUFFIX = ".elc"
 
@@ -75,11 +75,9 @@ class Project:
             for extra in ("-wal", "-shm"):
                 Path(tmp + extra).unlink(missing_ok=True)
             if overwrite:
-                from elc.deid.originals import remove_sidecar
-
                 for extra in ("-wal", "-shm"):
                     Path(str(path) + extra).unlink(missing_ok=True)
-                remove_sidecar(path)
+                sidecar.remove(path)  # the replaced project's originals and pseudonym key
             os.replace(tmp, path)
         finally:
             for extra in ("", "-wal", "-shm"):

@@ -101,3 +101,12 @@ def write_key(path: Path, identity: str, key: str) -> str:
         return db.execute("SELECT value FROM info WHERE key=?", (KEY,)).fetchone()[0]
     finally:
         db.close()
+
+
+def remove(location) -> bool:
+    """Delete the sidecar beside ``location`` (and any journal); True if there was one."""
+    path = Path(str(location) + SUFFIX)
+    existed = path.exists()
+    for extra in ("", "-journal", "-wal", "-shm"):
+        Path(str(path) + extra).unlink(missing_ok=True)
+    return existed

@@ -205,3 +205,10 @@ def test_a_response_without_words_is_still_a_response(project, tmp_path):
 def test_missing_file_is_one_line(project, tmp_path):
     with pytest.raises(ImportFileError, match="does not exist"):
         import_coded_table(project, tmp_path / "nope.csv", coder="x")
+
+
+def test_explicit_separator(project, tmp_path):
+    path = tmp_path / "pipes.csv"
+    path.write_text('comment,codes\nLate and rude.,"Waiting and delays | Staff attitude, manner"\n')
+    res = import_coded_table(project, path, coder="x", code_separator="|")
+    assert res["new_codes"] == ["Staff attitude, manner"] and res["codings"] == 2

@@ -41,6 +41,9 @@ def test_a_response_is_one_unit_with_all_its_codes(project, tmp_path):
     assert project.codings(coder="bob").text.tolist() == ["Waited an hour. The van was cold."]
     assert sg.suggestions_for(project, int(cold.id), "bob", include_decided=False) == [
         x for x in sg.suggestions_for(project, int(cold.id), "bob") if x["code_id"] != offered[0]["code_id"]]
+    # --apply-above codes whole responses too
+    assert service.apply_above(project, "machine", 0.0) > 0
+    assert set(project.codings(coder="machine").text) == {"Nothing else to say.", "Waited an hour. The van was cold."}
 
 
 def test_sentence_and_passage_units(coded_project):
