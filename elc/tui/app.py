@@ -61,6 +61,7 @@ class ElcApp(App):
         super().__init__()
         self.project = project
         self.wb = Workbench(project, coder, show_others=show_others)
+        self.wb.start_team_watch()
         if source is not None and not self.wb.has_source(source):
             ids = sorted(self.wb.source_order)
             known = f"{ids[0]}-{ids[-1]}" if ids else "none yet"

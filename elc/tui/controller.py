@@ -790,14 +790,19 @@ class Workbench:
 
         return unlink_change(self.project, change_id, codes=[code_id])
 
-    def poll_team(self):
-        """Other coders' commits since the last call (:class:`elc.store.watch.TeamChanges`, falsy
-        when none); the caches they affect are dropped. Own codings and progress are unaffected,
-        and in blind mode nothing of theirs is shown."""
+    def start_team_watch(self) -> None:
+        """Take "now" as the point other coders' commits are noticed from (the app does this as soon as
+        the workbench has loaded, so nothing committed before its first poll is missed)."""
         from elc.store.watch import TeamWatch
 
         if self._watch is None:
             self._watch = TeamWatch(self.project.engine, self.coder)
+
+    def poll_team(self):
+        """Other coders' commits since the last call (:class:`elc.store.watch.TeamChanges`, falsy
+        when none); the caches they affect are dropped. Own codings and progress are unaffected,
+        and in blind mode nothing of theirs is shown."""
+        self.start_team_watch()
         changes = self._watch.poll()
         if changes.codebook:
             self._codebook_changed()
