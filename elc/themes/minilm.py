@@ -229,7 +229,10 @@ class MiniLMEncoder:
         return x.reshape(B, L, D)
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
-        return [e.ids for e in self.tokenizer.encode_batch([str(t) for t in texts], add_special_tokens=True)]
+        # lone surrogates cannot cross into the Rust tokenizer: replace them; very long texts
+        # are cut first (the model reads 256 word pieces at most)
+        clean = [str(t)[:20_000].encode("utf-8", "replace").decode("utf-8") for t in texts]
+        return [e.ids for e in self.tokenizer.encode_batch(clean, add_special_tokens=True)]
 
     def encode_ids(self, seqs: Sequence[Sequence[int]]) -> np.ndarray:
         """Mean-pooled, L2-normalised embeddings of already tokenised sequences (input order)."""
