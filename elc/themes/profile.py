@@ -187,6 +187,7 @@ def build_profiles(
                 "touchpoints": dict(c_tp.most_common()),
                 "keywords": list(class_keywords.get((t, c), [])),
                 "quote": str(frame["text"].iat[c_quote[0]]) if c_quote else "",
+                "quote_context": _context(context[c_quote[0]], frame["text"].iat[c_quote[0]]) if c_quote else "",
                 "quote_segment_id": frame["segment_id"].iat[c_quote[0]] if c_quote else None,
             })
         theme_rows.append({
@@ -219,7 +220,7 @@ def build_profiles(
     per_comm = pd.DataFrame(comm_rows, columns=[
         "theme_id", "label", "community", "segments", "community_segments", "share", "participants",
         "community_participants", "participant_share", "working_well", "to_improve", "neutral", "uncoded",
-        "touchpoints", "keywords", "quote", "quote_segment_id"])
+        "touchpoints", "keywords", "quote", "quote_segment_id", "quote_context"])
     per_comm["quote_segment_id"] = pd.Series([r["quote_segment_id"] for r in comm_rows], dtype=object)
     from elc.themes.distinct import add_distinctiveness
 

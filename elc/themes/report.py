@@ -21,7 +21,7 @@ TABLE_COLUMNS = [
     "theme_id", "label", "keywords", "theme_size", "theme_participants", "community", "segments",
     "community_segments", "share", "participants", "community_participants", "participant_share",
     "working_well", "to_improve", "neutral", "uncoded", "touchpoints", "community_keywords", "quote",
-    "quote_segment_id", "log_odds_z", "distinctive", "phrases", "subthemes",
+    "quote_segment_id", "log_odds_z", "distinctive", "phrases", "subthemes", "quote_context", "theme_quote_ids",
 ]
 
 
@@ -67,6 +67,8 @@ def themes_table(model) -> pd.DataFrame:
         "distinctive": pc["distinctive"].astype(bool),
         "phrases": pc["theme_id"].map(lambda t: "; ".join(themes.at[t, "phrases"])),
         "subthemes": pc["theme_id"].map(lambda t: "; ".join(themes.at[t, "subthemes"])),
+        "quote_context": pc["quote_context"],
+        "theme_quote_ids": pc["theme_id"].map(lambda t: "; ".join(str(i) for i in themes.at[t, "quote_segment_ids"])),
     })
     return out[TABLE_COLUMNS].reset_index(drop=True)
 

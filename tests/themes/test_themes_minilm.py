@@ -44,6 +44,12 @@ def test_batching_and_padding_do_not_change_an_embedding():
 
 
 @needs_model
+def test_odd_text_embeds_without_error():
+    v = minilm.load_encoder().encode(["", "broken \ud800 surrogate", "emoji 🚑 and Ünïcödé", "x" * 50_000])
+    assert v.shape == (4, 384) and np.isfinite(v).all()
+
+
+@needs_model
 def test_long_text_is_cut_at_the_model_limit():
     e = minilm.load_encoder()
     ids = e.token_ids(["word " * 1000])[0]

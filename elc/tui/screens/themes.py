@@ -60,8 +60,9 @@ def summarise(run: dict | None, order: list[str]) -> list[dict]:
                     tps.append(tp.strip())
         phrases = [x.strip() for x in str(first.get("phrases") or "").split(";") if x.strip() and x.strip() != "nan"]
         subs = [x.strip() for x in str(first.get("subthemes") or "").split(";") if x.strip() and x.strip() != "nan"]
+        quote_ids = [int(x) for x in str(first.get("theme_quote_ids") or "").split(";") if x.strip().isdigit()]
         out.append({
-            "id": int(tid), "label": str(first["label"]), "phrases": phrases, "subthemes": subs,
+            "id": int(tid), "label": str(first["label"]), "phrases": phrases, "subthemes": subs, "quote_ids": quote_ids,
             "keywords": [k.strip() for k in str(first["keywords"] or "").split(",") if k.strip()],
             "size": _int(first["theme_size"]), "participants": _int(first["theme_participants"]),
             "communities": recs, "touchpoints": tps,
@@ -96,6 +97,7 @@ class ThemesScreen(Screen[None]):
         self.marked: set[int] = set()
         self.running = False
         self.segments: dict[int, dict] = {}
+        self.contexts: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("", id="themes-head")
@@ -120,10 +122,13 @@ class ThemesScreen(Screen[None]):
         ids = {t["id"] for t in self.themes}
         self.marked &= ids
         wanted = set()
+        self.contexts = {}
         if self.run is not None:
             t = self.run["table"]
             wanted = {int(x) for x in t.quote_segment_id.dropna()} if "quote_segment_id" in t else set()
             wanted |= set(self.run["assignments"])
+            self.contexts = ({int(i): str(c) for i, c in zip(t.quote_segment_id, t.quote_context)
+                              if i == i and isinstance(c, str) and c} if "quote_context" in t else {})
         self.segments = self.wb.segment_rows(wanted) if wanted else {}
         lst = self.query_one(OptionList)
         keep = lst.highlighted or 0
@@ -175,10 +180,15 @@ class ThemesScreen(Screen[None]):
         self.action_toggle_mark()
 
     def quotes(self, t: dict, k: int = 5) -> list[dict]:
+        """The theme's most representative participant sentences, then each community's."""
         out, seen = [], set()
+        for sid in t.get("quote_ids", []):
+            if sid in self.segments and sid not in seen:
+                out.append(self.segments[sid])
+                seen.add(sid)
         for r in t["communities"]:
             sid = r.get("quote_segment_id")
-            if sid is not None and sid == sid and int(sid) in self.segments:
+            if sid is not None and sid == sid and int(sid) in self.segments and int(sid) not in seen:
                 out.append(self.segments[int(sid)])
                 seen.add(int(sid))
         if self.run is not None:
@@ -231,6 +241,8 @@ class ThemesScreen(Screen[None]):
                 community = names.get(q.get("community"), q.get("community") or "-")
                 out.append(f"{q.get('participant_id') or '?'}, {community}", style="bold")
                 out.append(f"  “{' '.join(str(q.get('text') or '').split())}”\n")
+                if self.contexts.get(q.get("id")):
+                    out.append(f"    in context: {self.contexts[q.get('id')]}\n", style="dim")
         self.query_one("#themes-detail", Static).update(out)
 
     # ------------------------------------------------------------------ re-run in a worker
