@@ -45,7 +45,11 @@ class AttributesScreen(Screen[None]):
         table = self.query_one(DataTable)
         where = (table.cursor_row, table.cursor_column) if table.row_count else None
         table.clear(columns=True)
-        table.add_columns("Participant", "community", *[a.replace("_", " ") for a in ATTRIBUTES])
+        table.add_column("Participant", width=max(11, *(len(str(x)) for x in df.participant_id)) if len(df) else 11)
+        table.add_column("community", width=14)
+        for a in ATTRIBUTES:  # wide enough for a category ("Hinckley and Bosworth", "haemodialysis")
+            values = [len(str(v)) for v in df[a] if v]
+            table.add_column(a.replace("_", " "), width=min(24, max(len(a), 10, *values)))
         self.rows = list(df.participant_id)
         for r in df.itertuples():
             table.add_row(str(r.participant_id), str(r.community or "-"),
