@@ -412,6 +412,7 @@ def import_files(project, paths: Iterable[str | Path], options: ImportOptions | 
 
     The batch is read first (cheap) so the interviewer can be recognised across files; then each
     file is processed and stored in turn, so memory holds one file's spaCy docs at a time."""
+    from elc.ingest.plan import reported
     from elc.nlp import load_nlp
     from elc.store.interviewers import remember_interviewers
 
@@ -424,17 +425,9 @@ def import_files(project, paths: Iterable[str | Path], options: ImportOptions | 
         path = plan.path
         # fresh from the project for each file: other processes may have changed names or tags,
         # and a refused file's minted pseudonyms are forgotten
-        try:
+        with reported(report, path):
             detector, pseudonymiser = _deid_tools(project, nlp, deidentify)
-            summary = _import_one(project, plan, options, nlp, detector, pseudonymiser)
-            report.imported.append(summary)
-        except DuplicateSourceError as exc:
-            report.skipped.append((str(path), str(exc)))
-        except ElcError as exc:
-            report.failed.append((str(path), str(exc)))
-        except (OSError, MemoryError, ValueError) as exc:
-            reason = f"could not be read ({exc.__class__.__name__}: {exc})"
-            report.failed.append((str(path), str(ImportFileError(path, reason))))
+            report.imported.append(_import_one(project, plan, options, nlp, detector, pseudonymiser))
         done += 1
         if progress:
             progress(path, done, len(paths))

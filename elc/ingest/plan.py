@@ -4,6 +4,7 @@ describe the parse. ``elc import --dry-run`` stops here; the pipeline stores wha
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def read_files(project, paths: list[Path], options: ImportOptions,
 
     out = []
     for path in paths:
-        try:
+        with reported(report, path):
             data = check_file(path, options)
             importer = importer_for(path)
             digest = file_hash(data)
@@ -71,14 +72,21 @@ def read_files(project, paths: list[Path], options: ImportOptions,
                 raise DuplicateSourceError(path, f"was already imported on {prior[0][:10]} (same content)")
             transcripts = importer.read(path, options)
             out.append((path, digest, transcripts, metadata_for(path) if metadata_for else {}))
-        except DuplicateSourceError as exc:
-            report.skipped.append((str(path), str(exc)))
-        except ElcError as exc:
-            report.failed.append((str(path), str(exc)))
-        except (OSError, MemoryError, ValueError) as exc:
-            reason = f"could not be read ({exc.__class__.__name__}: {exc})"
-            report.failed.append((str(path), str(ImportFileError(path, reason))))
     return out
+
+
+@contextmanager
+def reported(report, path: Path):
+    """A file's refusal goes to ``report`` as one line (a duplicate as skipped); never raised."""
+    try:
+        yield
+    except DuplicateSourceError as exc:
+        report.skipped.append((str(path), str(exc)))
+    except ElcError as exc:
+        report.failed.append((str(path), str(exc)))
+    except (OSError, MemoryError, ValueError) as exc:
+        reason = f"could not be read ({exc.__class__.__name__}: {exc})"
+        report.failed.append((str(path), str(ImportFileError(path, reason))))
 
 
 def plan_files(project, paths: list[Path], options: ImportOptions,

@@ -666,13 +666,7 @@ class MainScreen(Screen):
             return
         if result.get("codebook"):
             self.say(f"{which}: {result['action']} ", (result.get("name", ""), "bold"))
-            self._refresh_colours()
-            self.wb.invalidate()
-            if self.doc is not None:
-                self.transcript.set_codings(self.wb.codings(self.doc.id), self.colours)
-            self.refresh_codebook()
-            self.refresh_detail()
-            self.refresh_status()
+            self._after_analysis()  # codes (and codings, for a merge) changed: show them
             return
         sid = result.get("source_id")
         code = self.wb.code(result.get("code_id")) if result.get("code_id") else None
