@@ -255,7 +255,10 @@ def build_demo(target: Path, corpus: Path, quiet: bool = False):
 @click.option("--rebuild", is_flag=True, help="Rebuild the sample project even if it exists.")
 @click.option("--coder", default="demo", show_default=True, help="Your coder name in the coding UI.")
 @click.option("--no-ui", is_flag=True, help="Build the project and print its status instead of opening the UI.")
-def demo(target, corpus, rebuild, coder, no_ui):
+@click.option("--others/--blind", "show_others", default=True, show_default=True,
+              help="Open showing the sample researchers' codings (the demo's point), or blind as `elc code` "
+                   "starts; o toggles either way.")
+def demo(target, corpus, rebuild, coder, no_ui, show_others):
     """Build the bundled sample programme (LLR non-emergency transport) and open the coding UI."""
     target = Path(target)
     if rebuild or not target.exists():
@@ -271,5 +274,6 @@ def demo(target, corpus, rebuild, coder, no_ui):
 
         _print_status(compute(open_or_fail(str(target))))
         return
-    # the sample ships researchers R1-R3's coding: show it (o toggles back to blind coding)
-    run_app(str(target), coder=coder, live_suggestions=True, show_others=True)
+    # the sample ships researchers R1-R3's coding: shown by default (the status bar says "all coders";
+    # o toggles back to blind coding, which is how `elc code` starts)
+    run_app(str(target), coder=coder, live_suggestions=True, show_others=show_others)

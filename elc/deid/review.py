@@ -211,7 +211,31 @@ def _remove_allow(conn, term: str) -> list[str]:
 
 
 def _name_entries(conn) -> list:
-    return list(_meta(conn, META_NAMES, []) or [])
+    """Added names with their hashing key (kept in the key file, not the project, when it can be)."""
+    return deid_state.names_with_key(conn, list(_meta(conn, META_NAMES, []) or []))
+
+
+def _save_names(conn, entries: list) -> None:
+    _meta_set(conn, META_NAMES, deid_state.names_for_file(entries))
+
+
+def _unkey_names(conn) -> None:
+    """Before the key file stops being kept: added names keep their key as a salt in the project
+    (as in a project that never kept originals), so they are still recognised."""
+    entries = _name_entries(conn)
+    if any(isinstance(e, dict) and e.get("keyed") for e in entries):
+        _meta_set(conn, META_NAMES, [{k: v for k, v in e.items() if k != "keyed"} if isinstance(e, dict) else e
+                                     for e in entries])
+
+
+def _name_entry(conn, name: str, label: str) -> dict:
+    """A new added-name entry: hashed with the pseudonym key from the key file where the project
+    keeps one (the project file then holds no salt to test a list of names against), else with
+    the project's own salt."""
+    key = deid_state.name_key(conn)
+    if key is None:
+        return hashed_name_entry(name, label, _name_salt(conn))
+    return {**hashed_name_entry(name, label, key), "keyed": True}
 
 
 def _entry_matches(entry, name: str) -> bool:
@@ -231,7 +255,7 @@ def _remove_name(conn, name: str) -> int:
         if e not in keep and isinstance(e, dict) and "hash" in e:
             _drop_term(conn, f"#{e['hash']}", "name")
     if len(keep) != len(entries):
-        _meta_set(conn, META_NAMES, keep)
+        _save_names(conn, keep)
     return len(entries) - len(keep)
 
 
@@ -610,10 +634,9 @@ def add_name(project, reviewer: str, name: str, label: str = "PERSON") -> Outcom
         raise ReviewError(f"unknown label '{label}' (one of {', '.join(LABELS)})")
     ts = database.now()
     with _write(project) as conn:
-        salt = _name_salt(conn)
-        entry = hashed_name_entry(name, label, salt)
+        entry = _name_entry(conn, name, label)
         entries = [e for e in _name_entries(conn) if not _entry_matches(e, name)]
-        _meta_set(conn, META_NAMES, entries + [entry])
+        _save_names(conn, entries + [entry])
         _add_term(conn, f"#{entry['hash']}", "name", reviewer, ts)
         orig.stage_name(project, conn, entry["hash"], name, label, reviewer)
         unallowed = _remove_allow(conn, name)
@@ -682,6 +705,8 @@ def set_keep_originals(project, reviewer: str, keep: bool) -> Outcome:
         raise ReviewError("a project behind a database URL cannot keep originals")
     ts = database.now()
     with _write(project) as conn:
+        if not keep:
+            _unkey_names(conn)
         _meta_set(conn, orig.META_KEEP, bool(keep))
         _audit(conn, reviewer, "keep_originals", None, {"keep": bool(keep)}, ts)
     return Outcome("keep_originals", [], [], f"originals {'kept' if keep else 'no longer kept'} for new detections")
@@ -695,6 +720,7 @@ def purge_originals(project, reviewer: str) -> Outcome:
     info = orig.status(project)
     ts = database.now()
     with _write(project) as conn:
+        _unkey_names(conn)
         _meta_set(conn, orig.META_KEEP, False)
         _meta_set(conn, orig.META_PURGED, {"ts": ts, "reviewer": reviewer, "originals": info.get("originals", 0)})
         _audit(conn, reviewer, "purge", None, {"file": path.name if path else None,

@@ -58,7 +58,7 @@ def read(conn) -> DeidState:
     return DeidState(
         token=_token(raw),
         pseudonyms=json.loads(raw[PSEUDONYMS]) if raw.get(PSEUDONYMS) else {},
-        names=list(json.loads(raw[NAMES]) or []) if raw.get(NAMES) else [],
+        names=names_with_key(conn, list(json.loads(raw[NAMES]) or []) if raw.get(NAMES) else []),
         allow=list(json.loads(raw[ALLOW]) or []) if raw.get(ALLOW) else [],
     )
 
@@ -129,3 +129,29 @@ def migrate_key(engine) -> None:
         if key != state["salt"]:
             raise ProjectError(f"{path}: holds a different pseudonym key than the project; move one of them away")
         save_pseudonyms(conn, state)
+
+
+# ---------------------------------------------------------------------------- added names
+def name_key(conn) -> str | None:
+    """The key that hashes reviewers' added names: the pseudonym key, so it is kept in the key
+    file too (None where the key stays in the database: then each entry keeps its own salt)."""
+    if key_path(conn) is None:
+        return None
+    raw = conn.execute(select(s.meta.c.value).where(s.meta.c.key == PSEUDONYMS)).scalar()
+    return str(with_key(conn, json.loads(raw) if raw else {})["salt"])
+
+
+def names_with_key(conn, names: list) -> list:
+    """Added-name entries as the detector needs them: keyed entries get the key back."""
+    if not any(isinstance(e, dict) and e.get("keyed") for e in names):
+        return names
+    key = name_key(conn)
+    if key is None:
+        raise ProjectError("added names are hashed with the pseudonym key, which this project no longer keeps")
+    return [{**e, "salt": key} if isinstance(e, dict) and e.get("keyed") else e for e in names]
+
+
+def names_for_file(names: list) -> list:
+    """What goes into the project file: keyed entries without their key."""
+    return [{k: v for k, v in e.items() if k != "salt"} if isinstance(e, dict) and e.get("keyed") else e
+            for e in names]

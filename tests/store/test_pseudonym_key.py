@@ -107,3 +107,35 @@ def test_after_a_purge_imports_go_on_with_new_tags(tmp_path):
     tags = _tags(p)
     assert len(set(tags)) == 2  # a new person, a new tag: no number used twice
     p.close()
+
+
+def test_added_names_are_hashed_with_the_key_file_not_a_salt_in_the_project(tmp_path):
+    """Issue 12.7: a list of names tested against the project file's hashes finds nothing, because
+    the key that hashes reviewers' added names lives in the owner-only key file."""
+    path = tmp_path / "p.elc"
+    p = elc.new_project(path, GUIDE, CODEBOOK)
+    try:
+        assert _import(p, tmp_path, "P01-a.txt", "Featherstonehaugh").ok
+        review.add_name(p, "alice", "Zebedee Quarrington")
+        key = _key(path)
+        db = sqlite3.connect(path)
+        try:
+            entries = json.loads(db.execute("SELECT value FROM meta WHERE key='deid_extra_names'").fetchone()[0])
+            salt = db.execute("SELECT value FROM meta WHERE key='deid_name_salt'").fetchone()
+        finally:
+            db.close()
+        assert entries and all("salt" not in e and e.get("keyed") for e in entries)
+        assert salt is None and key and key not in path.read_bytes().decode("latin-1")
+        # the name is still caught on a later import
+        f = tmp_path / "P02-b.txt"
+        f.write_text("Interviewer: Who helped?\nP02: Zebedee Quarrington from the ward rang me.\n", encoding="utf-8")
+        assert import_files(p, [f], ImportOptions(community="patients"), nlp=blank_nlp()).ok
+        stored = p.segments(kind="turn", role="participant")
+        assert not stored.text.str.contains("Quarrington").any()
+        review.purge_originals(p, "alice")  # the key file goes: names keep working with their key as a salt
+        f3 = tmp_path / "P03-c.txt"
+        f3.write_text("Interviewer: And then?\nP03: Zebedee Quarrington again.\n", encoding="utf-8")
+        assert import_files(p, [f3], ImportOptions(community="patients"), nlp=blank_nlp()).ok
+        assert not p.segments(kind="turn", role="participant").text.str.contains("Quarrington").any()
+    finally:
+        p.close()
