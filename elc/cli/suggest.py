@@ -130,3 +130,6 @@ def import_coded(project, table, coder, text_column, code_column, code_separator
                + (f"; {res['uncoded']} rows had no code" if res["uncoded"] else ""))
     if res["new_codes"]:
         click.echo(f"new codes ({len(res['new_codes'])}): {', '.join(res['new_codes'])}")
+    if res.get("ids_replaced"):
+        click.echo(f"note: {res['ids_replaced']} participant value(s) were not pseudonymous ids (names, phone or "
+                   "NHS numbers); replaced by ids generated for this file and community")

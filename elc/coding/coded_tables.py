@@ -222,6 +222,19 @@ def import_coded_table(project, path: str | Path, coder: str, text_column: str |
     data = path.read_bytes()
     default_id = default_participant_ids(data, community)
     rows = []  # (participant, text, [codes], valence)
+    replaced: dict[str, str] = {}  # a value that could name someone -> the id generated for it
+
+    def participant(value: str, n: int) -> str:
+        """The sheet's id when it is pseudonymous; a name, phone or NHS number gets a generated id
+        (one per distinct value), so it never reaches the project and its rows keep their codings."""
+        from elc.ingest.identifiers import is_safe_id
+
+        if not value:
+            return default_id(n)
+        if is_safe_id(value):
+            return value
+        return replaced.setdefault(value, default_id(n))
+
     for n, row in enumerate(body, start=1):
         text = cell(row, text_i)
         if not text:
@@ -235,7 +248,7 @@ def import_coded_table(project, path: str | Path, coder: str, text_column: str |
             c = project_codes.get(c.lower(), c).strip()
             if c and c.lower() not in {x.lower() for x in canonical}:
                 canonical.append(c)
-        rows.append((cell(row, part_i) or default_id(n), text, canonical, _valence(cell(row, sent_i))))
+        rows.append((participant(cell(row, part_i), n), text, canonical, _valence(cell(row, sent_i))))
     if not rows:
         raise ImportFileError(path, "has no rows with text")
     # a plain (participant, text) table for the tabular importer; its hash finds an earlier run
@@ -290,4 +303,4 @@ def import_coded_table(project, path: str | Path, coder: str, text_column: str |
     added = coded_units.write_codings(project, pending, unit="response", import_id=import_id)
     return {"rows": len(rows), "codings": added, "already": len(pending) - added,
             "uncoded": sum(1 for r in rows if not r[2]), "new_codes": created, "resumed": resumed,
-            "unit": "response"}
+            "unit": "response", "ids_replaced": len(replaced)}

@@ -212,3 +212,19 @@ def test_explicit_separator(project, tmp_path):
     path.write_text('comment,codes\nLate and rude.,"Waiting and delays | Staff attitude, manner"\n')
     res = import_coded_table(project, path, coder="x", code_separator="|")
     assert res["new_codes"] == ["Staff attitude, manner"] and res["codings"] == 2
+
+
+def test_participant_values_that_name_people_never_reach_the_project_and_keep_their_codings(project, tmp_path):
+    path = tmp_path / "named.csv"
+    path.write_text("respondent,comment,codes\n"
+                    "Margaret Thornton,The booking line kept me on hold for an hour.,Making the booking\n"
+                    "07700 900123,The driver got me home safe and warm.,Journey home\n"
+                    "Margaret Thornton,And they lost my booking twice.,Making the booking\n")
+    res = import_coded_table(project, path, coder="previous", text_column="comment", code_column="codes",
+                             participant_column="respondent", community="patients")
+    assert (res["rows"], res["codings"], res["ids_replaced"]) == (3, 3, 2)
+    people = set(project.participants().id)
+    assert len(people) == 2 and not any("Thornton" in p or "07700" in p for p in people)
+    c = project.codings()
+    assert sorted(c.code) == ["Journey home", "Making the booking", "Making the booking"]
+    assert c.groupby("participant_id").size().sort_values().tolist() == [1, 2]  # Margaret's two rows stay together
