@@ -176,3 +176,15 @@ def best_f1_threshold(y: np.ndarray, p: np.ndarray, default: float = 0.5) -> flo
     f1 = np.divide(2 * tp, 2 * tp + fp + fn, out=np.zeros(len(tp), dtype=float), where=(2 * tp + fp + fn) > 0)
     best = np.flatnonzero(f1 >= f1.max() - 1e-12)
     return float(_THRESHOLD_GRID[best[np.argmin(np.abs(_THRESHOLD_GRID[best] - 0.5))]])
+
+
+class TextMultiLabelTags:
+    """scikit-learn tags for estimators that take segment text and predict several codes at once
+    (put it before ``ClassifierMixin`` in the bases)."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags

@@ -11,22 +11,15 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from elc.suggest._base import as_label_matrix, as_segments
+from elc.suggest._base import TextMultiLabelTags, as_label_matrix, as_segments
 
 
-class TfidfSVCBaseline(ClassifierMixin, BaseEstimator):
+class TfidfSVCBaseline(TextMultiLabelTags, ClassifierMixin, BaseEstimator):
     """TF-IDF + one-vs-rest LinearSVC (balanced) on segment text; multi-label 0/1 output."""
 
     def __init__(self, C=1.0, random_state=0):
         self.C = C
         self.random_state = random_state
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_label = True
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags
 
     def fit(self, X, Y):
         from sklearn.feature_extraction.text import TfidfVectorizer

@@ -40,7 +40,9 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from elc.suggest._base import as_label_matrix, as_segments, best_f1_threshold, normalize_descriptions
+from elc.suggest._base import (
+    TextMultiLabelTags, as_label_matrix, as_segments, best_f1_threshold, normalize_descriptions,
+)
 
 # Candidate prior strengths (codings at which description and few-shot model weigh equally).
 _PRIOR_STRENGTH_GRID = (0.0, 1.0, 2.0, 5.0, 10.0, 20.0)
@@ -101,7 +103,7 @@ def _fit_one_code(Z, y, *, C, class_weight, cv, min_positives, random_state):
     return model, "calibrated", oof
 
 
-class CodeSuggester(ClassifierMixin, BaseEstimator):
+class CodeSuggester(TextMultiLabelTags, ClassifierMixin, BaseEstimator):
     """Suggest codes for segments, learning from the researcher's codings.
 
     Parameters
@@ -176,13 +178,6 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self.threshold_shrinkage = threshold_shrinkage
         self.n_jobs = n_jobs
         self.random_state = random_state
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_label = True
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags
 
     # ------------------------------------------------------------------ fit
     def fit(self, X, Y=None):
