@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 
 import click
@@ -10,7 +11,9 @@ import click
 from elc.cli._app import main, open_or_fail, project_argument
 from elc.errors import ElcError
 
-REPO = Path(__file__).resolve().parents[2]
+# The bundled programmes (guides, codebooks, sample corpora) are package data, so an installed
+# wheel can build the demo from any folder; the repository's top-level folders link to them.
+DATA = Path(str(resources.files("elc") / "data"))
 
 
 @main.command("new")
@@ -199,8 +202,8 @@ def build_demo(target: Path, corpus: Path, quiet: bool = False):
     from elc.ingest.manifest import read_manifests
 
     slug = corpus.name
-    guide = REPO / "interview_guides" / f"{slug}.yaml"
-    codebook = REPO / "codebooks" / f"{slug}.yaml"
+    guide = DATA / "interview_guides" / f"{slug}.yaml"
+    codebook = DATA / "codebooks" / f"{slug}.yaml"
     if not guide.exists():
         raise ElcError(f"{guide}: no interview guide for the corpus '{slug}'")
     manifest = read_manifests(corpus)
@@ -250,7 +253,7 @@ def build_demo(target: Path, corpus: Path, quiet: bool = False):
 @main.command("demo")
 @click.option("--project", "target", type=click.Path(dir_okay=False), default="demo/llr-nepts.elc",
               show_default=True, help="Where to build the sample project.")
-@click.option("--corpus", type=click.Path(file_okay=False), default=str(REPO / "corpora" / "llr-nepts"),
+@click.option("--corpus", type=click.Path(file_okay=False), default=str(DATA / "corpora" / "llr-nepts"),
               show_default=False, help="Sample corpus folder (default: the bundled LLR NEPTS programme).")
 @click.option("--rebuild", is_flag=True, help="Rebuild the sample project even if it exists.")
 @click.option("--coder", default="demo", show_default=True, help="Your coder name in the coding UI.")
