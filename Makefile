@@ -34,6 +34,7 @@ demo: $(STAMP)
 	$(BIN)/elc demo
 
 test: $(DEV)
+	$(BIN)/ruff check elc tests bench
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: $(STAMP)

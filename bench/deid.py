@@ -26,7 +26,7 @@ import random
 import re
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -561,7 +561,7 @@ RARE_SLOTS = re.compile(r"<(?:nhs|nhs_spoken|phone|spoken_phone|email|spoken_ema
 def build_dataset(seed: int = 20240611) -> list[dict]:
     rng = random.Random(seed)
     rows: list[dict] = []
-    for t_index, line in enumerate(l for l in TEMPLATES.strip().splitlines() if l.strip()):
+    for t_index, line in enumerate(x for x in TEMPLATES.strip().splitlines() if x.strip()):
         times = 1
         m = re.match(r"x(\d+)\s+", line)
         if m:
@@ -577,7 +577,7 @@ def build_dataset(seed: int = 20240611) -> list[dict]:
             rows.append({"text": text, "spans": spans, "template": t_index,
                          "split": "holdout" if t_index % 4 == 3 else "dev"})
     base = len(TEMPLATES.strip().splitlines())
-    for k, line in enumerate(l for l in NEGATIVES.strip().splitlines() if l.strip()):
+    for k, line in enumerate(x for x in NEGATIVES.strip().splitlines() if x.strip()):
         t_index = base + k
         rows.append({"text": line, "spans": [], "template": t_index,
                      "split": "holdout" if t_index % 4 == 3 else "dev"})
@@ -596,7 +596,7 @@ def verify(rows: list[dict]) -> None:
 
 
 def load(path: Path = DATA) -> list[dict]:
-    rows = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
     verify(rows)
     return rows
 

@@ -143,7 +143,6 @@ def worker(kind: str, path: str) -> dict:
     import resource
     import tracemalloc
 
-    import numpy as np
     import pandas as pd
     from sklearn.metrics import adjusted_mutual_info_score as ami
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Protocol
 
 from elc.domain import RawTranscript
-from elc.errors import ImportFileError
 
 MAX_BYTES = 50 * 1024 * 1024  # a one-hour transcript is ~60 kB; 50 MB is far beyond any real one
 

@@ -35,7 +35,9 @@ from elc.themes.text import TOKEN_PATTERN, stop_words
 
 DEFAULT_EMBEDDER = "auto"
 
-__all__ = ["DEFAULT_EMBEDDER", "TfidfSvdEmbedder", "SentenceTransformerEmbedder", "make_embedder"]
+__all__ = [  # the two embedders are resolved lazily by __getattr__ below
+    "DEFAULT_EMBEDDER", "TfidfSvdEmbedder", "SentenceTransformerEmbedder", "make_embedder",  # noqa: F822
+]
 
 
 class _TfidfSvdCore:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 
-def class_matrix(X, labels: np.ndarray, classes: Sequence[int]) -> "sp.csr_matrix":
+def class_matrix(X, labels: np.ndarray, classes: Sequence[int]) -> "scipy.sparse.csr_matrix":  # noqa: F821
     """Summed term counts per class (rows in the order of ``classes``)."""
     import scipy.sparse as sp
 

@@ -77,7 +77,7 @@ def decisions(project) -> list[dict]:
 def run_themes(project, unit: str = "auto", guided: bool = False, nr_topics=None, random_state: int = 42,
                embedder=None):
     """Fit themes, apply stored decisions, store the run; returns the fitted (decided) model."""
-    from elc.themes import ThemeModel, apply_decisions, themes_table
+    from elc.themes import ThemeModel, apply_decisions
 
     unit = resolve_unit(project, unit)
     frame = theme_input(project, unit)

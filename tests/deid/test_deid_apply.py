@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from elc.deid import Detection, Detector, OffsetMap, Pseudonymiser, apply, map_offset, map_span
+from elc.deid import Detection, OffsetMap, Pseudonymiser, apply, map_offset, map_span
 
 
 def test_apply_records_offsets():

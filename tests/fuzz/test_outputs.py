@@ -33,7 +33,7 @@ COMMANDS = [  # (argv after the project, what is written, the function the CLI c
 def _disk_full_after_half(real):
     """The real writer, run to completion, then half its output kept and ENOSPC raised."""
     def writer(project, target, *args, **kwargs):
-        result = real(project, target, *args, **kwargs)
+        real(project, target, *args, **kwargs)
         target = Path(target)
         for path in [target] if target.is_file() else list(target.rglob("*")):
             if path.is_file():

@@ -122,7 +122,6 @@ def test_good_files_still_import_beside_bad_ones(project, transcript, tmp_path):
 # --------------------------------------------------------------------------- issue 12 / 13.4
 import codecs  # noqa: E402
 import csv as _csv  # noqa: E402
-import io as _io  # noqa: E402
 import time  # noqa: E402
 import zipfile  # noqa: E402
 
@@ -131,7 +130,7 @@ from click.testing import CliRunner  # noqa: E402
 from elc.cli import main  # noqa: E402
 from tests.conftest import GUIDE  # noqa: E402
 from tests.fuzz.hostile import (  # noqa: E402
-    PLANTED_CHECK, docx_bomb, lying_zip, minimal_xlsx, xlsx_bomb)
+    docx_bomb, lying_zip, minimal_xlsx, xlsx_bomb)
 
 
 def _texts(project):

@@ -1,6 +1,5 @@
 """Each importer reads turns, speakers, timestamps; segments are valid offsets into the text."""
 
-import pytest
 
 from elc.ingest import ImportOptions, import_files
 from tests.conftest import make_docx

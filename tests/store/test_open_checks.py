@@ -162,7 +162,7 @@ def test_each_command_leaves_the_file_alone_complete(closed_project, tmp_path, t
     shutil.copy(closed_project, alone)
     with elc.open_project(alone) as p:
         assert "zoe" in p.coders()
-    assert CodingSession  # noqa: the API used above
+    assert CodingSession  # the API used above
 
 
 def test_force_replaces_the_originals_sidecar(tmp_path, transcript):

@@ -19,7 +19,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from tests.team import workers
 from tests.team.check import check

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .helpers import SIZE, codings, make_app, run, started, tv, type_text
+from .helpers import SIZE, codings, make_app, run, started, tv
 
 
 def test_persistence_across_restart(elc_path):

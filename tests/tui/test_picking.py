@@ -219,7 +219,7 @@ def test_reports_and_exports_from_the_palette(elc_path, tmp_path):
                 await worker.wait()
                 await pilot.pause()
                 assert (tmp_path / name).stat().st_size > 0
-                assert f"p.qdpx" in screen.message.plain or name in screen.message.plain
+                assert "p.qdpx" in screen.message.plain or name in screen.message.plain
     run(go())
 
 

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from elc.tui.controller import CodeView, fuzzy_codes
+from elc.tui.controller import CodeView
 from elc.tui.widgets.panes import add_swatch
 
 NEW_CODE = "new:"
