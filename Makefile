@@ -35,6 +35,7 @@ demo: $(STAMP)
 
 test: $(DEV)
 	$(BIN)/ruff check elc tests bench
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: $(STAMP)

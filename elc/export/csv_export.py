@@ -16,7 +16,7 @@ import io
 import json
 from pathlib import Path
 
-from elc.exchange.refi.archive import write_atomic
+from elc.atomic import atomic_path
 from elc.export.safety import safe_cell
 
 CODINGS_COLUMNS = ["coding_id", "source", "participant", "community", "code", "code_kind", "valence", "coder",
@@ -57,7 +57,8 @@ def _write(path: Path, columns: list[str], rows) -> int:
     for row in rows:
         writer.writerow([_clean(v) for v in row])
         n += 1
-    write_atomic(path, buf.getvalue().encode("utf-8-sig"))
+    with atomic_path(path) as tmp:  # each file whole or not at all
+        tmp.write_bytes(buf.getvalue().encode("utf-8-sig"))
     return n
 
 
