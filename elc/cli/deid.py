@@ -106,6 +106,7 @@ def deidentify(project, show_report, as_json, names, label, allows, accepts, rej
     The project file holds de-identified text only. Unless the project says otherwise, the text
     each replacement hid is kept beside it in PROJECT.originals (readable by you alone), so a
     wrong replacement can be undone with --reject. --purge-originals deletes that file for good.
+    On PostgreSQL they are kept in the schema elc_originals, which only granted roles can read.
 
     \b
     Every decision (--accept, --reject, --add-name, --add-span, --allow) is written to the audit

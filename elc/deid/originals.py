@@ -12,7 +12,9 @@ project transaction fails too, so no detection is ever stored without its origin
 originals are kept. Rows carry the source's import stamp, so a row left by a project commit that
 failed after the sidecar's is recognised as stale and never used.
 
-Only file projects can keep originals (a project behind a database URL keeps none).
+A PostgreSQL project keeps the same rows in its ``elc_originals`` schema, readable only by
+roles granted on it (see :mod:`elc.store.originals_pg`); they are written on the project's own
+connection, in the same transaction. Other database URLs keep no originals.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 
 from sqlalchemy import event, func, select
 
-from elc.store import database, schema as s, sidecar
+from elc.store import database, originals_pg, schema as s, sidecar
 
 SUFFIX = ".originals"
 META_KEEP = "deid_keep_originals"
@@ -43,6 +45,23 @@ def sidecar_path(project) -> Path | None:
     return Path(str(project.location) + SUFFIX)
 
 
+def in_schema(project) -> bool:
+    """Whether the project keeps its originals in a PostgreSQL schema (not a sidecar file)."""
+    return database.is_url(project.location) and project.engine.dialect.name == "postgresql"
+
+
+def can_keep(project) -> bool:
+    return in_schema(project) or sidecar_path(project) is not None
+
+
+def where(project) -> str | None:
+    """Where the originals are kept, as messages show it."""
+    if in_schema(project):
+        return originals_pg.WHERE
+    path = sidecar_path(project)
+    return path.name if path else None
+
+
 def _meta(conn, key: str, default=None):
     import json
 
@@ -52,8 +71,8 @@ def _meta(conn, key: str, default=None):
 
 def keeps_originals(project, conn=None) -> bool:
     """Whether new detections get their originals kept (meta ``deid_keep_originals``, default
-    true) and the project is a file that can have a sidecar."""
-    if sidecar_path(project) is None:
+    true) and the project can keep them (a file, or a PostgreSQL database)."""
+    if not can_keep(project):
         return False
     if conn is not None:
         return bool(_meta(conn, META_KEEP, True))
@@ -117,7 +136,8 @@ def _flush(conn) -> None:
 
 
 def stage(project, conn, rows: Iterable[Mapping]) -> int:
-    """Stage originals for detections stored on ``conn``; they are written when it commits.
+    """Stage originals for detections stored on ``conn``; they are written when it commits
+    (on PostgreSQL: at once, in the same transaction).
 
     Each row: ``detection_id``, ``source_id``, ``label``, ``replacement``, ``original``. Does
     nothing (and returns 0) when the project does not keep originals.
@@ -125,22 +145,30 @@ def stage(project, conn, rows: Iterable[Mapping]) -> int:
     rows = list(rows)
     if not rows or not keeps_originals(project, conn):
         return 0
-    pend = _pending(project, conn)
     stamps: dict[int, str] = {}
     ts = database.now()
+    out = []
     for r in rows:
         sid = int(r["source_id"])
         if sid not in stamps:
             stamps[sid] = _stamp(conn, sid)
-        pend.rows.append((int(r["detection_id"]), sid, r["label"], r["replacement"], r["original"],
-                          stamps[sid], ts))
+        out.append((int(r["detection_id"]), sid, r["label"], r["replacement"], r["original"], stamps[sid], ts))
+    if in_schema(project):
+        originals_pg.write(conn, out, [])
+    else:
+        _pending(project, conn).rows.extend(out)
     return len(rows)
 
 
 def stage_name(project, conn, key: str, name: str, label: str, added_by: str) -> None:
     """Keep the clear text of a name a reviewer added (the project file holds only its hash)."""
-    if keeps_originals(project, conn):
-        _pending(project, conn).names.append((key, name, label, added_by, database.now()))
+    if not keeps_originals(project, conn):
+        return
+    row = (key, name, label, added_by, database.now())
+    if in_schema(project):
+        originals_pg.write(conn, [], [row])
+    else:
+        _pending(project, conn).names.append(row)
 
 
 def _stamp(conn, source_id: int) -> str:
@@ -176,7 +204,8 @@ def originals_for(project, detection_ids: Iterable[int], conn=None) -> dict[int,
     """The kept original of each detection that has one (stale or foreign rows are ignored)."""
     ids = sorted({int(i) for i in detection_ids})
     path = sidecar_path(project)
-    if not ids or path is None or not path.exists():
+    schema = in_schema(project)
+    if not ids or not (schema or (path is not None and path.exists())):
         return {}
 
     def read(c) -> dict[int, str]:
@@ -187,16 +216,22 @@ def originals_for(project, detection_ids: Iterable[int], conn=None) -> dict[int,
                          .where(s.deid_detections.c.id.in_(ids))).fetchall()
         expected = {int(r[0]): (int(r[1]), str(r[2])) for r in rows}
         out: dict[int, str] = {}
+        for did, sid, original, stamp in _kept_rows(c, ids):
+            if expected.get(int(did)) == (int(sid), str(stamp)):
+                out[int(did)] = original
+        return out
+
+    def _kept_rows(c, ids):
+        if schema:
+            yield from originals_pg.originals(c, ids)
+            return
         with closing(_open(path, _project_identity(c), create=False)) as db:
             for chunk in range(0, len(ids), 500):
                 part = ids[chunk:chunk + 500]
                 q = ",".join("?" * len(part))
-                for did, sid, original, stamp in db.execute(
-                        f"SELECT detection_id, source_id, original, stamp FROM originals WHERE detection_id IN ({q})",
-                        part):
-                    if expected.get(int(did)) == (int(sid), str(stamp)):
-                        out[int(did)] = original
-        return out
+                yield from db.execute(
+                    f"SELECT detection_id, source_id, original, stamp FROM originals WHERE detection_id IN ({q})",
+                    part)
 
     if conn is not None:
         return read(conn)
@@ -206,6 +241,10 @@ def originals_for(project, detection_ids: Iterable[int], conn=None) -> dict[int,
 
 def kept_names(project) -> list[dict]:
     """Names reviewers added, in clear, from the sidecar (empty when there is none)."""
+    if in_schema(project):
+        with project.engine.connect() as c:
+            return [{"key": k, "name": n, "label": lb, "added_by": a, "ts": t}
+                    for k, n, lb, a, t in originals_pg.names(c)]
     path = sidecar_path(project)
     if path is None or not path.exists():
         return []
@@ -218,6 +257,8 @@ def kept_names(project) -> list[dict]:
 
 def status(project) -> dict:
     """Whether originals are kept, where, how many, and when they were purged (if they were)."""
+    if in_schema(project):
+        return _schema_status(project)
     path = sidecar_path(project)
     info = {"keep": keeps_originals(project), "path": str(path) if path else None,
             "exists": bool(path and path.exists()), "originals": 0,
@@ -234,27 +275,48 @@ def status(project) -> dict:
     return info
 
 
+def _schema_status(project) -> dict:
+    info = {"keep": keeps_originals(project), "path": originals_pg.NAME, "schema": True, "exists": False,
+            "originals": 0, "purged": project.meta_get(META_PURGED)}
+    with project.engine.connect() as c:
+        try:
+            info["exists"] = originals_pg.holds_any(c)
+            if info["exists"]:
+                info["originals"] = originals_pg.count(c)
+        except OriginalsError as exc:
+            info["error"] = str(exc)
+    return info
+
+
 def why_missing(project) -> str:
     """One clause explaining why an original is not available, for error messages."""
-    path = sidecar_path(project)
-    if path is None:
-        return "a project behind a database URL keeps no originals"
+    if not can_keep(project):
+        return "a project behind this kind of database URL keeps no originals"
+    name = where(project)
     purged = project.meta_get(META_PURGED)
     if purged:
         return (f"the originals were purged on {str(purged.get('ts', ''))[:10]} by {purged.get('reviewer', '?')} "
-                f"({path.name} was deleted), so nothing can be restored")
+                f"({name} was {'emptied' if in_schema(project) else 'deleted'}), so nothing can be restored")
     if not keeps_originals(project):
         return "this project does not keep originals (deid_keep_originals is off)"
-    if not path.exists():
-        return f"{path.name} is missing"
-    return f"{path.name} has no original for it"
+    if in_schema(project):
+        return f"{name} has no original for it"
+    if not sidecar_path(project).exists():
+        return f"{name} is missing"
+    return f"{name} has no original for it"
 
 
 # ---------------------------------------------------------------------------- deletion
-def delete_sidecar(project) -> bool:
+def delete_sidecar(project, conn=None) -> bool:
     """Delete the sidecar (and any journal left beside it); True if there was one. The pseudonym
     key goes with it: people mentioned in later imports get new tags (see
-    :func:`elc.store.deid_state.with_key`)."""
+    :func:`elc.store.deid_state.with_key`). On PostgreSQL the schema's rows are deleted, on
+    ``conn`` (the caller's transaction) when given."""
+    if in_schema(project):
+        if conn is not None:
+            return originals_pg.purge(conn)
+        with project.engine.begin() as c:
+            return originals_pg.purge(c)
     if sidecar_path(project) is None:
         return False
     return remove_sidecar(project.location)
@@ -276,7 +338,7 @@ def remove_sidecar(location) -> bool:
 
 
 __all__ = [
-    "META_KEEP", "META_PURGED", "OriginalsError", "SUFFIX", "delete_sidecar", "keeps_originals", "kept_names",
-    "move_sidecar", "originals_for", "remove_sidecar", "sidecar_path", "stage", "stage_name", "status",
-    "store_detections", "why_missing",
+    "META_KEEP", "META_PURGED", "OriginalsError", "SUFFIX", "can_keep", "delete_sidecar", "in_schema",
+    "keeps_originals", "kept_names", "move_sidecar", "originals_for", "remove_sidecar", "sidecar_path", "stage",
+    "stage_name", "status", "store_detections", "where", "why_missing",
 ]

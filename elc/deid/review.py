@@ -701,8 +701,8 @@ def allow(project, reviewer: str, term: str, restore: bool = True) -> Outcome:
 def set_keep_originals(project, reviewer: str, keep: bool) -> Outcome:
     """Switch keeping originals for future detections on or off (the sidecar is not touched)."""
     reviewer = _reviewer(reviewer)
-    if keep and orig.sidecar_path(project) is None:
-        raise ReviewError("a project behind a database URL cannot keep originals")
+    if keep and not orig.can_keep(project):
+        raise ReviewError("a project behind this kind of database URL cannot keep originals")
     ts = database.now()
     with _write(project) as conn:
         if not keep:
@@ -716,17 +716,18 @@ def purge_originals(project, reviewer: str) -> Outcome:
     """Delete the originals sidecar and stop keeping originals; recorded in the audit. After this
     no rejection can restore anything."""
     reviewer = _reviewer(reviewer)
-    path = orig.sidecar_path(project)
+    name = orig.where(project)
     info = orig.status(project)
     ts = database.now()
     with _write(project) as conn:
         _unkey_names(conn)
         _meta_set(conn, orig.META_KEEP, False)
         _meta_set(conn, orig.META_PURGED, {"ts": ts, "reviewer": reviewer, "originals": info.get("originals", 0)})
-        _audit(conn, reviewer, "purge", None, {"file": path.name if path else None,
+        _audit(conn, reviewer, "purge", None, {"file": name,
                                                "originals": info.get("originals", 0), "existed": info["exists"]}, ts)
-        existed = orig.delete_sidecar(project)  # inside the transaction: a failure leaves no audit row
-    return Outcome("purge", [], [], (f"deleted {path.name} ({info.get('originals', 0)} originals)" if existed
+        existed = orig.delete_sidecar(project, conn)  # inside the transaction: a failure leaves no audit row
+    done = "emptied" if orig.in_schema(project) else "deleted"
+    return Outcome("purge", [], [], (f"{done} {name} ({info.get('originals', 0)} originals)" if existed
                                      else "no originals file to delete") + "; originals are no longer kept")
 
 

@@ -7,8 +7,9 @@ changed the state meanwhile, they build again on the current state before storin
 imports never give one tag to two people and a name added mid-import reaches every source.
 
 The pseudonym key (the HMAC salt that hashes names in the map) is kept out of the project file,
-in the owner-only originals sidecar (:mod:`elc.store.sidecar`): someone holding only the ``.elc``
-cannot test a list of names against the hashes. It survives an originals purge (so tags stay
+in the owner-only originals sidecar (:mod:`elc.store.sidecar`), or on PostgreSQL in the
+reviewers-only ``elc_originals`` schema (:mod:`elc.store.originals_pg`): someone holding only the
+``.elc`` (or a coder's role) cannot test a list of names against the hashes. It survives an originals purge (so tags stay
 consistent) and is replaced with the project (``--force``).
 """
 
@@ -23,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from elc.errors import ProjectError
-from elc.store import schema as s, sidecar
+from elc.store import originals_pg, schema as s, sidecar
 
 PSEUDONYMS = "deid_pseudonyms"
 NAMES = "deid_extra_names"
@@ -64,35 +65,79 @@ def read(conn) -> DeidState:
 
 
 # ---------------------------------------------------------------------------- the pseudonym key
+def _keeps(conn) -> bool:
+    keep = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "deid_keep_originals")).scalar()
+    return keep is None or bool(json.loads(keep))
+
+
 def key_path(conn) -> Path | None:
     """Where the key is kept: the owner-only originals sidecar while the project keeps originals
     (the default); None (the key stays in the database) for a server database or a project that
     keeps no originals. After a purge the old key is gone: people mentioned in later imports get
     new tags (numbers are never reused)."""
-    keep = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "deid_keep_originals")).scalar()
-    if keep is not None and not json.loads(keep):
+    return sidecar.path_for(conn) if _keeps(conn) else None
+
+
+class _FileKey:
+    def __init__(self, conn, path: Path):
+        self.conn, self.path, self.where = conn, path, str(path)
+        self.hint = f"copy {path.name} back beside the project (it is kept apart from the .elc on purpose)"
+
+    def read(self) -> str | None:
+        return sidecar.read_key(self.path, sidecar.project_identity(self.conn))
+
+    def write(self, key: str) -> str:
+        return sidecar.write_key(self.path, sidecar.project_identity(self.conn), key)
+
+
+class _SchemaKey:
+    """The key in the ``elc_originals`` schema of a PostgreSQL project. Written inside the
+    caller's write transaction, else in a short one of its own (as the sidecar file commits
+    on its own)."""
+
+    def __init__(self, conn):
+        self.conn, self.where = conn, originals_pg.WHERE
+        self.hint = f"restore {originals_pg.WHERE} from a backup"
+
+    def read(self) -> str | None:
+        return originals_pg.read_key(self.conn)
+
+    def write(self, key: str) -> str:
+        if self.conn.in_transaction() and self.conn.get_execution_options().get("elc_write"):
+            return originals_pg.write_key(self.conn, key)
+        originals_pg.check(self.conn, write=True)
+        with self.conn.engine.connect() as c, c.begin():
+            return originals_pg.write_key(c, key)
+
+
+def key_store(conn):
+    """Where the key is kept, or None where it stays in the database (no originals kept, or a
+    server database other than PostgreSQL)."""
+    if not _keeps(conn):
         return None
-    return sidecar.path_for(conn)
+    if originals_pg.is_pg(conn):
+        return _SchemaKey(conn)
+    path = sidecar.path_for(conn)
+    return _FileKey(conn, path) if path is not None else None
 
 
 def with_key(conn, state: dict | None) -> dict:
-    """The stored pseudonym state with its key (``salt``) put back from the key file."""
+    """The stored pseudonym state with its key (``salt``) put back from where it is kept."""
     state = dict(state or {})
-    path = key_path(conn)
-    if path is None:
+    store = key_store(conn)
+    if store is None:
         return state
-    identity = sidecar.project_identity(conn)
-    key = sidecar.read_key(path, identity)
+    key = store.read()
     legacy = state.get("salt")
     if key is None:
         if legacy:
-            key = sidecar.write_key(path, identity, str(legacy))
+            key = store.write(str(legacy))
         elif state.get("people"):
             raise ProjectError(
-                f"{path}: the pseudonym key is missing, so people already tagged cannot be recognised; "
-                f"copy {path.name} back beside the project (it is kept apart from the .elc on purpose)")
+                f"{store.where}: the pseudonym key is missing, so people already tagged cannot be recognised; "
+                f"{store.hint}")
         else:
-            key = sidecar.write_key(path, identity, secrets.token_hex(16))
+            key = store.write(secrets.token_hex(16))
     state["salt"] = key
     state.setdefault("version", 2)
     return state
@@ -100,7 +145,7 @@ def with_key(conn, state: dict | None) -> dict:
 
 def without_key(conn, state: dict) -> dict:
     """What goes into the project file: the state without its key (kept in the key file)."""
-    if key_path(conn) is None:
+    if key_store(conn) is None:
         return state
     return {k: v for k, v in state.items() if k != "salt"}
 
@@ -135,7 +180,7 @@ def migrate_key(engine) -> None:
 def name_key(conn) -> str | None:
     """The key that hashes reviewers' added names: the pseudonym key, so it is kept in the key
     file too (None where the key stays in the database: then each entry keeps its own salt)."""
-    if key_path(conn) is None:
+    if key_store(conn) is None:
         return None
     raw = conn.execute(select(s.meta.c.value).where(s.meta.c.key == PSEUDONYMS)).scalar()
     return str(with_key(conn, json.loads(raw) if raw else {})["salt"])

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 
 from elc.domain import PALETTE, CodeSpec, Community, OpenQuestion, Programme, Touchpoint, ChangeSpec
 from elc.errors import ProjectError
-from elc.store import database, deid_state, engines, schema as s, sidecar
+from elc.store import database, deid_state, engines, originals_pg, schema as s, sidecar
 
 PROJECT_SUFFIX = ".elc"
 
@@ -41,6 +41,8 @@ class Project:
         try:
             database.check_and_migrate(engine, where)
             deid_state.migrate_key(engine)
+            if engine.dialect.name == "postgresql":
+                originals_pg.ensure(engine)  # a project made before the schema existed
         except BaseException:
             engines.release(engine)
             raise
@@ -53,6 +55,9 @@ class Project:
         if database.is_url(target):
             engine = database.make_engine(target)
             database.initialise(engine)
+            if engine.dialect.name == "postgresql":
+                with engine.begin() as conn:
+                    originals_pg.create(conn)  # reviewers only: closed to PUBLIC
             engines.register(target, engine)
             project = cls(engine, str(target))
             project._seed(programme, codebook or [])

@@ -2,7 +2,6 @@
 (.ci/run starts one when it can); skipped otherwise."""
 
 import os
-import uuid
 
 import pytest
 
@@ -14,18 +13,6 @@ from tests.conftest import CODEBOOK, GUIDE
 
 BASE = os.environ.get("ELC_TEST_PG_URL")
 pytestmark = pytest.mark.skipif(not BASE, reason="no PostgreSQL server (set ELC_TEST_PG_URL)")
-
-
-@pytest.fixture
-def pg_url():
-    psycopg = pytest.importorskip("psycopg")
-    name = f"elc_{uuid.uuid4().hex[:10]}"
-    admin = BASE.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"create database {name}")
-    yield BASE.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"drop database {name} with (force)")
 
 
 def test_project_round_trip_on_postgres(pg_url, transcript, tmp_path):
