@@ -321,3 +321,27 @@ def test_a_hostile_or_damaged_sidecar_cannot_break_the_import(rich, tmp_path):
         res = import_qdpx(path, tmp_path / f"{name}.elc")
         assert res.codings > 0
         assert (name == "damaged") == any("damaged" in w for w in res.warnings)
+
+
+def test_researchers_memos_on_project_interviews_and_participants_go_where_qualcoder_reads_them(tmp_path):
+    """Memos written in the workbench (issue 20) travel too: the project's in Project/Description,
+    an interview's in its TextSource/Description, a participant's in the Case/Description."""
+    from lxml import etree
+
+    from elc.store.memos import MemoTarget, set_memo
+
+    p = _build(tmp_path)
+    try:
+        src = p.sources().iloc[0]
+        set_memo(p, MemoTarget("project"), "alice", "Focus on the journey home.")
+        set_memo(p, MemoTarget("source", str(int(src.id))), "alice", "Called from the care home.")
+        set_memo(p, MemoTarget("participant", str(src.participant_id)), "bob", "Uses the service weekly.")
+        with zipfile.ZipFile(export_qdpx(p, tmp_path / "memos.qdpx")) as zf:
+            root = etree.fromstring(zf.read("project.qde"))
+    finally:
+        p.close()
+    assert "alice: Focus on the journey home." in root.findtext("q:Description", namespaces=NS)
+    sources = {el.get("name"): el.findtext("q:Description", namespaces=NS) for el in root.iter(f"{Q}TextSource")}
+    assert any(d and "alice: Called from the care home." in d for d in sources.values())
+    case = next(c for c in root.iter(f"{Q}Case") if c.get("name") == str(src.participant_id))
+    assert "bob: Uses the service weekly." in case.findtext("q:Description", namespaces=NS)

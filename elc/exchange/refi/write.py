@@ -62,6 +62,7 @@ class _Export:
     case_guid: dict[str, str] = field(default_factory=dict)
     source_guid: dict[int, str] = field(default_factory=dict)
     source_memo: dict[int, str] = field(default_factory=dict)
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)  # researchers' memos: (kind, target) -> text
     linked_cases: set[str] = field(default_factory=set)  # participants with a non-empty interview
     entries: list[tuple[str, bytes]] = field(default_factory=list)
     memo_notes: list[dict] = field(default_factory=list)
@@ -167,11 +168,17 @@ def _value(ex: _Export, parent, guid: str, typ: str, val) -> None:
     ex.doc.sub(vv, VALUE_TAGS[typ], text=mp.value_text(val, typ))
 
 
+def _joined(*parts: str) -> str:
+    """Memo texts as one Description, paragraphs apart (empty parts dropped)."""
+    return "\n\n".join(p.strip() for p in parts if p and p.strip())
+
+
 # ----------------------------------------------------------------------------- cases
 def _case(ex: _Export, parent, r, sources: list[int]) -> None:
     case = ex.doc.sub(parent, "Case", {"guid": ex.case_guid[str(r.id)], "name": xml_str(r.id)})
-    if str((r.attributes or {}).get(CASE_MEMO) or "").strip():  # QualCoder: the case memo (parse_cases)
-        ex.doc.sub(case, "Description", text=xml_str(r.attributes[CASE_MEMO]))
+    memo = _joined(str((r.attributes or {}).get(CASE_MEMO) or ""), ex.notes.get(("participant", str(r.id)), ""))
+    if memo:  # QualCoder: the case memo (parse_cases)
+        ex.doc.sub(case, "Description", text=xml_str(memo))
     if not isna(r.community):
         _value(ex, case, ex.var_guid[("variable", "community")], "Text", r.community)
     if not isna(r.family):
@@ -388,6 +395,15 @@ def _context(project) -> _Export:
         ex.source_guid[sid] = known if known and known not in ex.source_guid.values() else doc.guid("source", sid)
         if isinstance(meta.get(sid, {}).get("memo"), str) and meta[sid]["memo"].strip():
             ex.source_memo[sid] = meta[sid]["memo"]
+    from elc.store.memos import memos
+
+    for r in memos(project, include_codings=False).itertuples():  # memos written in elc's workbench
+        key = (str(r.kind), str(r.target))
+        ex.notes[key] = _joined(ex.notes.get(key, ""), f"{r.author}: {r.text}")
+    for sid in list(ex.source_guid):
+        memo = _joined(ex.source_memo.get(sid, ""), ex.notes.get(("source", str(sid)), ""))
+        if memo:
+            ex.source_memo[sid] = memo
     ex.case_guid = {str(r.id): doc.guid("participant", r.id) for r in ex.participants.itertuples()}
     ex.linked_cases = {str(r.participant_id) for r in ex.sources.itertuples()
                        if not isna(r.participant_id) and r.n_chars}
@@ -421,8 +437,8 @@ def build_qdpx(project) -> list[tuple[str, bytes]]:
     description = f"Programme: {str(info.get('name') or '').strip()}"
     if str(info.get("focus_question") or "").strip():
         description += f"\nFocus question: {str(info['focus_question']).strip()}"
-    memo = str(project.meta_get("project_memo", "") or "").strip()
-    if memo:  # what another tool had as the project memo, kept
+    memo = _joined(str(project.meta_get("project_memo", "") or ""), ex.notes.get(("project", ""), ""))
+    if memo:  # what another tool had as the project memo, and the researchers' project memos
         description += f"\n\n{memo}"
     ex.doc.sub(root, "Description", text=xml_str(description))
     ex.doc.sub(root, "NoteRef", {"targetGUID": note})
