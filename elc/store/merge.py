@@ -203,7 +203,7 @@ def merge_projects(into, copies, rename: dict[str, str] | None = None) -> MergeR
     opened = []
     try:
         for c in copies:
-            if engines.key_for(c) == engines.key_for(target.location):
+            if engines.key_for(c) == engines.key_for(target.target):
                 raise ProjectError(f"{c}: is the project being merged into; name the coders' copies")
             opened.append(Project.open(c))
         report = merge_into(target.engine, [(str(p.location), p.engine) for p in opened], rename)

@@ -28,7 +28,8 @@ class Project:
 
     def __init__(self, engine: Engine, location: str):
         self.engine = engine
-        self.location = location
+        self.target = location  # what opens it again (a URL may carry a password)
+        self.location = database.shown(location)  # what messages and outputs show: never a password
         self._texts: dict[int, str] = {}
         self._closed = False
 

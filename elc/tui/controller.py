@@ -748,7 +748,7 @@ class Workbench:
         from elc import open_project
         from elc.themes.service import run_themes
 
-        project = open_project(self.project.location)
+        project = open_project(self.project.target)
         try:
             return str(run_themes(project).method_)
         finally:

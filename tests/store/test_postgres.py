@@ -72,6 +72,9 @@ def test_team_server_setup_end_to_end_through_the_cli(pg_url, transcript, tmp_pa
     run("report", pg_url, "--xlsx", tmp_path / "workshop.xlsx")
     assert (tmp_path / "workshop.xlsx").stat().st_size > 0
     assert "patients" in run("status", pg_url).stdout
+    shown = run("status", pg_url, "--json").stdout
+    password = pg_url.split("://", 1)[1].split("@", 1)[0].partition(":")[2]
+    assert json.loads(shown)["project"].count("***") == 1 and (not password or f":{password}@" not in shown)
     p = elc.open_project(pg_url)
     try:
         c = p.codings()
