@@ -18,7 +18,8 @@ MAX_RATIO = 200  # uncompressed / compressed, checked for members over RATIO_FLO
 RATIO_FLOOR = 1024 * 1024
 
 
-def read_limited_file(path: Path, limit: int, what: str) -> bytes:
+def _checked_size(path: Path, limit: int, what: str) -> int:
+    """The size of ``path``, refused in one line when it is missing, a folder or over ``limit``."""
     if not path.exists():
         raise ElcError(f"{path}: no such file")
     if path.is_dir():
@@ -26,7 +27,11 @@ def read_limited_file(path: Path, limit: int, what: str) -> bytes:
     size = path.stat().st_size
     if size > limit:
         raise ElcError(f"{path}: is {size / 1e6:.0f} MB, over the {limit / 1e6:.0f} MB limit for a {what}")
-    if size == 0:
+    return size
+
+
+def read_limited_file(path: Path, limit: int, what: str) -> bytes:
+    if _checked_size(path, limit, what) == 0:
         raise ElcError(f"{path}: is empty, not a {what}")
     return path.read_bytes()
 
@@ -54,13 +59,7 @@ class SafeArchive:
     @classmethod
     def open(cls, path: str | Path, what: str = "REFI-QDA project (.qdpx)") -> "SafeArchive":
         path = Path(path)
-        if not path.exists():
-            raise ElcError(f"{path}: no such file")
-        if path.is_dir():
-            raise ElcError(f"{path}: is a folder, not a {what}")
-        size = path.stat().st_size
-        if size > MAX_TOTAL_BYTES:
-            raise ElcError(f"{path}: is {size / 1e6:.0f} MB, over the {MAX_TOTAL_BYTES / 1e6:.0f} MB limit for a {what}")
+        _checked_size(path, MAX_TOTAL_BYTES, what)
         try:
             zf = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError, zlib.error) as exc:
