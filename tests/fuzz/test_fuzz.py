@@ -114,32 +114,24 @@ class Runner:
         return problems
 
     def _run_new(self, case: Case, case_dir: Path, source: Path) -> list[str]:
-        work = case_dir / "work"
-        work.mkdir()
-        t0 = time.perf_counter()
-        result = CliRunner().invoke(main, ["new", str(work / "p.elc"), "--guide", str(source)])
-        problems = self._common(result, time.perf_counter() - t0)
-        if result.exit_code != 0:
-            problems += [p for p in [_one_line(result.output, case.filename)] if p]
-            if os.listdir(work):
-                problems.append(f"refused but left {os.listdir(work)}")
-        elif case.must_refuse:
-            problems.append("accepted a guide that must be refused")
-        shutil.rmtree(case_dir, ignore_errors=True)
-        return problems
+        return self._run_creating(case, case_dir, lambda target: ["new", target, "--guide", str(source)], "guide")
 
     def _run_qdpx(self, case: Case, case_dir: Path, source: Path) -> list[str]:
+        return self._run_creating(case, case_dir, lambda target: ["import-qdpx", str(source), target], ".qdpx")
+
+    def _run_creating(self, case: Case, case_dir: Path, argv, what: str) -> list[str]:
+        """A verb that creates a project from ``source``: a refusal is one line and leaves nothing."""
         work = case_dir / "work"
         work.mkdir()
         t0 = time.perf_counter()
-        result = CliRunner().invoke(main, ["import-qdpx", str(source), str(work / "p.elc")])
+        result = CliRunner().invoke(main, argv(str(work / "p.elc")))
         problems = self._common(result, time.perf_counter() - t0)
         if result.exit_code != 0:
             problems += [p for p in [_one_line(result.output, case.filename)] if p]
             if os.listdir(work):
                 problems.append(f"refused but left {os.listdir(work)}")
         elif case.must_refuse:
-            problems.append("accepted a .qdpx that must be refused")
+            problems.append(f"accepted a {what} that must be refused")
         shutil.rmtree(case_dir, ignore_errors=True)
         return problems
 
