@@ -46,17 +46,30 @@ def cooccurrence(project, coder: str | None = None, sources: list[int] | None = 
         .reset_index(drop=True)
 
 
+def recorded_attributes(project) -> list[str]:
+    """The breakdown attributes (:mod:`elc.store.attributes`) at least one participant has."""
+    from elc.store.attributes import ATTRIBUTES, participant_attributes
+
+    table = participant_attributes(project)
+    return [a for a in ATTRIBUTES if table[a].notna().any()]
+
+
 def participant_groups(project, by: str) -> pd.Series:
-    """participant id -> group: ``community`` or the value of a participant attribute (missing: "not recorded")."""
+    """participant id -> group: ``community``, or the value of a participant attribute read as
+    ``elc attributes`` and the breakdowns read it (aliases such as "age" allowed; missing values
+    are "not recorded")."""
+    from elc.store.attributes import attribute_key, participant_attributes
+
     people = project.participants()
     if by == "community":
         return pd.Series(people.community.fillna("no community").values, index=people.id.values)
-    values = [(attrs or {}).get(by) for attrs in people.attributes]
-    if not any(v not in (None, "") for v in values):
-        known = sorted({str(k) for attrs in people.attributes for k in (attrs or {})})
+    recorded = recorded_attributes(project)
+    key = attribute_key(by)
+    if key not in recorded:
         raise ElcError(f"no participant has the attribute '{by}'"
-                       + (f" (attributes: {', '.join(known)})" if known else " (no attributes are recorded yet)"))
-    return pd.Series(["not recorded" if v in (None, "") else str(v) for v in values], index=people.id.values)
+                       + (f" (attributes: {', '.join(recorded)})" if recorded else " (no attributes are recorded yet)"))
+    table = participant_attributes(project).set_index("participant_id")[key]
+    return table.fillna("not recorded").astype(str)
 
 
 def code_by_group(project, by: str = "community", coder: str | None = None,

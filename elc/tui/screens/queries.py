@@ -188,8 +188,7 @@ class QueryScreen(Screen[tuple[int, int] | None]):
     def action_by_attribute(self) -> None:
         from elc.tui.screens.dialogs import ChoiceScreen
 
-        people = self.wb.project.participants()
-        keys = sorted({str(k) for attrs in people.attributes for k in (attrs or {})})
+        keys = q.recorded_attributes(self.wb.project)
         if not keys:
             self.app.notify("No participant attributes are recorded yet (age band, area, service...).",
                             severity="warning", title="Query")
