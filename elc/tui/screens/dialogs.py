@@ -131,7 +131,6 @@ class PickerScreen(_ListDialog):
         self.highlight = highlight
         self.allow_new = allow_new
         self.extra = extra
-        self._weak = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
@@ -177,12 +176,11 @@ class PickerScreen(_ListDialog):
             options.append(new_option)
         lst = self._list()
         lst.set_options(options)
-        self._weak = bool(q) and not strong
         hint = self.query_one(".dialog-hint", Static)
         if not options:
             lst.highlighted = None
             hint.update(f"No code matches “{q}” · Esc cancel")
-        elif self._weak:
+        elif q and not strong:
             # a weak fuzzy match is never pre-selected: Enter must not apply a code nobody named
             lst.highlighted = None
             hint.update(f"No code is named “{q}”: ↓ choose one{' or + new' if offer_new else ''}, "
