@@ -212,7 +212,7 @@ class Workbench:
         self._views: dict = {}
         self._code_map: dict[int, CodeView] | None = None
         self._codings: dict[int, list[CodingView]] = {}
-        self._watch = None  # elc.store.watch.TeamWatch, made on the first poll_team()
+        self._watch = None  # elc.store.watch.TeamWatch: start_team_watch() (the app, at start) or first poll
         self._load_sources()
 
     # ------------------------------------------------------------- programme and sources
@@ -540,9 +540,7 @@ class Workbench:
         if edit is not None:
             last_coding = self.session.last_undoable_ts()
             if last_coding is None or edit[1] >= last_coding:
-                result = self.codebook.undo()
-                self._codebook_changed()
-                self._codings.clear()
+                result = self.undo_codebook_edit()
                 code = self.code(result["code_id"])
                 self._emit(CodingEvent("undo", self.coder, None, None, result["code_id"]))
                 return {"action": f"codebook {result['action']}", "code_id": result["code_id"], "codebook": True,
