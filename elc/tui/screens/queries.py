@@ -46,6 +46,7 @@ class QueryScreen(Screen[tuple[int, int] | None]):
         self.current = q.SavedQuery("", "cooccurrence")
         self.cells: dict[tuple[int, int], list[int]] = {}  # (row, column) -> segment ids
         self.result: pd.DataFrame | None = None
+        self._segs: dict[str, pd.DataFrame] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("", id="query-head")
@@ -130,17 +131,24 @@ class QueryScreen(Screen[tuple[int, int] | None]):
         self.show_passages()
 
     # ------------------------------------------------------------------ passages behind a cell
+    def _segments(self, kind: str):
+        """The project's segments of one kind, read once per screen (the cursor moves often; the
+        stored text never changes)."""
+        if kind not in self._segs:
+            self._segs[kind] = self.wb.project.segments(kind=kind)
+        return self._segs[kind]
+
     def _passages(self) -> list[dict]:
         table = self.query_one(DataTable)
         ids = self.cells.get((table.cursor_row, table.cursor_column), [])
         if not ids:
             return []
         kind = "turn" if self.current.kind == "text" else "sentence"
-        segs = self.wb.project.segments(kind=kind)
+        segs = self._segments(kind)
         segs = segs[segs.id.isin(ids)]
         starts = {}
         if kind == "turn" and len(segs):  # jump to the turn's first sentence, not to its speaker label
-            sents = self.wb.project.segments(kind="sentence", with_text=False)
+            sents = self._segments("sentence")
             sents = sents[sents.source_id.isin(set(segs.source_id))]
             for r in segs.itertuples():
                 inside = sents[(sents.source_id == r.source_id) & (sents.start >= r.start) & (sents.start < r.end)]
@@ -222,7 +230,7 @@ class QueryScreen(Screen[tuple[int, int] | None]):
             ids.update(seg_ids)
         if ids:
             kind = "turn" if self.current.kind == "text" else "sentence"
-            segs = self.wb.project.segments(kind=kind, with_text=False)
+            segs = self._segments(kind)
         sources = sorted(set(segs[segs.id.isin(ids)].source_id.astype(int))) if segs is not None else []
         if not sources:
             self.app.notify("This result has no passages to make a set from.", severity="warning")
