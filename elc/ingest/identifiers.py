@@ -79,17 +79,18 @@ def screen_metadata(path: Path, metadata: dict, nlp, detector, pseudonymiser) ->
     return out
 
 
-def screen_source_metadata(transcripts, nlp, detector, pseudonymiser) -> None:
-    """What an importer found beside the turns (header blocks, speaker lists, titles) is stored
-    as source metadata: its text values are de-identified in place, like the manifest's."""
+def screen_dicts(dicts: list[dict], nlp, detector, pseudonymiser) -> None:
+    """What an importer found beside the turns (header blocks, speaker lists, titles) is stored as
+    source metadata: the text values (and lists of them) of these dicts are de-identified in
+    place, like the manifest's, in one batch."""
     slots = []  # (metadata dict, key, index in a list or None)
-    for tr in transcripts:
-        for key, value in tr.metadata.items():
+    for meta in dicts:
+        for key, value in meta.items():
             if isinstance(value, str) and value.strip() and key != "interview_date":
-                slots.append((tr.metadata, key, None))
+                slots.append((meta, key, None))
             elif isinstance(value, (list, tuple)):
-                tr.metadata[key] = list(value)
-                slots += [(tr.metadata, key, i) for i, v in enumerate(value) if isinstance(v, str) and v.strip()]
+                meta[key] = list(value)
+                slots += [(meta, key, i) for i, v in enumerate(value) if isinstance(v, str) and v.strip()]
     if not slots:
         return
     values = [m[k] if i is None else m[k][i] for m, k, i in slots]

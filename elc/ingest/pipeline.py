@@ -15,7 +15,6 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 
 from sqlalchemy import select
 
@@ -23,7 +22,7 @@ from elc.domain import RawTranscript
 from elc.errors import DuplicateSourceError, ElcError, ImportFileError
 from elc.ingest.base import ImportOptions
 from elc.ingest.docx import DocxImporter
-from elc.ingest.identifiers import check_participant, screen_metadata, screen_source_metadata
+from elc.ingest.identifiers import check_participant, screen_dicts, screen_metadata
 from elc.ingest.limits import check_transcript_shape
 from elc.ingest.roles import (  # noqa: F401  (re-exported: other layers import them from here)
     INTERVIEWER, PARTICIPANT_ID, PARTICIPANT_WORDS, ROLE_WORDS, classify_roles, display_label, is_generic)
@@ -546,9 +545,9 @@ def _import_one(project, plan, options: ImportOptions, nlp, detector, pseudonymi
             built = build_source(tr, tr_docs, sp.participant, detector, pseudonymiser, roles=sp.roles)
             del tr_docs
             words += built.words
-            kept = SimpleNamespace(metadata={k: v for k, v in read.items() if not k.startswith("_")})
-            screen_source_metadata([kept], nlp, detector, pseudonymiser)  # what the importer found beside the turns
-            meta.append({**kept.metadata, **_header_metadata(sp, nlp, detector, pseudonymiser)})
+            kept = {k: v for k, v in read.items() if not k.startswith("_")}
+            screen_dicts([kept], nlp, detector, pseudonymiser)  # what the importer found beside the turns
+            meta.append({**kept, **_header_metadata(sp, nlp, detector, pseudonymiser)})
             items.append((tr, sp.participant, built))
         # file names can identify people too ("Margaret Thornton call.docx")
         *names, file_name = _safe_names(names_read + [path.name], nlp, detector, pseudonymiser)
