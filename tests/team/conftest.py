@@ -9,18 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.conftest import CARER, DRIVER, PATIENT2, TRANSCRIPT, build_project
+from tests.tui.conftest import FOUR_INTERVIEWS, build_project
 
 
 @pytest.fixture(scope="session")
 def team_template(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("team-template")
-    return build_project(d / "team.elc", [
-        ("P07-booking.txt", "patients", TRANSCRIPT),
-        ("C02-escort.txt", "carers", CARER),
-        ("D03-shift.txt", "drivers", DRIVER),
-        ("P09-home.txt", "patients", PATIENT2),
-    ])
+    return build_project(d / "team.elc", FOUR_INTERVIEWS)
 
 
 @pytest.fixture
@@ -49,8 +44,7 @@ def team_pg_url():
     project = new_project(url, GUIDE, CODEBOOK)
     nlp = blank_nlp()
     folder = Path(os.environ.get("TMPDIR", "/tmp"))
-    for fname, community, text in [("P07-booking.txt", "patients", TRANSCRIPT), ("C02-escort.txt", "carers", CARER),
-                                   ("D03-shift.txt", "drivers", DRIVER), ("P09-home.txt", "patients", PATIENT2)]:
+    for fname, community, text in FOUR_INTERVIEWS:
         f = folder / f"{name}-{fname}"
         f.write_text(text, encoding="utf-8")
         assert import_files(project, [f], ImportOptions(community=community), deidentify=False, nlp=nlp).ok

@@ -75,15 +75,19 @@ def build_project(path: Path, files: list[tuple[str, str, str]]) -> Path:
     return path
 
 
+# (file name, community, text): the small project the workbench and team tests share
+FOUR_INTERVIEWS = [
+    ("P07-booking.txt", "patients", TRANSCRIPT),
+    ("C02-escort.txt", "carers", CARER),
+    ("D03-shift.txt", "drivers", DRIVER),
+    ("P09-home.txt", "patients", PATIENT2),
+]
+
+
 @pytest.fixture(scope="session")
 def template_project(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("tui-template")
-    return build_project(d / "tui.elc", [
-        ("P07-booking.txt", "patients", TRANSCRIPT),
-        ("C02-escort.txt", "carers", CARER),
-        ("D03-shift.txt", "drivers", DRIVER),
-        ("P09-home.txt", "patients", PATIENT2),
-    ])
+    return build_project(d / "tui.elc", FOUR_INTERVIEWS)
 
 
 @pytest.fixture
