@@ -19,7 +19,6 @@ the same file twice updates rather than duplicates.
 from __future__ import annotations
 
 import difflib
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -27,8 +26,10 @@ from sqlalchemy import func, select
 
 from elc.errors import ElcError, GuideError
 from elc.store import database, schema as s
+from elc.store.kpis import kpis_by_change, replace_measures, unlink_change_kpis
+from elc.store.requirements import delete_requirements, replace_requirements, requirements_by_change
+from elc.store.workshop import delete_change_records
 
-REQUIREMENTS_META = "change_requirements"  # meta key: {change_id: [shall-statements]}
 FIELDS = ("title", "rationale", "owner", "measures", "requirements")
 
 
@@ -42,7 +43,11 @@ class ChangesFileError(GuideError):
 
 # ---------------------------------------------------------------------------- reads
 def _requirements(project) -> dict[str, list[str]]:
-    return project.meta_get(REQUIREMENTS_META, {}) or {}
+    return {str(cid): [r.text for r in rs] for cid, rs in requirements_by_change(project).items()}
+
+
+def _measures(project) -> dict[int | None, list[str]]:
+    return {cid: [k.measure for k in ks] for cid, ks in kpis_by_change(project).items()}
 
 
 def changes(project) -> pd.DataFrame:
@@ -54,6 +59,7 @@ def changes(project) -> pd.DataFrame:
     codes = project.codes(include_archived=True)
     names = dict(zip(codes.id.astype(str), codes.name))
     reqs = _requirements(project)
+    measures = _measures(project)
     out = []
     for r in rows:
         mine = [link for link in links if link["change_id"] == r["id"]]
@@ -61,7 +67,7 @@ def changes(project) -> pd.DataFrame:
         out.append({
             "id": int(r["id"]), "position": int(r["position"]), "title": r["title"],
             "rationale": r["rationale"] or "", "owner": r["owner"] or "",
-            "measures": list(json.loads(r["measures"] or "[]")),
+            "measures": list(measures.get(int(r["id"]), [])),
             "requirements": list(reqs.get(str(r["id"]), [])),
             "code_ids": code_ids, "codes": [names[str(c)] for c in code_ids],
             "themes": [link["ref"] for link in mine if link["kind"] == "theme"],
@@ -139,12 +145,7 @@ def _clean_list(values, what: str) -> list[str]:
 
 
 def _set_requirements(project, cid: int, requirements: list[str] | None, conn) -> None:
-    reqs = _requirements(project)
-    if requirements:
-        reqs[str(cid)] = list(requirements)
-    else:
-        reqs.pop(str(cid), None)
-    project.meta_set(REQUIREMENTS_META, reqs, conn)
+    replace_requirements(conn, cid, list(requirements or []))
 
 
 def add_change(project, title: str, rationale: str = "", owner: str = "", measures=(), codes=(),
@@ -161,8 +162,8 @@ def add_change(project, title: str, rationale: str = "", owner: str = "", measur
         position = conn.execute(select(func.coalesce(func.max(s.changes.c.position), -1))).scalar() + 1
         cid = conn.execute(s.changes.insert().values(
             position=position, title=title, rationale=(rationale or "").strip(), owner=(owner or "").strip(),
-            measures=json.dumps(_clean_list(measures, "measures")),
-            created_at=database.now())).inserted_primary_key[0]
+            measures="[]", created_at=database.now())).inserted_primary_key[0]
+        replace_measures(conn, cid, _clean_list(measures, "measures"))
         _link(conn, cid, code_ids, themes)
         if requirements:
             _set_requirements(project, cid, _clean_list(requirements, "requirements"), conn)
@@ -186,11 +187,11 @@ def update_change(project, change, **fields) -> None:
         others = others[others.id != cid]
         if values["title"].lower() in set(others.title.str.lower()):
             raise ChangeError(f"a change titled '{values['title']}' already exists")
-    if fields.get("measures") is not None:
-        values["measures"] = json.dumps(_clean_list(fields["measures"], "measures"))
     with project.engine.begin() as conn:
         if values:
             conn.execute(s.changes.update().where(s.changes.c.id == cid).values(**values))
+        if fields.get("measures") is not None:
+            replace_measures(conn, cid, _clean_list(fields["measures"], "measures"))
         if fields.get("requirements") is not None:
             _set_requirements(project, cid, _clean_list(fields["requirements"], "requirements"), conn)
 
@@ -199,9 +200,15 @@ def remove_change(project, change) -> None:
     """Delete a change and its links."""
     cid = resolve_change(project, change)
     with project.engine.begin() as conn:
-        conn.execute(s.change_links.delete().where(s.change_links.c.change_id == cid))
-        conn.execute(s.changes.delete().where(s.changes.c.id == cid))
-        _set_requirements(project, cid, None, conn)
+        _delete_change(conn, cid)
+
+
+def _delete_change(conn, cid: int) -> None:
+    conn.execute(s.change_links.delete().where(s.change_links.c.change_id == cid))
+    delete_requirements(conn, cid)
+    unlink_change_kpis(conn, cid)
+    delete_change_records(conn, cid)
+    conn.execute(s.changes.delete().where(s.changes.c.id == cid))
 
 
 def _link(conn, cid: int, code_ids, themes) -> int:
@@ -341,33 +348,26 @@ def load_changes_file(project, path: str | Path, replace: bool = False) -> list[
                                              f"{_hint(name, list(codes.name))}", ch["line"])
     existing = changes(project)
     by_title = {t.lower(): int(i) for t, i in zip(existing.title, existing.id)}
-    reqs = _requirements(project)
     ids = []
     with project.engine.begin() as conn:
         position = conn.execute(select(func.coalesce(func.max(s.changes.c.position), -1))).scalar() + 1
         for ch in items:
-            values = {"title": ch["title"], "rationale": ch["rationale"], "owner": ch["owner"],
-                      "measures": json.dumps(ch["measures"])}
+            values = {"title": ch["title"], "rationale": ch["rationale"], "owner": ch["owner"]}
             cid = by_title.get(ch["title"].lower())
             if cid is None:
                 cid = int(conn.execute(s.changes.insert().values(
-                    position=position, created_at=database.now(), **values)).inserted_primary_key[0])
+                    position=position, created_at=database.now(), measures="[]", **values)).inserted_primary_key[0])
                 position += 1
             else:
                 conn.execute(s.changes.update().where(s.changes.c.id == cid).values(**values))
                 conn.execute(s.change_links.delete().where(s.change_links.c.change_id == cid))
             _link(conn, cid, [by_name[n.lower()] for n in ch["codes"]], ch["themes"])
-            if ch["requirements"]:
-                reqs[str(cid)] = ch["requirements"]
-            else:
-                reqs.pop(str(cid), None)
+            replace_requirements(conn, cid, list(ch["requirements"] or []))
+            replace_measures(conn, cid, list(ch["measures"] or []))
             ids.append(cid)
         if replace:
             for cid in set(existing.id) - set(ids):
-                conn.execute(s.change_links.delete().where(s.change_links.c.change_id == int(cid)))
-                conn.execute(s.changes.delete().where(s.changes.c.id == int(cid)))
-                reqs.pop(str(cid), None)
-        project.meta_set(REQUIREMENTS_META, reqs, conn)
+                _delete_change(conn, int(cid))
         if fields:
             from elc.insights.programme_fields import set_programme_fields
 

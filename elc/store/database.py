@@ -42,6 +42,34 @@ def _add_memos(conn) -> None:
 
 MIGRATIONS[2] = _add_memos
 
+
+def _add_workshop_and_measures(conn) -> None:
+    """3: the workshop record, requirements and KPIs as tables. Requirements move out of the
+    ``change_requirements`` meta value and each change's ``measures`` list becomes KPI records
+    (only the measure text is known; every other KPI field starts missing)."""
+    import json
+
+    for table in schema.SCHEMA_3_TABLES:
+        table.create(conn, checkfirst=True)
+    stamp = now()
+    row = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "change_requirements")).first()
+    reqs = json.loads(row[0]) if row else {}
+    known = {int(i) for i in conn.execute(select(schema.changes.c.id)).scalars()}
+    for cid, texts in (reqs or {}).items():
+        if int(cid) in known:
+            for position, text in enumerate(texts):
+                conn.execute(schema.requirements.insert().values(
+                    change_id=int(cid), position=position, text=text, updated_at=stamp))
+    conn.execute(schema.meta.delete().where(schema.meta.c.key == "change_requirements"))
+    for cid, measures in conn.execute(select(schema.changes.c.id, schema.changes.c.measures)).all():
+        for position, text in enumerate(json.loads(measures or "[]")):
+            conn.execute(schema.kpis.insert().values(change_id=int(cid), position=position, measure=text,
+                                                     updated_at=stamp))
+        conn.execute(schema.changes.update().where(schema.changes.c.id == cid).values(measures="[]"))
+
+
+MIGRATIONS[3] = _add_workshop_and_measures
+
 BUSY_TIMEOUT_MS = int(os.environ.get("ELC_BUSY_TIMEOUT_MS", "30000") or 30000)
 _PRAGMAS = (
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",  # first: the others may need to wait for a lock

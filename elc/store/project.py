@@ -19,6 +19,7 @@ from sqlalchemy import Engine, func, select
 from elc.domain import PALETTE, CodeSpec, Community, OpenQuestion, Programme, Touchpoint, ChangeSpec
 from elc.errors import ProjectError
 from elc.store import database, deid_state, engines, originals_pg, schema as s, sidecar
+from elc.store.kpis import kpis_by_change, replace_measures
 
 PROJECT_SUFFIX = ".elc"
 
@@ -180,8 +181,9 @@ class Project:
             for i, ch in enumerate(programme.changes):
                 res = conn.execute(s.changes.insert().values(
                     position=i, title=ch.title, rationale=ch.rationale, owner=ch.owner,
-                    measures=json.dumps(list(ch.measures)), created_at=ts))
+                    measures="[]", created_at=ts))
                 cid = res.inserted_primary_key[0]
+                replace_measures(conn, cid, list(ch.measures))
                 for name in ch.codes:
                     code_id = conn.execute(select(s.codes.c.id).where(s.codes.c.name == name)).scalar()
                     if code_id is not None:
@@ -196,13 +198,14 @@ class Project:
         with self.engine.connect() as conn:
             qs = conn.execute(select(s.questions).order_by(s.questions.c.position)).mappings().all()
             chs = conn.execute(select(s.changes).order_by(s.changes.c.position)).mappings().all()
+        measures = {cid: [k.measure for k in ks] for cid, ks in kpis_by_change(self).items()}
         return Programme(
             name=info.get("name", ""), focus_question=info.get("focus_question", ""),
             communities=[Community(r.key, r.name, r.family, r.target_n, r.description) for r in comms.itertuples()],
             touchpoints=[Touchpoint(r.name, r.family, r.definition, tuple(r.keywords)) for r in tps.itertuples()],
             questions=[OpenQuestion(q["text"], q["family"]) for q in qs],
             phases=info.get("phases", []),
-            changes=[ChangeSpec(c["title"], c["rationale"], c["owner"], tuple(json.loads(c["measures"]))) for c in chs],
+            changes=[ChangeSpec(c["title"], c["rationale"], c["owner"], tuple(measures.get(c["id"], []))) for c in chs],
             source_path=info.get("source_path", ""),
         )
 

@@ -6,6 +6,7 @@ import json
 
 from sqlalchemy import func, select
 
+from elc.store.kpis import replace_measures
 from elc.store import schema as s
 
 
@@ -31,7 +32,9 @@ def changes_with_links(engine) -> list[dict]:
             links = conn.execute(select(s.change_links.c.kind, s.change_links.c.ref)
                                  .where(s.change_links.c.change_id == ch["id"]).order_by(s.change_links.c.id)).all()
             out.append({"title": ch["title"], "rationale": ch["rationale"], "owner": ch["owner"],
-                        "measures": json.loads(ch["measures"] or "[]"), "links": [(k, r) for k, r in links]})
+                        "measures": [str(m) for m in conn.execute(
+                            select(s.kpis.c.measure).where(s.kpis.c.change_id == ch["id"])
+                            .order_by(s.kpis.c.position, s.kpis.c.id)).scalars()], "links": [(k, r) for k, r in links]})
     return out
 
 
@@ -102,8 +105,9 @@ def add_coding(conn, ts: str, file_name: str, **values) -> int:
 def add_change(conn, position: int, title: str, rationale: str, owner: str, measures: list[str], ts: str,
                links: list[tuple[str, str]]) -> int:
     change_id = int(conn.execute(s.changes.insert().values(
-        position=position, title=title, rationale=rationale, owner=owner, measures=json.dumps(measures),
+        position=position, title=title, rationale=rationale, owner=owner, measures="[]",
         created_at=ts)).inserted_primary_key[0])
+    replace_measures(conn, change_id, list(measures))
     for kind, ref in links:
         conn.execute(s.change_links.insert().values(change_id=change_id, kind=kind, ref=ref))
     return change_id

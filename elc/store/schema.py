@@ -11,7 +11,7 @@ from sqlalchemy import (
     Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -262,3 +262,123 @@ memos = Table(
     Column("updated_at", String(32), nullable=False),
     UniqueConstraint("kind", "target", "author"),
 )
+
+
+# ---------------------------------------------------------------- schema 3 (database.MIGRATIONS[3])
+# The challenge workshop and what follows it: who came, what they challenged, what they decided
+# about each candidate change, the specification's requirements and KPIs, and the provider's
+# monthly returns against them.
+
+workshops = Table(
+    "workshops", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("held_on", String(10), nullable=False, default=""),  # ISO date
+    Column("venue", Text, nullable=False, default=""),
+    Column("notes", Text, nullable=False, default=""),
+    Column("created_by", Text, nullable=False, default=""),
+    Column("created_at", String(32), nullable=False),
+)
+
+# Attendees are counted by role and community, never named: the record is shared with the committee.
+workshop_attendees = Table(
+    "workshop_attendees", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id"), nullable=False),
+    Column("role", Text, nullable=False),  # commissioner | provider | trust | partner | person with lived experience ...
+    Column("community", String(64), nullable=False, default=""),  # a community key, "" when none applies
+    Column("organisation", Text, nullable=False, default=""),
+    Column("n", Integer, nullable=False, default=1),
+)
+
+# A finding challenged (or agreed) in the room. ``finding`` names what was discussed:
+# "change:<id>", "cell:<touchpoint>|<community key>", "theme:<label>" or "note:<free text>".
+workshop_challenges = Table(
+    "workshop_challenges", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id"), nullable=False),
+    Column("finding", Text, nullable=False),
+    Column("response", String(16), nullable=False),  # agree | challenge | new-evidence
+    Column("raised_by", Text, nullable=False, default=""),  # role and/or community, never a name
+    Column("text", Text, nullable=False, default=""),
+    Column("recorded_by", Text, nullable=False),
+    Column("ts", String(32), nullable=False),
+)
+
+# Append-only: the latest row per change is that change's state; earlier rows are its audit trail.
+change_decisions = Table(
+    "change_decisions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("change_id", Integer, ForeignKey("changes.id"), nullable=False),
+    Column("workshop_id", Integer, ForeignKey("workshops.id")),
+    Column("decision", String(16), nullable=False),  # endorsed | amended | merged | rejected | new
+    Column("merged_into", Integer, ForeignKey("changes.id")),
+    Column("note", Text, nullable=False, default=""),
+    Column("votes", Integer),  # priority votes in the room
+    Column("priority", Integer),  # 1 = highest, as agreed
+    Column("owner", Text, nullable=False, default=""),  # who takes it forward
+    Column("next_steps", Text, nullable=False, default=""),
+    Column("recorded_by", Text, nullable=False),
+    Column("ts", String(32), nullable=False),
+)
+
+# Requirements (shall-statements) of a change, each with the party responsible for meeting it.
+requirements = Table(
+    "requirements", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("change_id", Integer, ForeignKey("changes.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("responsible", String(16), nullable=False, default=""),  # provider | trust | commissioner | partner | ""
+    Column("responsible_detail", Text, nullable=False, default=""),  # e.g. "hospital estates"
+    Column("updated_by", Text, nullable=False, default=""),
+    Column("updated_at", String(32), nullable=False),
+)
+
+# Who co-designed what after the workshop (roles/communities/organisations, never names).
+codesign = Table(
+    "codesign", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("change_id", Integer, ForeignKey("changes.id"), nullable=False),
+    Column("who", Text, nullable=False),
+    Column("what", Text, nullable=False),
+    Column("held_on", String(10), nullable=False, default=""),
+    Column("recorded_by", Text, nullable=False),
+    Column("ts", String(32), nullable=False),
+)
+
+# KPIs as editable records. Empty strings / NULLs are *missing* fields the specification flags.
+kpis = Table(
+    "kpis", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("change_id", Integer, ForeignKey("changes.id")),
+    Column("position", Integer, nullable=False),
+    Column("measure", Text, nullable=False),
+    Column("unit", Text, nullable=False, default=""),  # "%", "minutes", "per 1,000 journeys" ...
+    Column("better", String(8), nullable=False, default=""),  # higher | lower | "" (unknown)
+    Column("baseline", Float),
+    Column("baseline_source", Text, nullable=False, default=""),
+    Column("baseline_date", String(10), nullable=False, default=""),
+    Column("threshold", Float),
+    Column("data_source", Text, nullable=False, default=""),
+    Column("frequency", String(16), nullable=False, default=""),  # monthly | quarterly | annually ...
+    Column("owner", Text, nullable=False, default=""),
+    Column("updated_by", Text, nullable=False, default=""),
+    Column("updated_at", String(32), nullable=False),
+)
+
+# The provider's returns: one value per KPI per month.
+kpi_returns = Table(
+    "kpi_returns", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kpi_id", Integer, ForeignKey("kpis.id"), nullable=False),
+    Column("period", String(7), nullable=False),  # YYYY-MM
+    Column("value", Float, nullable=False),
+    Column("source", Text, nullable=False, default=""),  # the file it came from (base name)
+    Column("imported_by", Text, nullable=False, default=""),
+    Column("imported_at", String(32), nullable=False),
+    UniqueConstraint("kpi_id", "period"),
+)
+
+SCHEMA_3_TABLES = (workshops, workshop_attendees, workshop_challenges, change_decisions, requirements,
+                   codesign, kpis, kpi_returns)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from elc.store.kpis import replace_measures
 from click.testing import CliRunner
 
 from elc import new_project, open_project
@@ -67,7 +69,8 @@ def _build(folder: Path):
     with p.engine.begin() as conn:
         cid = conn.execute(s.changes.insert().values(
             position=0, title="Let escorts travel", rationale="Carers refused", owner="ICB",
-            measures='["escort refusals per month"]', created_at="2024-01-01T00:00:00+00:00")).inserted_primary_key[0]
+            measures="[]", created_at="2024-01-01T00:00:00+00:00")).inserted_primary_key[0]
+        replace_measures(conn, cid, ["escort refusals per month"])
         conn.execute(s.change_links.insert().values(change_id=cid, kind="code",
                                                     ref=str(p.code_id("Eligibility and escorts"))))
     return p
