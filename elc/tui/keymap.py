@@ -172,11 +172,22 @@ def bindings(scope: str) -> list[Binding]:
             show = a.footer is not None and i == 0
             display = a.footer_key if show and a.footer_key else ("1-9" if a.id == "apply_number" and i == 0 else None)
             rank = FOOTER.index(a.id) if show and a.id in FOOTER else len(FOOTER)
+            # One id per action, so a user keymap (``Settings.textual_keymap``) rebinds all its keys;
+            # the key families with an argument per key keep one id per key.
+            ident = f"{a.id}.{i}" if a.id in ("apply_number", "word_enter") else a.id
             out.append((rank, Binding(textual_key(key), action, a.footer or a.description, show=show,
-                                      key_display=display, id=f"{a.id}.{i}" if len(a.keys) > 1 else a.id)))
+                                      key_display=display, id=ident)))
     out.sort(key=lambda x: x[0])
     return [b for _, b in out]
 
 
-def grouped() -> list[tuple[str, list[KeyAction]]]:
-    return [(g, [a for a in KEYMAP if a.group == g]) for g in GROUPS]
+def with_keys(overrides: dict[str, tuple[str, ...]]) -> tuple[KeyAction, ...]:
+    """The keymap with ``overrides`` (action id -> keys) in place of the default keys."""
+    from dataclasses import replace
+
+    return tuple(replace(a, keys=tuple(overrides[a.id]), footer_key=None) if a.id in overrides else a
+                 for a in KEYMAP)
+
+
+def grouped(actions: tuple[KeyAction, ...] = KEYMAP) -> list[tuple[str, list[KeyAction]]]:
+    return [(g, [a for a in actions if a.group == g]) for g in GROUPS]
