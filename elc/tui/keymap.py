@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+from elc.tui.screens import registry as screens
+
 
 @dataclass(frozen=True)
 class KeyAction:
@@ -102,16 +104,8 @@ KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("edit_codebook", ("e",), "Edit the codebook (add, rename, move, merge, colour, define)", "Codebook",
               footer="codebook"),
     # Analyse
-    KeyAction("themes", ("T",), "Themes: the latest run, by community; rename, merge, discard, promote, re-run",
-              "Analyse"),
-    KeyAction("matrix", ("M",), "Insight matrix: touchpoint × community, to improve vs working well", "Analyse"),
-    KeyAction("changes", ("I",), "High-impact changes and their evidence; link codes", "Analyse"),
-    KeyAction("attributes", ("A",), "Participant attributes: area, age band, sex, ethnicity, disability, service",
-              "Analyse"),
-    KeyAction("queries", ("Q",), "Queries: code co-occurrence, code × community or attribute, text search (AND OR "
-              "NOT, \"phrases\", NEAR/n), saved queries and sets of interviews", "Analyse"),
-    KeyAction("compare", ("V",), "Compare coders… (agreement and disagreements)", "Analyse"),
-    KeyAction("deid_review", ("D",), "Review de-identification (accept, reject, add names)", "Analyse"),
+    *(KeyAction(s.id, s.keys, s.description, "Analyse", action=f"open_screen('{s.id}')")
+      for s in screens.SCREENS),
     # App
     KeyAction("help", ("?", "f1"), "Keys and help", "App", action="app.help", footer="help"),
     KeyAction("command_palette", ("ctrl+p",), "Command palette", "App", scope="app", palette=False),
