@@ -173,6 +173,10 @@ def _sentence_spans(doc, new_text: str, offsets):
             b -= 1
         if b <= a:
             continue
+        if spans and spans[-1][2] == a and new_text[a] in CLOSING:
+            a = _give_back_closing(spans, new_text, a, b)  # "No" + ". She never went home." -> "No." + ...
+            if b <= a:
+                continue
         if not any(ch.isalnum() for ch in new_text[a:b]):
             if spans and b > last_alnum:  # nothing with a letter or digit follows (linear, not a rescan)
                 prev_sent, pa, _ = spans[-1]
@@ -182,6 +186,22 @@ def _sentence_spans(doc, new_text: str, offsets):
             continue
         spans.append((sent, a, b))
     return _join_split_brackets(spans, new_text)
+
+
+CLOSING = ".!?;:,…"
+
+
+def _give_back_closing(spans, text: str, a: int, b: int) -> int:
+    """The tagger sometimes ends a sentence before its full stop ("No" | ". She ..."): the closing
+    punctuation joins the sentence it ends; returns where the next sentence really starts."""
+    k = a
+    while k < b and text[k] in CLOSING:
+        k += 1
+    prev_sent, pa, _ = spans[-1]
+    spans[-1] = (prev_sent, pa, k)
+    while k < b and text[k].isspace():
+        k += 1
+    return k
 
 
 BRACKETED = re.compile(r"\[[^\[\]\n]{1,40}\]")
