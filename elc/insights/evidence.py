@@ -35,14 +35,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
 
 from elc.insights.changes import changes as list_changes, resolve_change
 from elc.insights.claims import cites_evidence, render_rationale, unchecked_claims
 from elc.insights.quotes import add_quote_columns, clip, overlaps_any, pick_quotes, relevance
 from elc.insights.units import (QUOTE_COLUMNS, asks, coded_units, interviewed, mend_brackets, participant_counts,
                                 participant_sentences, source_texts)
-from elc.store import schema as s
+from elc.store.insight_reads import latest_theme_run_row
 from elc.store.evidence_reads import unreviewed_detections, voice_spans
 
 THIN_PARTICIPANTS = 3
@@ -56,8 +55,7 @@ VOLUME_SATURATION = 12
 # ---------------------------------------------------------------------------- theme runs
 def latest_theme_run(project) -> dict | None:
     """The latest theme run: id, ts, method, params, ``themes`` (DataFrame), ``assignments`` (dict), or None."""
-    with project.engine.connect() as conn:
-        row = conn.execute(select(s.theme_runs).order_by(s.theme_runs.c.id.desc()).limit(1)).mappings().first()
+    row = latest_theme_run_row(project)
     if row is None:
         return None
 
