@@ -80,7 +80,7 @@ class Codebook:
             if parent_id == code_id:
                 raise CodingError("a code cannot be its own parent")
             with self.project.engine.connect() as conn:
-                ancestor = parent_id
+                ancestor: int | None = parent_id
                 while ancestor is not None:
                     if ancestor == code_id:
                         raise CodingError("that move would put a code inside itself")

@@ -393,9 +393,9 @@ def find_orgs(text: str) -> Iterator[Detection]:
             if words and _org_words_ok(words, False):
                 yield Detection(start, m.end(), "ORG", text[start:m.end()], "rule", 0.85)
     for m in _ORG_LOWER_SUFFIX.finditer(text):
-        start = _lower_suffix_start(text, m)
-        if start is not None:
-            yield Detection(start, m.end(), "ORG", text[start:m.end()], "rule", 0.75)
+        begin = _lower_suffix_start(text, m)
+        if begin is not None:
+            yield Detection(begin, m.end(), "ORG", text[begin:m.end()], "rule", 0.75)
     for m in _WARD.finditer(text):
         words = m.group(1).split()
         if _org_words_ok(words, False) and words[0].lower() not in COMMON_WORDS:

@@ -21,8 +21,6 @@ COLUMNS = ["id", "source_id", "participant_id", "community", "start", "end", "co
 
 
 CATEGORICAL = ("participant_id", "community", "code", "code_kind", "valence", "coder", "touchpoint")
-__all__ = ["COLUMNS", "QUOTE_COLUMNS", "asks", "coded_units", "interviewed", "mend_brackets",
-           "participant_counts", "participant_sentences", "source_texts"]
 QUOTE_COLUMNS = ["id", "source_id", "start", "end", "participant_id", "community", "code", "valence", "touchpoint",
                  "quote", "words"]
 
@@ -140,3 +138,7 @@ def asks(code_family, community_family) -> bool:
     if code_family is None or (isinstance(code_family, float) and code_family != code_family):
         return True
     return code_family == community_family
+
+
+__all__ = ["COLUMNS", "QUOTE_COLUMNS", "asks", "coded_units", "interviewed", "mend_brackets",
+           "participant_counts", "participant_sentences", "source_texts"]
