@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
-
 from elc.domain import RawTranscript
 from elc.errors import DuplicateSourceError, ElcError, ImportFileError
 from elc.ingest.base import ImportOptions
@@ -30,7 +28,9 @@ from elc.ingest.subtitles import SrtImporter, VttImporter
 from elc.ingest.tabular import NOTES_KEY, TabularImporter
 from elc.ingest.text import TextImporter
 from elc.nlp.pipeline import pipe_bounded
-from elc.store import database, schema as s
+from elc.store import database, sources as stored_sources
+from elc.store.coded_units import import_by_hash
+from elc.store.refi import add_import
 
 IMPORTERS = (TextImporter(), DocxImporter(), VttImporter(), SrtImporter(), TabularImporter())
 
@@ -308,31 +308,18 @@ def _participant_for(transcript: RawTranscript, path: Path, options: ImportOptio
     return None
 
 
-def _chunks(values: list, size: int = 500):
-    for i in range(0, len(values), size):
-        yield values[i:i + size]
-
-
-def _insert_returning_ids(conn, table, rows: list[dict]) -> list[int]:
-    """Bulk insert (one round trip per batch on SQLite and PostgreSQL), ids in row order."""
-    if not rows:
-        return []
-    res = conn.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows)
-    return [r[0] for r in res]
-
-
-def _store(project, conn, path: Path, digest: str, fmt: str, items: list[tuple], pseudonymiser,
-           community_hint: str | None, metadata: dict, file_name: str | None = None) -> None:
-    """Write one file's sources in bulk, inside the caller's transaction."""
-    ts = database.now()
-    imp_id = conn.execute(s.imports.insert().values(
-        file_name=file_name or path.name, file_hash=digest, format=fmt, imported_at=ts, n_sources=len(items))
-    ).inserted_primary_key[0]
+def _community_ids(project) -> tuple[dict[str, int], str]:
+    """Community id by lower-cased key or name, and the known keys (for the message)."""
     comms = project.communities()
-    communities = {**{k.lower(): int(i) for k, i in zip(comms.key, comms.id)},
-                   **{n.lower(): int(i) for n, i in zip(comms.name, comms.id)}}
+    ids = {**{k.lower(): int(i) for k, i in zip(comms.key, comms.id)},
+           **{n.lower(): int(i) for n, i in zip(comms.name, comms.id)}}
+    return ids, ", ".join(sorted(comms.key))
 
-    # participants: one look-up for all, then inserts for the new ones
+
+def _wanted_participants(project, path: Path, items: list[tuple], community_hint: str | None) -> dict[str, int | None]:
+    """Participant id -> community id (None when unknown) for the file's sources; an unknown
+    community name refuses the file."""
+    communities, known = _community_ids(project)
     wanted: dict[str, int | None] = {}
     for transcript, participant, _ in items:
         community = community_hint or transcript.community
@@ -340,43 +327,50 @@ def _store(project, conn, path: Path, digest: str, fmt: str, items: list[tuple],
         if community:
             community_id = communities.get(community.strip().lower())
             if community_id is None:
-                known = ", ".join(sorted(comms.key))
                 raise ImportFileError(path, f"names an unknown community '{community}' (known: {known})")
         if participant and (participant not in wanted or wanted[participant] is None):
             wanted[participant] = community_id
-    existing: dict[str, int | None] = {}
-    for chunk in _chunks(list(wanted)):
-        existing.update(conn.execute(select(s.participants.c.id, s.participants.c.community_id)
-                                     .where(s.participants.c.id.in_(chunk))).fetchall())
+    return wanted
+
+
+def _store_participants(conn, wanted: dict[str, int | None], metadata: dict, ts: str) -> None:
+    """One look-up for all, inserts for the new ones, a community for known ones that had none."""
+    existing = stored_sources.participant_communities(conn, list(wanted))
     attributes = json.dumps(metadata.get("attributes", {}))
-    new = [{"id": pid, "community_id": cid, "attributes": attributes, "created_at": ts}
-           for pid, cid in wanted.items() if pid not in existing]
-    if new:
-        conn.execute(s.participants.insert(), new)
+    stored_sources.add_participants(conn, [{"id": pid, "community_id": cid, "attributes": attributes, "created_at": ts}
+                                           for pid, cid in wanted.items() if pid not in existing])
     for pid, cid in wanted.items():
         if pid in existing and existing[pid] is None and cid is not None:
-            conn.execute(s.participants.update().where(s.participants.c.id == pid).values(community_id=cid))
+            stored_sources.set_participant_community(conn, pid, cid)
 
-    # sources: refuse any text already in the project
+
+def _new_text_hashes(conn, path: Path, items: list[tuple]) -> list[str]:
+    """Content hashes of the file's sources; refuses any text already in the file or the project."""
     hashes = [hashlib.sha256(built.text.encode("utf-8")).hexdigest() for _, _, built in items]
     if len(set(hashes)) < len(hashes):
         raise DuplicateSourceError(path, "contains the same interview text twice")
-    for chunk in _chunks(hashes):
-        if conn.execute(select(s.sources.c.id).where(s.sources.c.content_hash.in_(chunk))).first():
-            raise DuplicateSourceError(path, "has the same text as a source already in the project")
+    if stored_sources.any_source_with_hash(conn, hashes):
+        raise DuplicateSourceError(path, "has the same text as a source already in the project")
+    return hashes
+
+
+def _source_rows(imp_id: int, fmt: str, items: list[tuple], hashes: list[str], metadata: dict, ts: str,
+                 deidentified: bool) -> list[dict]:
     base_meta = {k: v for k, v in metadata.items() if k not in ("attributes", "participant", "community")}
-    source_rows = []
+    rows = []
     for (transcript, participant, built), content_hash in zip(items, hashes):
         meta = {**transcript.metadata, **base_meta}
-        source_rows.append({
+        rows.append({
             "import_id": imp_id, "name": transcript.name, "participant_id": participant,
             "content_hash": content_hash, "text": built.text, "format": fmt,
             "interview_date": meta.pop("interview_date", None), "method": meta.pop("method", None) or "telephone",
             "interviewer": meta.pop("interviewer", None), "imported_at": ts,
-            "metadata": json.dumps(meta, default=str), "deidentified": 1 if pseudonymiser is not None else 0})
-    source_ids = _insert_returning_ids(conn, s.sources, source_rows)
+            "metadata": json.dumps(meta, default=str), "deidentified": 1 if deidentified else 0})
+    return rows
 
-    # segments: turns first (their ids are the sentences' parents), then sentences, in bulk
+
+def _store_segments(conn, source_ids: list[int], items: list[tuple]) -> None:
+    """Turns first (their ids are the sentences' parents), then sentences, in bulk."""
     def clean(seg):
         return {k: v for k, v in seg.items() if not k.startswith("_")}
 
@@ -386,12 +380,24 @@ def _store(project, conn, path: Path, digest: str, fmt: str, items: list[tuple],
             if seg["kind"] == "turn":
                 turn_rows.append({**clean(seg), "source_id": source_id, "parent_id": None})
                 turn_keys.append((source_id, seg["_turn"]))
-    turn_ids = dict(zip(turn_keys, _insert_returning_ids(conn, s.segments, turn_rows)))
-    sentences = [{**clean(seg), "source_id": source_id, "parent_id": turn_ids[(source_id, seg["_turn"])]}
-                 for source_id, (_, _, built) in zip(source_ids, items)
-                 for seg in built.segments if seg["kind"] == "sentence"]
-    for chunk in _chunks(sentences, 5000):
-        conn.execute(s.segments.insert(), chunk)
+    turn_ids = dict(zip(turn_keys, stored_sources.add_turns(conn, turn_rows)))
+    stored_sources.add_sentences(conn, [
+        {**clean(seg), "source_id": source_id, "parent_id": turn_ids[(source_id, seg["_turn"])]}
+        for source_id, (_, _, built) in zip(source_ids, items)
+        for seg in built.segments if seg["kind"] == "sentence"])
+
+
+def _store(project, conn, path: Path, digest: str, fmt: str, items: list[tuple], pseudonymiser,
+           community_hint: str | None, metadata: dict, file_name: str | None = None) -> None:
+    """Write one file's sources in bulk, inside the caller's transaction."""
+    ts = database.now()
+    imp_id = add_import(conn, file_name or path.name, digest, fmt, ts, len(items))
+    wanted = _wanted_participants(project, path, items, community_hint)
+    _store_participants(conn, wanted, metadata, ts)
+    hashes = _new_text_hashes(conn, path, items)
+    source_ids = stored_sources.add_sources(
+        conn, _source_rows(imp_id, fmt, items, hashes, metadata, ts, pseudonymiser is not None))
+    _store_segments(conn, source_ids, items)
     from elc.deid.originals import store_detections  # originals go to the sidecar, never here
 
     for source_id, (_, _, built) in zip(source_ids, items):
@@ -539,10 +545,9 @@ def _deid_changed(conn, pseudonymiser) -> bool:
 
 def _import_one(project, plan, options: ImportOptions, nlp, detector, pseudonymiser) -> dict:
     path = plan.path
-    with project.engine.connect() as conn:  # an earlier file of this batch may have had the same bytes
-        prior = conn.execute(select(s.imports.c.imported_at).where(s.imports.c.file_hash == plan.digest)).first()
+    prior = import_by_hash(project, plan.digest)  # an earlier file of this batch may have had the same bytes
     if prior:
-        raise DuplicateSourceError(path, f"was already imported on {prior[0][:10]} (same content)")
+        raise DuplicateSourceError(path, f"was already imported on {prior[1][:10]} (same content)")
     names_read = [sp.transcript.name for sp in plan.sources]
     notes = [n for sp in plan.sources for n in sp.transcript.metadata.pop(NOTES_KEY, [])]
     metadata_read = [dict(sp.transcript.metadata) for sp in plan.sources]
