@@ -3,7 +3,7 @@ sentence with ". She never went home." (seen on the Home First sample, P03)."""
 
 import pytest
 
-from elc.ingest.pipeline import _sentence_spans
+from elc.ingest.sentences import _sentence_spans
 from elc.nlp.pipeline import load_nlp
 
 
