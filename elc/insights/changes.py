@@ -81,8 +81,8 @@ def changes(project) -> pd.DataFrame:
             "decision_owner": d.owner if d else "", "next_steps": d.next_steps if d else "",
         })
     df = pd.DataFrame(out, columns=COLUMNS)
-    for col in ("merged_into", "votes", "priority"):
-        df[col] = df[col].astype(object).where(df[col].notna(), None)
+    for col in ("merged_into", "votes", "priority"):  # whole numbers or None, not floats with NaN
+        df[col] = pd.Series([o[col] for o in out], dtype=object, index=df.index)
     return df
 
 
