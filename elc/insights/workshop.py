@@ -169,7 +169,7 @@ class _Checker:
             if int(rec.workshop_id) not in {w.id for w in ws.workshops(self.project)}:
                 self.fail(rec.where, f"no workshop with id {rec.workshop_id} (see 'elc workshop show PROJECT')")
         elif (rec.attendees or rec.challenges) and not (rec.title or "").strip():
-            self.fail(rec.where, "a workshop title is required")
+            self.fail(rec.where, "the workshop title is required")
         self.held_on, _ = self.attempt(rec.where, check_date, rec.held_on)
         for a in rec.attendees:
             self.attendee(a)
@@ -313,8 +313,12 @@ class _Checker:
 
     def codesign(self, c: CodesignIn, new_titles: dict[str, int]) -> None:
         text = " ".join(str(c.change).split())
+        amended = {d["amend"]["title"].lower(): d["change_id"] for d in self.plan.decisions
+                   if d["amend"].get("title")}
         if text.lower() in new_titles:
             cid = ("new", new_titles[text.lower()])
+        elif text.lower() in amended:  # named by its wording as amended in this record
+            cid = amended[text.lower()]
         else:
             cid, ok = self.attempt(c.where, self.res.change, text)
             if not ok:
@@ -354,8 +358,11 @@ def _was(row: store.ChangeRow, reqs: list[str], amend: dict) -> str:
     return "; ".join(parts) or "wording unchanged"
 
 
-def record(project, rec: WorkshopRecord, by: str) -> RecordResult:
-    """Check ``rec`` and commit all of it at once (or nothing), recorded by ``by``."""
+def record(project, rec: WorkshopRecord, by: str, after=None) -> RecordResult:
+    """Check ``rec`` and commit all of it at once (or nothing), recorded by ``by``.
+
+    ``after(conn, workshop_id)`` runs inside the same transaction (the capture sheet marks
+    itself imported there, so a sheet is recorded and marked together or not at all)."""
     if not (by or "").strip():
         raise WorkshopError(["who is recording the workshop is required (--by NAME)"])
     plan = _Checker(project, rec).run()
@@ -387,6 +394,8 @@ def record(project, rec: WorkshopRecord, by: str) -> RecordResult:
         for c in plan.codesign:
             cid = new_ids[c["change_id"][1]] if isinstance(c["change_id"], tuple) else c["change_id"]
             ws.add_codesign(project, cid, c["who"], c["what"], c["held_on"], by, conn=conn)
+        if after is not None:
+            after(conn, wid)
     return RecordResult(wid, len(plan.attendees), len(plan.challenges), len(plan.decisions) + len(new_ids),
                         tuple(new_ids), len(plan.codesign))
 
