@@ -106,6 +106,8 @@ KEYMAP: tuple[KeyAction, ...] = (
               "Analyse"),
     KeyAction("matrix", ("M",), "Insight matrix: touchpoint × community, to improve vs working well", "Analyse"),
     KeyAction("changes", ("I",), "High-impact changes and their evidence; link codes", "Analyse"),
+    KeyAction("workshop", ("W",), "Challenge workshop: decide each change (endorse, amend, merge, reject), votes, "
+              "priority, owner, challenges", "Analyse"),
     KeyAction("attributes", ("A",), "Participant attributes: area, age band, sex, ethnicity, disability, service",
               "Analyse"),
     KeyAction("queries", ("Q",), "Queries: code co-occurrence, code × community or attribute, text search (AND OR "

@@ -868,6 +868,11 @@ class MainScreen(Screen):
 
         self.app.push_screen(ChangesScreen(self.wb))
 
+    def action_workshop(self) -> None:
+        from elc.tui.screens.workshop import WorkshopScreen
+
+        self.app.push_screen(WorkshopScreen(self.wb.project, self.wb.coder))
+
     @guarded
     def action_attributes(self) -> None:
         from elc.tui.screens.attributes import AttributesScreen
