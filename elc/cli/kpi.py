@@ -24,10 +24,15 @@ _FIELDS = [
 ]
 
 
-def _field_options(f):
+def _field_options(f, skip=()):
     for name, kind, help_ in reversed(_FIELDS):
-        f = click.option(f"--{name.replace('_', '-')}", name, type=kind, help=help_)(f)
+        if name not in skip:
+            f = click.option(f"--{name.replace('_', '-')}", name, type=kind, help=help_)(f)
     return f
+
+
+def _fields_but_measure(f):
+    return _field_options(f, skip=("measure",))
 
 
 def _values(kw: dict) -> dict:
@@ -92,7 +97,7 @@ def set_(project, kpi_id, change_id, by, **kw):
 @kpi.command("add")
 @project_argument
 @click.argument("measure")
-@_field_options
+@_fields_but_measure
 @click.option("--change", "change_id", type=int, help="The change it measures (none: programme-wide).")
 @click.option("--by", required=True, metavar="NAME")
 def add(project, measure, change_id, by, **kw):
@@ -100,7 +105,6 @@ def add(project, measure, change_id, by, **kw):
     from elc.store.kpis import add_kpi
 
     values = _values(kw)
-    values.pop("measure", None)
     kid = add_kpi(open_or_fail(project), measure, change_id, by=by, **values)
     click.echo(f"added KPI {kid}: {measure}")
 
