@@ -171,6 +171,8 @@ def show(project, workshop_id, as_json):
                         f", priority {o.priority}" if o.priority is not None else "",
                         f", owner {o.owner}" if o.owner else ""])
         click.echo(f"  {o.change_id}. {o.title} [{o.state}{extra}{nums}]")
+    for c in s.codesign:
+        click.echo(f"Co-design, change {c.change_id}: {c.who}: {c.what}" + (f" ({c.held_on})" if c.held_on else ""))
 
 
 @workshop.command("sheet")

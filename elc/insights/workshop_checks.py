@@ -89,7 +89,9 @@ def check_date(value) -> str:
         return value.isoformat()
     text = str(value).strip()
     try:
-        return _dt.date.fromisoformat(text[:10]).isoformat() if len(text) >= 10 else _dt.date.fromisoformat(text).isoformat()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[ T][\d:.]*)?", text):
+            raise ValueError(text)
+        return _dt.date.fromisoformat(text[:10]).isoformat()
     except ValueError:
         raise ElcError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 

@@ -61,6 +61,22 @@ class WorkshopSummary:
         return dict(Counter(o.state for o in self.outcomes))
 
 
+def outcomes_of(project) -> list[ChangeOutcome]:
+    """Every change, in list order, with its current decision (``candidate`` when none)."""
+    df = list_changes(project)
+    titles = dict(zip(df.id.astype(int), df.title))
+    current = ws.current_decisions(project)
+    out = []
+    for cid, title in titles.items():
+        d = current.get(cid)
+        if d is None:
+            out.append(ChangeOutcome(cid, title, ws.CANDIDATE, None, "", None, None, "", "", "", None, "", ""))
+            continue
+        out.append(ChangeOutcome(cid, title, d.decision, d.merged_into, titles.get(d.merged_into, ""), d.votes,
+                                 d.priority, d.owner, d.next_steps, d.note, d.workshop_id, d.recorded_by, d.ts))
+    return out
+
+
 def summary(project, workshop_id: int | None = None) -> WorkshopSummary:
     """The workshop ``workshop_id`` (default: the latest) with every change's current outcome."""
     from elc.insights.workshop import latest_workshop, resolver
@@ -83,20 +99,10 @@ def summary(project, workshop_id: int | None = None) -> WorkshopSummary:
     res = resolver(project)
     findings = tuple(FindingSummary(f, res.label(f), n["agree"], n["challenge"], n["new-evidence"],
                                     tuple(texts.get(f, []))) for f, n in found.items())
-    df = list_changes(project)
-    titles = dict(zip(df.id.astype(int), df.title))
-    current = ws.current_decisions(project)
-    outcomes = []
-    for cid, title in titles.items():
-        d = current.get(cid)
-        outcomes.append(ChangeOutcome(
-            cid, title, d.decision if d else ws.CANDIDATE, d.merged_into if d else None,
-            titles.get(d.merged_into, "") if d and d.merged_into else "", d.votes if d else None,
-            d.priority if d else None, d.owner if d else "", d.next_steps if d else "", d.note if d else "",
-            d.workshop_id if d else None, d.recorded_by if d else "", d.ts if d else ""))
+    outcomes = outcomes_of(project)
     cod = tuple(ws.codesign(project))
     return WorkshopSummary(shop, people, dict(by_role), dict(by_comm), sum(a.n for a in people), findings,
                            tuple(outcomes), cod)
 
 
-__all__ = ["FindingSummary", "ChangeOutcome", "WorkshopSummary", "summary"]
+__all__ = ["FindingSummary", "ChangeOutcome", "WorkshopSummary", "summary", "outcomes_of"]
