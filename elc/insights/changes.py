@@ -22,13 +22,12 @@ import difflib
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import func, select
 
 from elc.errors import ElcError, GuideError
-from elc.store import database, schema as s
-from elc.store.kpis import kpis_by_change, replace_measures, unlink_change_kpis
-from elc.store.requirements import delete_requirements, replace_requirements, requirements_by_change
-from elc.store.workshop import delete_change_records
+from elc.store import changes as store
+from elc.store.kpis import kpis_by_change
+from elc.store.requirements import requirements_by_change
+from elc.store.workshop import CANDIDATE, current_decisions
 
 FIELDS = ("title", "rationale", "owner", "measures", "requirements")
 
@@ -50,30 +49,41 @@ def _measures(project) -> dict[int | None, list[str]]:
     return {cid: [k.measure for k in ks] for cid, ks in kpis_by_change(project).items()}
 
 
+COLUMNS = ["id", "position", "title", "rationale", "owner", "measures", "requirements", "code_ids", "codes",
+           "themes", "state", "merged_into", "votes", "priority", "decision_owner", "next_steps"]
+
+
 def changes(project) -> pd.DataFrame:
     """The changes in order: id, position, title, rationale, owner, measures, requirements,
-    code_ids, codes (names), themes (labels)."""
-    with project.engine.connect() as conn:
-        rows = conn.execute(select(s.changes).order_by(s.changes.c.position, s.changes.c.id)).mappings().all()
-        links = conn.execute(select(s.change_links).order_by(s.change_links.c.id)).mappings().all()
+    code_ids, codes (names), themes (labels), and the workshop's decision on each: ``state``
+    (candidate | endorsed | amended | merged | rejected | new), ``merged_into`` (a change id or
+    None), ``votes``, ``priority`` (None until set), ``decision_owner``, ``next_steps``."""
+    rows = store.change_rows(project)
+    links = store.links(project)
     codes = project.codes(include_archived=True)
     names = dict(zip(codes.id.astype(str), codes.name))
     reqs = _requirements(project)
     measures = _measures(project)
+    decided = current_decisions(project)
     out = []
     for r in rows:
-        mine = [link for link in links if link["change_id"] == r["id"]]
-        code_ids = [int(link["ref"]) for link in mine if link["kind"] == "code" and link["ref"] in names]
+        mine = [link for link in links if link.change_id == r.id]
+        code_ids = [int(link.ref) for link in mine if link.kind == "code" and link.ref in names]
+        d = decided.get(r.id)
         out.append({
-            "id": int(r["id"]), "position": int(r["position"]), "title": r["title"],
-            "rationale": r["rationale"] or "", "owner": r["owner"] or "",
-            "measures": list(measures.get(int(r["id"]), [])),
-            "requirements": list(reqs.get(str(r["id"]), [])),
+            "id": r.id, "position": r.position, "title": r.title, "rationale": r.rationale, "owner": r.owner,
+            "measures": list(measures.get(r.id, [])),
+            "requirements": list(reqs.get(str(r.id), [])),
             "code_ids": code_ids, "codes": [names[str(c)] for c in code_ids],
-            "themes": [link["ref"] for link in mine if link["kind"] == "theme"],
+            "themes": [link.ref for link in mine if link.kind == "theme"],
+            "state": d.decision if d else CANDIDATE, "merged_into": d.merged_into if d else None,
+            "votes": d.votes if d else None, "priority": d.priority if d else None,
+            "decision_owner": d.owner if d else "", "next_steps": d.next_steps if d else "",
         })
-    return pd.DataFrame(out, columns=["id", "position", "title", "rationale", "owner", "measures",
-                                      "requirements", "code_ids", "codes", "themes"])
+    df = pd.DataFrame(out, columns=COLUMNS)
+    for col in ("merged_into", "votes", "priority"):  # whole numbers or None, not floats with NaN
+        df[col] = pd.Series([o[col] for o in out], dtype=object, index=df.index)
+    return df
 
 
 def get_change(project, change) -> dict:
@@ -145,7 +155,7 @@ def _clean_list(values, what: str) -> list[str]:
 
 
 def _set_requirements(project, cid: int, requirements: list[str] | None, conn) -> None:
-    replace_requirements(conn, cid, list(requirements or []))
+    store.set_requirements(conn, cid, list(requirements or []))
 
 
 def add_change(project, title: str, rationale: str = "", owner: str = "", measures=(), codes=(),
@@ -158,13 +168,10 @@ def add_change(project, title: str, rationale: str = "", owner: str = "", measur
         raise ChangeError(f"a change titled '{title}' already exists (edit or link it instead)")
     code_ids = _code_ids(project, _clean_list(codes, "codes"))
     themes = _clean_list(themes, "themes")
-    with project.engine.begin() as conn:
-        position = conn.execute(select(func.coalesce(func.max(s.changes.c.position), -1))).scalar() + 1
-        cid = conn.execute(s.changes.insert().values(
-            position=position, title=title, rationale=(rationale or "").strip(), owner=(owner or "").strip(),
-            measures="[]", created_at=database.now())).inserted_primary_key[0]
-        replace_measures(conn, cid, _clean_list(measures, "measures"))
-        _link(conn, cid, code_ids, themes)
+    with project.write() as conn:
+        cid = store.insert_change(conn, title, (rationale or "").strip(), (owner or "").strip(),
+                                  _clean_list(measures, "measures"))
+        store.link(conn, cid, code_ids, themes)
         if requirements:
             _set_requirements(project, cid, _clean_list(requirements, "requirements"), conn)
     return int(cid)
@@ -187,11 +194,10 @@ def update_change(project, change, **fields) -> None:
         others = others[others.id != cid]
         if values["title"].lower() in set(others.title.str.lower()):
             raise ChangeError(f"a change titled '{values['title']}' already exists")
-    with project.engine.begin() as conn:
-        if values:
-            conn.execute(s.changes.update().where(s.changes.c.id == cid).values(**values))
+    with project.write() as conn:
+        store.update_row(conn, cid, **values)
         if fields.get("measures") is not None:
-            replace_measures(conn, cid, _clean_list(fields["measures"], "measures"))
+            store.set_measures(conn, cid, _clean_list(fields["measures"], "measures"))
         if fields.get("requirements") is not None:
             _set_requirements(project, cid, _clean_list(fields["requirements"], "requirements"), conn)
 
@@ -199,29 +205,8 @@ def update_change(project, change, **fields) -> None:
 def remove_change(project, change) -> None:
     """Delete a change and its links."""
     cid = resolve_change(project, change)
-    with project.engine.begin() as conn:
-        _delete_change(conn, cid)
-
-
-def _delete_change(conn, cid: int) -> None:
-    conn.execute(s.change_links.delete().where(s.change_links.c.change_id == cid))
-    delete_requirements(conn, cid)
-    unlink_change_kpis(conn, cid)
-    delete_change_records(conn, cid)
-    conn.execute(s.changes.delete().where(s.changes.c.id == cid))
-
-
-def _link(conn, cid: int, code_ids, themes) -> int:
-    existing = {(r.kind, r.ref) for r in conn.execute(
-        select(s.change_links.c.kind, s.change_links.c.ref).where(s.change_links.c.change_id == cid))}
-    new = [("code", str(c)) for c in code_ids] + [("theme", t) for t in themes]
-    added = 0
-    for kind, ref in new:
-        if (kind, ref) not in existing:
-            conn.execute(s.change_links.insert().values(change_id=cid, kind=kind, ref=ref))
-            existing.add((kind, ref))
-            added += 1
-    return added
+    with project.write() as conn:
+        store.delete_change(conn, cid)
 
 
 def link_change(project, change, codes=(), themes=()) -> int:
@@ -231,8 +216,8 @@ def link_change(project, change, codes=(), themes=()) -> int:
     themes = _clean_list(themes, "themes")
     if not code_ids and not themes:
         raise ChangeError("name at least one code (--code) or theme (--theme) to link")
-    with project.engine.begin() as conn:
-        return _link(conn, cid, code_ids, themes)
+    with project.write() as conn:
+        return store.link(conn, cid, code_ids, themes)
 
 
 def unlink_change(project, change, codes=(), themes=()) -> int:
@@ -240,13 +225,8 @@ def unlink_change(project, change, codes=(), themes=()) -> int:
     cid = resolve_change(project, change)
     refs = [("code", str(c)) for c in _code_ids(project, _clean_list(codes, "codes"))]
     refs += [("theme", t) for t in _clean_list(themes, "themes")]
-    removed = 0
-    with project.engine.begin() as conn:
-        for kind, ref in refs:
-            removed += conn.execute(s.change_links.delete().where(
-                (s.change_links.c.change_id == cid) & (s.change_links.c.kind == kind)
-                & (s.change_links.c.ref == ref))).rowcount
-    return removed
+    with project.write() as conn:
+        return store.unlink(conn, cid, refs)
 
 
 # ---------------------------------------------------------------------------- changes files
@@ -349,25 +329,22 @@ def load_changes_file(project, path: str | Path, replace: bool = False) -> list[
     existing = changes(project)
     by_title = {t.lower(): int(i) for t, i in zip(existing.title, existing.id)}
     ids = []
-    with project.engine.begin() as conn:
-        position = conn.execute(select(func.coalesce(func.max(s.changes.c.position), -1))).scalar() + 1
+    with project.write() as conn:
         for ch in items:
             values = {"title": ch["title"], "rationale": ch["rationale"], "owner": ch["owner"]}
             cid = by_title.get(ch["title"].lower())
             if cid is None:
-                cid = int(conn.execute(s.changes.insert().values(
-                    position=position, created_at=database.now(), measures="[]", **values)).inserted_primary_key[0])
-                position += 1
+                cid = store.insert_change(conn, **values)
             else:
-                conn.execute(s.changes.update().where(s.changes.c.id == cid).values(**values))
-                conn.execute(s.change_links.delete().where(s.change_links.c.change_id == cid))
-            _link(conn, cid, [by_name[n.lower()] for n in ch["codes"]], ch["themes"])
-            replace_requirements(conn, cid, list(ch["requirements"] or []))
-            replace_measures(conn, cid, list(ch["measures"] or []))
+                store.update_row(conn, cid, **values)
+                store.clear_links(conn, cid)
+            store.link(conn, cid, [by_name[n.lower()] for n in ch["codes"]], ch["themes"])
+            store.set_requirements(conn, cid, list(ch["requirements"] or []))
+            store.set_measures(conn, cid, list(ch["measures"] or []))
             ids.append(cid)
         if replace:
             for cid in set(existing.id) - set(ids):
-                _delete_change(conn, int(cid))
+                store.delete_change(conn, int(cid))
         if fields:
             from elc.insights.programme_fields import set_programme_fields
 

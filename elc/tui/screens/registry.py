@@ -24,6 +24,8 @@ SCREENS: tuple[ScreenEntry, ...] = (
                 "themes"),
     ScreenEntry("matrix", ("M",), "Insight matrix: touchpoint × community, to improve vs working well", "matrix"),
     ScreenEntry("changes", ("I",), "High-impact changes and their evidence; link codes", "changes"),
+    ScreenEntry("workshop", ("W",), "Challenge workshop: decide each change (endorse, amend, merge, reject), votes, "
+                "priority, owner, challenges", "workshop"),
     ScreenEntry("attributes", ("A",), "Participant attributes: area, age band, sex, ethnicity, disability, service",
                 "attributes"),
     ScreenEntry("queries", ("Q",), "Queries: code co-occurrence, code × community or attribute, text search (AND OR "
