@@ -10,6 +10,7 @@ import click
 from elc.cli._app import main, open_or_fail, project_argument
 from elc.errors import ElcError
 from elc.guides.bundled import DEFAULT_PROGRAMME
+from elc.ingest.roles import is_generic
 
 @main.command("new")
 @project_argument
@@ -57,8 +58,9 @@ def _print_plans(report, preview: bool = False) -> None:
         for sp in plan.sources[:20]:
             name = plan.path.name if len(plan.sources) == 1 else sp.transcript.name
             how = sp.interviewer.how
-            who = f"interviewer: {', '.join(sp.interviewer.labels)} ({how})" if sp.interviewer.labels else \
-                f"interviewer: {how}"
+            # a named interviewer ("Helen Brooks") is never echoed: the label is shown only if generic
+            shown = [lb if is_generic(lb) else "a named speaker" for lb in sp.interviewer.labels]
+            who = f"interviewer: {', '.join(shown)} ({how})" if shown else f"interviewer: {how}"
             click.echo(f"{name}: {sp.summary()}; {who}")
             if preview:
                 click.echo(f"  speakers: {_print_speakers(sp)}")
@@ -158,18 +160,23 @@ def _print_status(st: dict) -> None:
     click.echo(f"{st['programme']}  ({st['project']})")
     click.echo(f"focus: {st['focus_question']}")
     click.echo("")
-    click.echo(f"{'community':<44}{'n / target':>12}{'interviews':>12}{'segments':>10}{'coded':>8}")
+    name_width = max([44] + [len(c["name"]) + 2 for c in st["communities"]])
+    click.echo(f"{'community':<{name_width}}{'n / target':>12}{'interviews':>12}{'segments':>10}{'coded':>8}")
     for c in st["communities"]:
         target = f"{c['participants']} / {c['target_n'] if c['target_n'] is not None else '-'}"
-        click.echo(f"{c['name'][:43]:<44}{target:>12}{c['interviews']:>12}{c['segments']:>10}"
+        click.echo(f"{c['name']:<{name_width}}{target:>12}{c['interviews']:>12}{c['segments']:>10}"
                    f"{c['coded_share'] * 100:>7.0f}%")
     keys = [c["key"] for c in st["communities"]]
+    width = max([46] + [len(tp["name"]) + 2 for tp in st["touchpoints"]])
     click.echo("")
-    click.echo("coded share of participant segments per touchpoint and community:")
-    click.echo(f"{'touchpoint':<46}" + "".join(f"{k[:10]:>11}" for k in keys))
+    click.echo("coded share of participant segments per touchpoint and community (- not asked: not in that guide):")
+    for i, c in enumerate(st["communities"], 1):
+        click.echo(f"  C{i} = {c['name']}")
+    click.echo(f"{'touchpoint':<{width}}" + "".join(f"{'C' + str(i):>8}" for i in range(1, len(keys) + 1)))
     for tp in st["touchpoints"]:
-        click.echo(f"{tp['name'][:45]:<46}" + "".join(
-            f"{tp['by_community'][k]['share'] * 100:>10.1f}%" for k in keys))
+        cells = [tp["by_community"][k] for k in keys]
+        click.echo(f"{tp['name']:<{width}}" + "".join(
+            f"{c['share'] * 100:>7.1f}%" if c.get("asked", True) else f"{'-':>8}" for c in cells))
     t = st["totals"]
     click.echo("")
     click.echo(f"{t['sources']} interviews, {t['participant_segments']} participant segments, "

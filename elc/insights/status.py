@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from elc.insights.units import asks
+
 
 def status(project) -> dict:
     prog = project.programme
@@ -27,15 +29,16 @@ def status(project) -> dict:
     unassigned = int(segs.community.isna().sum()) if len(segs) else 0
     touchpoints = []
     tp_codes = codes[codes.kind == "touchpoint"]
-    keys = [c["key"] for c in communities]
     for tp in tp_codes.itertuples():
         hit = coded[coded.code_id == tp.id] if len(coded) else coded
         by_comm = {}
-        for key, seg_total in zip(keys, [c["segments"] for c in communities]):
+        for c in communities:
+            key, seg_total = c["key"], c["segments"]
             sub = hit[hit.community == key] if len(hit) else hit
             n = int(sub.segment_id.nunique()) if len(sub) else 0
             by_comm[key] = {"segments": n, "participants": int(sub.participant_id.nunique()) if len(sub) else 0,
-                            "share": round(n / seg_total, 3) if seg_total else 0.0}
+                            "share": round(n / seg_total, 3) if seg_total else 0.0,
+                            "asked": asks(tp.family, c["family"])}  # its guide has the touchpoint
         touchpoints.append({"name": tp.name, "family": tp.family, "codings": int(tp.n_codings),
                             "segments": int(hit.segment_id.nunique()) if len(hit) else 0,
                             "by_community": by_comm})

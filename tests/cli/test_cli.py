@@ -36,6 +36,12 @@ def test_new_import_status(tmp_path, transcript):
     assert len(st["touchpoints"]) == 20
     text = run("status", project).stdout
     assert "1 / 43" in text
+    # community names and touchpoints in full; a touchpoint not in a community's guide is "-", not 0.0%
+    assert "  C3 = " + st["communities"][2]["name"] in text
+    row = next(line for line in text.splitlines() if line.startswith("Making the booking"))
+    assert row.split()[-3:] == ["-", "-", "-"] and "%" in row  # people's touchpoint: staff columns not asked
+    tp = next(t for t in st["touchpoints"] if t["name"] == "Making the booking")
+    assert tp["by_community"]["drivers"]["asked"] is False and tp["by_community"]["patients"]["asked"] is True
 
 
 def test_user_errors_are_one_line_no_traceback(tmp_path):

@@ -241,7 +241,9 @@ def test_dry_run_shows_the_parse_and_leaves_the_project_byte_identical(project, 
     after = {p.name: p.read_bytes() for p in tmp_path.glob("test.elc*")}
     assert after == before
     out = res.output
-    assert "P21-otter.txt: otter-style: 6 turns, 2 speakers, timestamps kept; interviewer: Jane Doe (given)" in out
+    assert "P21-otter.txt: otter-style: 6 turns, 2 speakers, timestamps kept; interviewer: a named speaker (given)" in out
+    # a named interviewer appears only in the dry run's speaker mapping (label -> what is stored)
+    assert all(line.startswith("  speakers: Jane Doe -> Interviewer") for line in out.splitlines() if "Jane Doe" in line)
     assert "Speaker 1 -> P21 (participant)" in out and "[0:02] Interviewer: Thanks for agreeing" in out
     assert "teams-vtt" in out and "nothing stored" in out
 
