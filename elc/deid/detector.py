@@ -10,7 +10,7 @@ from typing import Any
 
 from .allowlist import DEFAULT_ALLOW_LIST, AllowList, as_allow_list
 from .evidence import _NUMBER_AFTER, _PLACE_AFTER, gate_persons
-from .interview import add_wordy_names, tidy_persons, wordy_names
+from .interview import add_wordy_names, spelled_emails, tidy_persons, wordy_names
 from .lexicon import (
     AMBIGUOUS_NAMES, COMMON_WORDS, FILLERS, FIRST_NAMES, NORP_WORDS, PLACES, ROLE_WORDS, SPEAKER_WORDS,
     STREET_SUFFIXES, SURNAMES, TITLES,
@@ -298,7 +298,7 @@ class Detector:
             kept.append(d)
         kept.extend(self.names.find(text))
         merged = _places_after_addresses(merge_detections(kept, text), text)
-        merged = tidy_persons(text, gate_persons(text, merged, doc))
+        merged = spelled_emails(text, tidy_persons(text, gate_persons(text, merged, doc)))
         if protected:  # names the gate added from context ("Glenfield rings us") obey the allow-list
             merged = [d for d in merged if d.label != "PERSON" or d.source == "list"
                       or not self._allowed(d, protected, text)]

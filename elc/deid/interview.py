@@ -134,3 +134,24 @@ def tidy_persons(text: str, dets: list[Detection]) -> list[Detection]:
         else:
             out.append(_without_possessive(d))
     return out
+
+
+_SPELL_ITEM = r"(?:[a-z0-9](?:-[a-z0-9]){1,}|dot|at|underscore|hyphen|dash|[a-z]+)"
+_SPELLED_AFTER = re.compile(
+    rf"^[.,]?\s*(?i:so\s+)?(?i:that's|that\s+is|it's|it\s+is)\s+({_SPELL_ITEM}(?:,?\s+{_SPELL_ITEM}){{0,8}})")
+_HYPHEN_SPELLED = re.compile(r"(?<![\w-])[a-z0-9](?:-[a-z0-9]){2,}(?![\w-])")
+
+
+def spelled_emails(text: str, dets: list[Detection]) -> list[Detection]:
+    """An address read out letter by letter right after it was given ("jo.okafor@example.com.
+    That's j-o dot okafor, o-k-a-f-o-r"): the spelling is the address too."""
+    extra = []
+    for d in dets:
+        if d.label != "EMAIL":
+            continue
+        m = _SPELLED_AFTER.match(text[d.end:d.end + 160])
+        if m and _HYPHEN_SPELLED.search(m.group(1)):
+            s, e = d.end + m.start(1), d.end + m.end(1)
+            if not any(o.start < e and s < o.end for o in dets):
+                extra.append(Detection(s, e, "EMAIL", text[s:e], "rule", 0.9))
+    return sorted(dets + extra, key=lambda d: d.start) if extra else dets
