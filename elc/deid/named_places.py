@@ -18,6 +18,7 @@ from .types import Detection
 # Street types that are hardly ever anything else when capitalised after a capitalised word.
 _STREET_TYPES = ("Road|Street|Lane|Avenue|Close|Drive|Crescent|Grove|Gardens|Terrace|Mews|Rd|St")
 _NAME_WORD = r"[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)*"
+_STREET_TYPE = re.compile(_STREET_TYPES)
 _STREET = re.compile(rf"(?<![\w'’-])((?:{_NAME_WORD}\s+){{1,3}})({_STREET_TYPES})\b(?![\w'’-])")
 # Capitalised words that start a sentence or a phrase rather than a street's name.
 _NOT_A_NAME = frozenset(
@@ -61,7 +62,8 @@ def find_practices(text: str) -> Iterator[Detection]:
     "the <Name> one": a GP practice named in speech, as an organisation."""
     for m in _PRACTICE.finditer(text):
         words = m.group(1).split()
-        if any(w.lower() in _NOT_A_NAME or _plain(w) or w.isupper() for w in words):
+        if any(w.lower() in _NOT_A_NAME or w.isupper() or (_plain(w) and not _STREET_TYPE.fullmatch(w))
+               for w in words):
             continue
         if m.group(2) == "one" and not _GP_BEFORE.search(text, max(0, m.start() - 60), m.start()):
             continue  # "the Red one": only a practice when a GP is being talked about
