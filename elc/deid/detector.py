@@ -10,11 +10,13 @@ from typing import Any
 
 from .allowlist import DEFAULT_ALLOW_LIST, AllowList, as_allow_list
 from .evidence import _NUMBER_AFTER, _PLACE_AFTER, gate_persons
+from .interview import add_wordy_names, spelled_emails, tidy_persons, wordy_names
 from .lexicon import (
     AMBIGUOUS_NAMES, COMMON_WORDS, FILLERS, FIRST_NAMES, NORP_WORDS, PLACES, ROLE_WORDS, SPEAKER_WORDS,
     STREET_SUFFIXES, SURNAMES, TITLES,
 )
 from .merge import merge_detections
+from .named_places import named_place_detections
 from .ner import ner_detections
 from .persons import NameList, extend_with_title, person_rule_detections
 from .rules import rule_detections
@@ -209,11 +211,22 @@ class Detector:
         wherever it recurs, before or after. Items may be ``Doc``s or plain strings."""
         docs = list(docs)
         found = [self.detect_doc(d) if not isinstance(d, str) else self.detect(d) for d in docs]
+        texts = [d if isinstance(d, str) else d.text for d in docs]
+        wordy = wordy_names(texts, found)  # "Jean", "Pat": names that are words, used as names here
         names = self.confident_names(d for dets in found for d in dets)
-        if not names:
-            return found
-        return [self.propagate(d if isinstance(d, str) else d.text, dets, names)
-                for d, dets in zip(docs, found)]
+        if names:
+            found = [self.propagate(t, dets, names) for t, dets in zip(texts, found)]
+        if wordy:
+            found = [self._allowed_persons(t, add_wordy_names(d, dets, wordy)) for t, d, dets in zip(texts, docs, found)]
+        return found
+
+    def _allowed_persons(self, text: str, dets: list[Detection]) -> list[Detection]:
+        """``dets`` without person detections inside an allow-listed phrase (lists excepted)."""
+        protected = self.allow_list.protected_spans(text)
+        if not protected:
+            return dets
+        return [d for d in dets if d.label != "PERSON" or d.source == "list"
+                or not self._allowed(d, protected, text)]
 
     @staticmethod
     def confident_names(detections: Iterable[Detection]) -> set[str]:
@@ -266,6 +279,7 @@ class Detector:
         if not text or not text.strip():
             return []
         found = rule_detections(text)
+        found.extend(named_place_detections(text))
         found.extend(person_rule_detections(text, doc, gazetteer=self.gazetteer))
         if doc is not None:
             found.extend(ner_detections(doc, text))
@@ -284,7 +298,7 @@ class Detector:
             kept.append(d)
         kept.extend(self.names.find(text))
         merged = _places_after_addresses(merge_detections(kept, text), text)
-        merged = gate_persons(text, merged, doc)
+        merged = spelled_emails(text, tidy_persons(text, gate_persons(text, merged, doc)))
         if protected:  # names the gate added from context ("Glenfield rings us") obey the allow-list
             merged = [d for d in merged if d.label != "PERSON" or d.source == "list"
                       or not self._allowed(d, protected, text)]

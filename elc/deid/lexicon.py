@@ -255,7 +255,9 @@ MORE_FIRST_NAMES = _words(
     stuart susan susanna susanne suzanna suzanne sylvia sylvie tamara tammy tania tanya tara
     teresa theresa thomas tia tiffany tina toni tracey tracy travis trevor tricia trisha troy
     valerie vanessa vicki vickie victoria vince vincent viv vivian vivienne wayne wendy
-    william yasmin mathew lea yvette yvonne zach zara zoe zoey zoë"""
+    william yasmin mathew lea yvette yvonne zach zara zoe zoey zoë
+    roy royston percy ena mabel nellie sybil herbert horace hubert lionel maurice
+    neville sidney vernon enid ida"""
 )
 FIRST_NAMES = FIRST_NAMES | (MORE_FIRST_NAMES - AMBIGUOUS_NAMES)
 
@@ -309,7 +311,8 @@ SURNAMES = _words(
     wilson wisniewski wojcik wong wood woods wright yates young zhang zielinski"""
 )
 
-# Towns, villages and districts in Leicester, Leicestershire and Rutland plus nearby towns:
+# Towns, villages and districts in Leicester, Leicestershire and Rutland plus nearby towns (and
+# those of Nottinghamshire, Derbyshire and Lincolnshire the sample programmes cover):
 # identifying below county level, so flagged as LOCATION (the county names are allow-listed).
 PLACES = _words(
     """oadby wigston birstall syston thurmaston hinckley loughborough oakham uppingham coalville
@@ -321,7 +324,12 @@ PLACES = _words(
     castle-donington stamford corby nottingham coventry northampton derby peterborough
     nuneaton kettering rugby grantham birmingham wolverhampton sheffield newark melton
     harborough ashby mowmacre belgrave braunstone-town lubbesthorpe glenhills kirby muxloe
-    houghton billesdon tilton somerby wymondham langham cottesmore edith-weston"""
+    houghton billesdon tilton somerby wymondham langham cottesmore edith-weston
+    ilkeston beeston stapleford bingham hucknall bulwell southwell retford worksop mansfield
+    sutton-in-ashfield kirkby-in-ashfield clipstone gedling cotgrave ruddington keyworth
+    radcliffe-on-trent chesterfield staveley alfreton ripley heanor belper matlock buxton
+    glossop lincoln sleaford spalding skegness kirton holbeach louth horncastle
+    leeds boston"""
 )
 # Multi-word places (matched as phrases).
 PLACE_PHRASES = (
@@ -331,6 +339,7 @@ PLACE_PHRASES = (
     "eyres monsell", "new parks", "rushey mead", "clarendon park", "spinney hill",
     "leicester forest east", "kirby muxloe", "south wigston", "braunstone town",
     "waltham on the wolds", "edith weston", "great easton", "hamilton", "north evington",
+    "long eaton", "west bridgford", "sutton in ashfield", "kirkby in ashfield", "market rasen",
 )
 
 STREET_SUFFIXES = _words(

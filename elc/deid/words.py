@@ -129,6 +129,15 @@ def is_placeholder(word: str) -> bool:
     return bool(PLACEHOLDER.match(word.strip("[]()<>")))
 
 
+_DOUBLED = re.compile(r"([bcdfgklmnprstvz])\1(?:ed|ing|er|est|y)$")
+
+
+def _doubled_inflection(w: str) -> bool:
+    """"flagged", "stopping", "bigger": an inflection that doubles the stem's last consonant."""
+    m = _DOUBLED.search(w)
+    return bool(m) and m.start() >= 2 and w[:m.start() + 1] in _dictionary()
+
+
 def is_common(word: str) -> bool:
     """An ordinary English word (any spelling, British or American, inflected or not) that is not
     a given name. Interjections and typed thanks ("Thankyou", "Hmmm") count as words."""
@@ -140,6 +149,8 @@ def is_common(word: str) -> bool:
     if w in COMMON_WORDS or w in FILLERS or w in BRANDS_AND_TECH or w in _INTERJECTIONS:
         return True
     if re.fullmatch(r"(h+m+|m+|a+h+|o+h+|a+w+|e+r+m*|u+m+|y+a+|ha(ha)+|lol+|x+o*x*)", w):
+        return True
+    if _doubled_inflection(w):
         return True
     words = _dictionary()
     if not words:
