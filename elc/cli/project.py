@@ -231,7 +231,11 @@ def build_demo(target: Path, corpus: Path, quiet: bool = False):
     from elc.coding.coded_tables import apply_segment_codings
 
     for table in sorted(corpus.glob("codings-*.csv")):
-        apply_segment_codings(project, table)
+        counts = apply_segment_codings(project, table)
+        if counts["unmatched"]:  # a sample that silently lost codings would show wrong numbers
+            project.close()
+            raise ElcError(f"{table}: {counts['unmatched']} coding row(s) match no participant sentence "
+                           "(re-anchor the table to the imported text)")
     changes = corpus / "changes.yaml"
     if changes.exists():
         from elc.insights.changes import load_changes_file
