@@ -1,0 +1,145 @@
+"""The workbook sheets of the pack for the room that follow the workshop: one printed page per
+community ("What we heard from ..."), what the workshop decided, and the KPI returns with a
+trend chart per KPI (baseline and threshold drawn as lines)."""
+
+from __future__ import annotations
+
+from openpyxl.chart import LineChart, Reference
+from openpyxl.worksheet.pagebreak import Break
+
+from elc.export.data import ReportData
+from elc.export.record import decision_text, kpi_status
+from elc.export.workbook import BOLD, NOTE_FONT, TITLE_FONT, WRAP, _quote_cell, _Sheet
+from elc.insights.quotes import clip
+
+
+def communities_sheet(wb, d: ReportData) -> None:
+    """One block per community, each on its own printed page (a row break between blocks)."""
+    sh = _Sheet(wb, "Communities", [44, 18, 18, 80], wrap_cols={0, 3}, freeze=None, titles=None)
+    for k, pg in enumerate(d.community_pages):
+        if k:
+            sh.ws.row_breaks.append(Break(id=sh.row))
+        sh.append([f"What we heard from {pg.name}"], {0: {"font": TITLE_FONT}})
+        sh.append([f"{pg.interviewed} interviewed, {pg.coded} coded; counts are participants of N asked "
+                   "(a participant can say both)"], {0: {"font": NOTE_FONT}})
+        sh.header(["Touchpoint", "Working well", "To improve", ""])
+        ww = {t["touchpoint"]: t for t in pg.working_well}
+        ti = {t["touchpoint"]: t for t in pg.to_improve}
+        for tp in dict.fromkeys([t["touchpoint"] for t in pg.to_improve] + [t["touchpoint"] for t in pg.working_well]):
+            sh.append([tp, f"{ww[tp]['n']} of {ww[tp]['of']} asked" if tp in ww else None,
+                       f"{ti[tp]['n']} of {ti[tp]['of']} asked" if tp in ti else None])
+        if pg.answers:
+            sh.append([])
+            sh.header(["Open question", "Answered", "", "Example"])
+            for a in pg.answers:
+                ex = a["quotes"][0] if a.get("quotes") else None
+                sh.append([a["question"], f"{a['answered']} of {a['of']}", None,
+                           f"“{clip(ex['text'], 30)}” ({ex.get('participant')})" if ex else None])
+        if pg.quotes:
+            sh.append([])
+            sh.append(["In their words"], {0: {"font": BOLD}})
+            for q in pg.quotes:
+                sh.append([None, None, None, _quote_cell(q, d.community_names)], {3: {"align": WRAP}})
+
+
+def workshop_sheet(wb, d: ReportData) -> None:
+    """Who came to the workshop and what it decided about each change."""
+    rec = d.record
+    sh = _Sheet(wb, "Workshop", [44, 14, 50, 8, 9, 24, 40], wrap_cols={0, 2, 5, 6})
+    sh.title("What the challenge workshop decided",
+             "a change's state is its latest decision; no decision = a candidate for the workshop")
+    sh.header(["Change", "State", "Decision", "Votes", "Priority", "Owner", "Next steps"])
+    titles = {ev["id"]: ev["title"] for ev in d.changes}
+    for i, ev in enumerate(d.changes, 1):
+        dec = rec.decisions.get(ev["id"])
+        sh.append([f"{i}. {ev['title']}", rec.state(ev["id"]), decision_text(dec, rec, titles),
+                   dec.votes if dec else None, dec.priority if dec else None, dec.owner if dec else None,
+                   dec.next_steps if dec else None])
+    for w in rec.workshops:
+        sh.append([])
+        sh.append([f"{w.title}" + (f" ({w.held_on})" if w.held_on else "") + ": attendees"], {0: {"font": BOLD}})
+        sh.header(["Role", "Community", "Organisation", "People"])
+        for a in (a for a in rec.attendees if a.workshop_id == w.id):
+            sh.append([a.role, d.community_names.get(a.community, a.community), a.organisation, a.n])
+    if rec.codesign:
+        sh.append([])
+        sh.header(["Co-designed: change", "Held on", "Who", "What"])
+        for cid, items in rec.codesign.items():
+            for c in items:
+                sh.append([titles.get(cid, cid), c.held_on, c.who, c.what])
+
+
+def kpi_returns_sheet(wb, d: ReportData) -> None:
+    """Each KPI's monthly returns as a table (period, value, baseline, threshold) and a line chart."""
+    rec = d.record
+    sh = _Sheet(wb, "KPI returns", [12, 12, 12, 12, 60], wrap_cols={4}, freeze=None)
+    sh.title("Measures after go-live: monthly KPI returns against baseline and threshold")
+    titles = {ev["id"]: ev["title"] for ev in d.changes}
+    kpis = [k for ks in rec.kpis.values() for k in ks if rec.returns.get(k.id)]
+    if not kpis:
+        sh.note("No KPI returns imported yet (elc kpi import PROJECT FILE).")
+        return
+    for k in kpis:
+        rets = rec.returns[k.id]
+        st = kpi_status(k, rets)
+        sh.append([])
+        sh.append([f"KPI {k.id}: {k.measure}"], {0: {"font": BOLD}})
+        sh.append([f"change: {titles.get(k.change_id, 'programme-wide')}; latest {st['latest']} ({st['period']})"
+                   + ("" if st["meets"] is None else ("; meets the threshold" if st["meets"]
+                                                      else "; does not meet the threshold yet"))],
+                  {0: {"font": NOTE_FONT}})
+        head = sh.header(["Period", "Value", "Baseline", "Threshold"])
+        for r in rets:
+            sh.append([r.period, r.value, k.baseline, k.threshold])
+        last = sh.row
+        chart = LineChart()
+        chart.title = k.measure[:80]
+        chart.y_axis.title = k.unit or "value"
+        chart.x_axis.title = "month"
+        chart.add_data(Reference(sh.ws, min_col=2, max_col=4, min_row=head, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(sh.ws, min_col=1, min_row=head + 1, max_row=last))
+        chart.height, chart.width = 6.5, 15
+        sh.ws.add_chart(chart, f"E{head - 1}")
+        # room for the chart (about 13 rows) before the next KPI
+        for _ in range(max(0, 14 - len(rets) - 3)):
+            sh.append([])
+
+
+__all__ = ["communities_sheet", "workshop_sheet", "kpi_returns_sheet"]
+
+
+def change_pages_sheet(wb, d: ReportData) -> None:
+    """One printed page per change: state and decision, evidence, both sides, who is missing, quotes."""
+    from elc.export.html import _missing
+    from elc.insights.evidence import evidence_sentence, n_of_n, sides_sentence, strength_label
+
+    rec = d.record
+    titles = {ev["id"]: ev["title"] for ev in d.changes}
+    sh = _Sheet(wb, "Changes", [40, 18, 14, 14, 12], wrap_cols={0}, freeze=None, titles=None)
+    span = "A{r}:E{r}"
+
+    def line(text: str, font=None) -> None:
+        chars = 98
+        sh.ws.row_dimensions[sh.row + 1].height = 15 * max(1, -(-len(text) // chars))
+        r = sh.append([text], {0: {"font": font, "align": WRAP}})
+        sh.ws.merged_cells.add(span.format(r=r))
+
+    if not d.changes:
+        line("No high-impact changes recorded yet (elc changes PROJECT --add TITLE).", NOTE_FONT)
+    for i, ev in enumerate(d.changes, 1):
+        if i > 1:
+            sh.ws.row_breaks.append(Break(id=sh.row))
+        line(f"Change {i}: {ev['title']}", TITLE_FONT)
+        line(f"{strength_label(ev)}; state: {rec.state(ev['id'])}", BOLD)
+        line("Workshop decision: " + decision_text(rec.decisions.get(ev["id"]), rec, titles))
+        line(f"Evidence: {evidence_sentence(ev)}.")
+        line(f"Both sides: {sides_sentence(ev)}.")
+        sh.header(["Community", "Raised it", "To improve", "Working well", "Both"])
+        for b in ev["by_community"]:
+            sh.append([b["name"], n_of_n(b), b["to_improve"], b["working_well"], b["both"]])
+        line("Who is missing: " + ("; ".join(_missing(ev)) or "nobody: every community asked raised it") + ".")
+        kpis = rec.kpis.get(ev["id"], [])
+        if kpis:
+            line("Success measures: " + "; ".join(k.measure for k in kpis))
+        for q in ev["quotes"][:3]:
+            line(_quote_cell(q, d.community_names))
