@@ -210,7 +210,7 @@ def review_statement(review: dict | None) -> str:
 def deidentification_statement(n_sources: int, n_deid: int) -> str:
     base = ("Quotes are the stored, de-identified interview text: names, telephone and NHS numbers, "
             "addresses and other identifiers were replaced on import with consistent pseudonyms such as "
-            "[Driver 1] or [phone], and participants appear only under pseudonymous ids (e.g. P07). "
+            "[Daughter 1], [Person 2] or [phone], and participants appear only under pseudonymous ids (e.g. P07). "
             "Source file names and participant attributes are not exported.")
     if n_sources == 0:
         return "No interviews have been imported yet. " + base
