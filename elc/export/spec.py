@@ -25,6 +25,7 @@ from pathlib import Path
 
 from elc.errors import ExportError
 from elc.export.data import ReportData, collect
+from elc.export.record import decision_text
 from elc.export.safety import xml_text
 from elc.insights.breakdown import SUPPRESS_BELOW
 from elc.export.spec_record import (KPI_HEADER, candidate_changes, codesign_items, endorsed_changes, kpi_rows,
@@ -243,7 +244,8 @@ def build_spec(d: ReportData) -> Doc:
                      else "Why (the programme team's judgement, not a finding): ")
             doc.p(("b", label), ev["rationale"])
         dec = d.record.decisions.get(ev["id"])
-        doc.p(("b", "Workshop decision: "), f"{dec.decision}" + (f" ({dec.note})" if dec.note else "")
+        doc.p(("b", "Workshop decision: "), decision_text(dec, d.record, {e["id"]: e["title"] for e in d.changes})
+              + (f" ({dec.note})" if dec.note else "")
               + (f"; incorporates {_names(merged_into(d, ev))} (merged by the workshop)" if merged_into(d, ev) else ""))
         note = doc.note(_evidence_note(ev, names))
         for j, (text, who) in enumerate(requirement_lines(d, ev), 1):

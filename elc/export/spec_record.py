@@ -59,8 +59,8 @@ def kpi_rows(d: ReportData, numbered: list[dict]) -> list[list]:
             src = ", ".join(x for x in (k.baseline_source, k.baseline_date) if x) or "missing"
             missing = missing_names(k)
             rows.append([f"KPI {prefix}.{j}", k.measure, label, base, src,
-                         "missing" if k.threshold is None else fmt(k.threshold) + (f" ({k.better} is better)"
-                                                                                   if k.better else ""),
+                         "missing" if k.threshold is None else fmt(k.threshold) + (f" {k.unit}" if k.unit else "")
+                         + (f" ({k.better} is better)" if k.better else ""),
                          k.data_source or "missing", k.frequency or "missing", k.owner or "missing",
                          "missing: " + ", ".join(missing) if missing else "complete"])
     return rows
