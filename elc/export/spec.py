@@ -27,7 +27,6 @@ from elc.errors import ExportError
 from elc.export.data import ReportData, collect
 from elc.export.record import decision_text
 from elc.export.safety import xml_text
-from elc.insights.breakdown import SUPPRESS_BELOW
 from elc.export.spec_record import (KPI_HEADER, candidate_changes, codesign_items, endorsed_changes, kpi_rows,
                                     merged_into, requirement_lines, workshop_annex)
 from elc.insights.quotes import clip
@@ -175,6 +174,24 @@ def build_spec(d: ReportData) -> Doc:
         doc.p(("b", "Warning: "), f"{d.unreviewed_quotes} of the quotes in this draft contain de-identification "
               "nobody has reviewed yet; review them before the draft is shared.")
 
+    c = (names, comms, people, staff, evs, waiting, tp_totals)
+    _population(doc, d, c)
+    _outcomes(doc, d, c)
+    _scope(doc, d, c)
+    _standards(doc, d, c)
+    _quality(doc, d, c)
+    _location(doc, d, c)
+    _codesign(doc, d, evs)
+    from elc.export.spec_appendix import scrutiny_appendix
+
+    scrutiny_appendix(doc, d)
+    workshop_annex(doc, d)
+    _awaiting(doc, d, waiting)
+    return doc
+
+
+def _population(doc: Doc, d: ReportData, c: tuple) -> None:
+    names, comms, people, staff, evs, waiting, tp_totals = c
     # 1 Population needs -------------------------------------------------------------------
     doc.h(2, "1. Population needs")
     doc.h(3, "1.1 National/local context and evidence base")
@@ -201,6 +218,9 @@ def build_spec(d: ReportData) -> Doc:
                      f"{r.to_improve} of the same {r.of} said it needs to improve"
                      + (" (mixed views)" if r.to_improve >= r.working_well / 2 else "") for r in best.itertuples()])
 
+
+def _outcomes(doc: Doc, d: ReportData, c: tuple) -> None:
+    names, comms, people, staff, evs, waiting, tp_totals = c
     # 2 Outcomes ---------------------------------------------------------------------------
     doc.h(2, "2. Outcomes")
     doc.h(3, "2.1 NHS Outcomes Framework domains and indicators")
@@ -219,6 +239,9 @@ def build_spec(d: ReportData) -> Doc:
     else:
         doc.p("No outcome is defined until the challenge workshop endorses a change (candidates: Appendix D).")
 
+
+def _scope(doc: Doc, d: ReportData, c: tuple) -> None:
+    names, comms, people, staff, evs, waiting, tp_totals = c
     # 3 Scope ------------------------------------------------------------------------------
     doc.h(2, "3. Scope")
     doc.h(3, "3.1 Aims and objectives of service")
@@ -238,21 +261,13 @@ def build_spec(d: ReportData) -> Doc:
     if not evs:
         doc.p("[No change endorsed yet: see Appendix D for the candidates awaiting the workshop.]")
     for i, ev in enumerate(evs, 1):
-        doc.h(4, f"3.2.{i} {ev['title']}")
-        if ev["rationale"]:
-            label = ("Why (from the evidence): " if ev.get("rationale_basis") == "evidence"
-                     else "Why (the programme team's judgement, not a finding): ")
-            doc.p(("b", label), ev["rationale"])
-        dec = d.record.decisions.get(ev["id"])
-        doc.p(("b", "Workshop decision: "), decision_text(dec, d.record, {e["id"]: e["title"] for e in d.changes})
-              + (f" ({dec.note})" if dec.note else "")
-              + (f"; incorporates {_names(merged_into(d, ev))} (merged by the workshop)" if merged_into(d, ev) else ""))
-        note = doc.note(_evidence_note(ev, names))
-        for j, (text, who) in enumerate(requirement_lines(d, ev), 1):
-            doc.req(f"3.2.{i}.{j}", text, note if j == 1 else None, who)
-        owner = dec.owner or ev["owner"]
-        if owner:
-            doc.p(("b", "Lead: "), owner)
+        _requirement(doc, d, i, ev)
+    _covered(doc, d, c)
+
+
+def _covered(doc: Doc, d: ReportData, c: tuple) -> None:
+    """3.3 to 3.5: who the service is for, eligibility, and the other parties involved."""
+    names, comms, people, staff, evs, waiting, tp_totals = c
     doc.h(3, "3.3 Population covered")
     doc.p("[Commissioner to define the registered population and geography covered.] The people this "
           "service is for, as engaged by the programme: "
@@ -278,6 +293,28 @@ def build_spec(d: ReportData) -> Doc:
     if staff:
         doc.p("Staff communities consulted: " + "; ".join(f"{c.name} ({c.interviewed} interviewed)" for c in staff) + ".")
 
+
+def _requirement(doc: Doc, d: ReportData, i: int, ev: dict) -> None:
+    """3.2.i: an endorsed change, the workshop's decision and its numbered requirements."""
+    doc.h(4, f"3.2.{i} {ev['title']}")
+    if ev["rationale"]:
+        label = ("Why (from the evidence): " if ev.get("rationale_basis") == "evidence"
+                 else "Why (the programme team's judgement, not a finding): ")
+        doc.p(("b", label), ev["rationale"])
+    dec = d.record.decisions.get(ev["id"])
+    doc.p(("b", "Workshop decision: "), decision_text(dec, d.record, {e["id"]: e["title"] for e in d.changes})
+          + (f" ({dec.note})" if dec.note else "")
+          + (f"; incorporates {_names(merged_into(d, ev))} (merged by the workshop)" if merged_into(d, ev) else ""))
+    note = doc.note(_evidence_note(ev, d.community_names))
+    for j, (text, who) in enumerate(requirement_lines(d, ev), 1):
+        doc.req(f"3.2.{i}.{j}", text, note if j == 1 else None, who)
+    owner = dec.owner or ev["owner"]
+    if owner:
+        doc.p(("b", "Lead: "), owner)
+
+
+def _standards(doc: Doc, d: ReportData, c: tuple) -> None:
+    names, comms, people, staff, evs, waiting, tp_totals = c
     # 4 Standards --------------------------------------------------------------------------
     doc.h(2, "4. Applicable service standards")
     doc.h(3, "4.1 Applicable national standards (e.g. NICE)")
@@ -290,6 +327,9 @@ def build_spec(d: ReportData) -> Doc:
     doc.p(f"The requirements in 3.2, drawn from what {_names([c.name for c in comms.itertuples()]) or 'participants'} "
           "said in this programme.")
 
+
+def _quality(doc: Doc, d: ReportData, c: tuple) -> None:
+    names, comms, people, staff, evs, waiting, tp_totals = c
     # 5 Quality ----------------------------------------------------------------------------
     doc.h(2, "5. Applicable quality requirements and CQUIN goals")
     doc.h(3, "5.1 Applicable quality requirements (key performance indicators)")
@@ -306,15 +346,13 @@ def build_spec(d: ReportData) -> Doc:
     doc.p("[Commissioner to agree.] " + (f"The programme asked to “{quality[0]}”: a CQUIN or quality incentive "
                                          "linked to the KPIs above is one way to do so." if quality else ""))
 
+
+def _location(doc: Doc, d: ReportData, c: tuple) -> None:
+    names, comms, people, staff, evs, waiting, tp_totals = c
     # 6 Location ---------------------------------------------------------------------------
     doc.h(2, "6. Location of provider premises")
     doc.p("[Provider to state the premises and any satellite sites.] Service area: as covered by "
           f"the programme ({d.programme}).")
-    _codesign(doc, d, evs)
-    _scrutiny(doc, d)
-    workshop_annex(doc, d)
-    _awaiting(doc, d, waiting)
-    return doc
 
 
 def _names(items: list[str]) -> str:
@@ -344,134 +382,6 @@ def _awaiting(doc: Doc, d: ReportData, waiting: list[dict]) -> None:
         doc.p(("b", ev["title"]), ("fn", doc.note(_evidence_note(ev, names))))
         if measures:
             doc.p("Proposed measures: " + "; ".join(measures) + ".")
-
-
-def _scrutiny(doc: Doc, d: ReportData) -> None:
-    comms = d.communities
-    evs = d.changes
-    numbers = {ev["id"]: i for i, ev in enumerate(endorsed_changes(d), 1)}
-    doc.h(2, "Appendix A. Questions from overview and scrutiny")
-    doc.p("The health overview and scrutiny committee's standard questions, answered from the programme's data.")
-    doc.h(3, f"A.1 {SCRUTINY['why']}")
-    doc.p(f"To answer the focus question “{d.focus_question}” with the people who use, interact with and deliver "
-          "the service. [Commissioner to add the contractual reason, e.g. re-procurement.]")
-    doc.h(3, f"A.2 {SCRUTINY['consulted']}")
-    method_text = "; ".join(f"{m['method']} ({m['interviews']} interview{'s' if m['interviews'] != 1 else ''}"
-                            + (f", {m['first']} to {m['last']}" if m["first"] else "") + ")" for m in d.methods)
-    doc.p(("b", "Who, and how many: "), f"{plural(d.totals['participants'], 'participant')} against a target of "
-          f"{d.totals['target']}, in {plural(d.totals['interviews'], 'interview')}. ", ("b", "Method and when: "),
-          (method_text or "not recorded") + ". "
-          + " ".join(f"{p.get('phase', '')}: {str(p.get('method', '')).rstrip('.')}." for p in d.phases))
-    doc.table(["Community of interest", "Target n", "Interviewed", "% of target", "Interviews", "Method"],
-              [[c.name, "" if c.target_n != c.target_n or c.target_n is None else int(c.target_n), c.interviewed,
-                f"{c.achieved_share * 100:.0f}%" if c.achieved_share is not None and c.achieved_share == c.achieved_share else "-",
-                c.interviews, ", ".join(m["method"] for m in d.methods if c.key in m["communities"]) or "-"]
-               for c in comms.itertuples()])
-    short = [c.name for c in comms.itertuples() if c.target_n and c.target_n == c.target_n and c.interviewed < c.target_n]
-    if short:
-        doc.p(("b", "Below target: "), "; ".join(short) + ". Their views are under-represented in what follows.")
-    doc.p(("b", "What the response has been, by touchpoint: "),
-          "participants who raised something to improve (↓) or working well (↑) out of those asked (a "
-          "participant can hold both), with an example; communities whose guide has no such touchpoint were not asked.")
-    m = d.matrix
-    rows = []
-    for tp, g in (m.groupby("touchpoint", sort=False) if len(m) else []):
-        raised = g[(g.raised > 0) | g.asked]
-        if not int(g.raised.sum()):
-            continue
-        who = "; ".join(f"{r.community_name} ↓{r.to_improve} ↑{r.working_well} of {int(r.of)} asked" if r.asked
-                        else f"{r.community_name}: not asked ({r.raised} raised it unprompted)"
-                        for r in raised.itertuples())
-        quotes = [q for r in raised.itertuples() for q in r.quotes]
-        ex = ""
-        if quotes:
-            q = sorted(quotes, key=lambda q: (q["valence"] not in ("to-improve", "working-well"), q["words"] > 40))[0]
-            ex = f"“{clip(q['text'], FOOTNOTE_QUOTE_WORDS)}” ({q['participant']}, {d.community_names.get(q['community'], q['community'])})"
-        rows.append([tp, who, ex])
-    if rows:
-        doc.table(["Touchpoint", "Communities (↓ to improve, ↑ working well)", "Example"], rows)
-    else:
-        doc.p("[Nothing has been coded yet.]")
-    doc.h(3, f"A.3 {SCRUTINY['taken_into_account']}")
-    if evs:
-        doc.p("Every requirement in this draft comes from a high-impact change, and every change from what "
-              "participants said. Which change came from which evidence:")
-        doc.table(["Change", "Requirements", "Raised by (n of N asked)", "Evidence", "Coded as"],
-                  [[f"{i}. {ev['title']}", _req_range(numbers[ev["id"]], len(requirement_lines(d, ev)))
-                    if ev["id"] in numbers else d.record.state(ev["id"]),
-                    "; ".join(f"{b['name']} {_of(b)}" for b in ev["by_community"]
-                              if b["participants"] and b["asked"]) or "none yet",
-                    f"{ev['strength']}" + (f" ({'; '.join(f['message'] for f in ev['flags'] if f['flag'] in ('thin-evidence', 'mixed-views', 'no-evidence', 'no-links'))})"
-                                          if any(f['flag'] in ('thin-evidence', 'mixed-views', 'no-evidence', 'no-links') for f in ev['flags']) else ""),
-                    ", ".join(ev["codes"] + ev["themes"]) or "-"]
-                   for i, ev in enumerate(evs, 1)])
-    else:
-        doc.p("[No high-impact changes have been recorded yet.]")
-    doc.h(3, f"A.4 {SCRUTINY['partners']}")
-    owners = list(dict.fromkeys(ev["owner"] for ev in evs if ev["owner"]))
-    doc.p("Leads named by the changes: " + ("; ".join(owners) if owners else "[to be completed]") + ". Staff consulted: "
-          + ("; ".join(f"{c.name} ({c.interviewed})" for c in comms.itertuples() if c.family != "people") or "none")
-          + ".")
-    doc.h(3, f"A.5 {SCRUTINY['beneficiaries']}")
-    doc.p("; ".join(f"{c.name}" for c in comms.itertuples() if c.family == "people") or "[to be completed]")
-    doc.h(3, f"A.6 {SCRUTINY['difference']}")
-    if evs:
-        doc.bullets([[f"{ev['title']}: ", ("; ".join(k.measure for k in d.record.kpis.get(ev["id"], []))
-                                            or "no measure recorded yet")] for ev in evs])
-        doc.p("Success is measured by the KPIs in 5.1 (endorsed changes), each against its recorded baseline.")
-    doc.h(3, f"A.7 {SCRUTINY['risks']}")
-    doc.p("Risks in the evidence, computed from the data (to address before the proposal is final); "
-          "[commissioner to add delivery risks]:")
-    doc.bullets(d.risks or ["None found in the evidence: every community asked raised each change, all are at "
-                            "target, coding was checked by a second coder and de-identification is reviewed."])
-    if d.agreement:
-        doc.p(("b", "Inter-coder agreement where measured: "), "; ".join(
-            f"{a['coders'][0]} and {a['coders'][1]}: Cohen's kappa {a['kappa']:.2f} ({a['percent_agreement'] * 100:.0f}% "
-            f"agreement) on {a['interviews']} interview{'s' if a['interviews'] != 1 else ''} both coded"
-            for a in d.agreement) + ".")
-    doc.h(3, f"A.8 {SCRUTINY['cost']}")
-    doc.p("[Commissioner to complete.]")
-    _committee_extra(doc, d)
-    _open_questions(doc, d)
-
-
-def _committee_extra(doc: Doc, d: ReportData) -> None:
-    fields = d.programme_fields or {}
-    doc.h(3, "A.9 What options were considered?")
-    doc.p(fields.get("options_considered") or "[Not recorded: set it with 'elc programme PROJECT --options-considered TEXT'.]")
-    doc.h(3, "A.10 How does this fit with the council's priorities?")
-    doc.p(fields.get("council_priorities") or "[Not recorded: set it with 'elc programme PROJECT --council-priorities TEXT'.]")
-    doc.h(3, "A.11 Is the impact greater on any particular group?")
-    if not d.breakdowns:
-        doc.p("[No participant attributes recorded: import them with 'elc attributes PROJECT --csv FILE' to break the "
-              "evidence down by area, age band, sex, ethnicity, disability or service used.]")
-    for attr, bd in d.breakdowns.items():
-        table = bd.table()
-        doc.p(("b", f"By {attr.replace('_', ' ')}: "), "participants who said each change's subject needs to improve (↓) "
-              f"or works well (↑), of N asked in each group. Counts from 1 to {SUPPRESS_BELOW - 1} are shown as "
-              f"<{SUPPRESS_BELOW}, and a second count is hidden where a total would reveal one, so that no participant "
-              "can be identified.")
-        doc.table(["Change", *bd.groups, "All"], [[r["row"], *[r[g] for g in bd.groups], r["All"]]
-                                                  for r in table.to_dict("records")])
-
-
-def _open_questions(doc: Doc, d: ReportData) -> None:
-    if not d.open_answers:
-        return
-    doc.h(2, "Appendix B. Answers to the open questions")
-    doc.p("Each community's answers to the interview guide's open questions, with examples. Counts are participants "
-          "who answered, of those interviewed.")
-    for rec in d.open_answers:
-        doc.h(3, rec["question"])
-        items = []
-        for b in rec["by_community"]:
-            quotes = " ".join(f"“{clip(q['text'], FOOTNOTE_QUOTE_WORDS)}” ({q['participant']})" for q in b["quotes"][:2])
-            items.append([("b", f"{b['name']}: "), f"{b['answered']} of {b['of']} answered. " + quotes])
-        doc.bullets(items or ["[No answers recorded.]"])
-        if rec.get("changes_asked"):
-            doc.p(f"Of the {rec.get('answered', 0)} who answered, how many asked for each change "
-                  "(their answer is coded with the change's codes): "
-                  + "; ".join(f"change {i}: {n}" for i, n in rec["changes_asked"].items()) + ".")
 
 
 # ---------------------------------------------------------------------------- renderers

@@ -28,7 +28,6 @@ from openpyxl.utils import get_column_letter
 
 from elc.errors import ExportError
 from elc.export.data import ReportData, collect, plain, theme_rows
-from elc.export.record import decision_text
 from elc.export.safety import safe_xlsx_cell
 from elc.insights.quotes import attribution
 
@@ -460,49 +459,6 @@ def _splice(path: str, bulk: dict) -> None:
     os.replace(out, path)
 
 
-def _changes(wb: Workbook, d: ReportData) -> None:
-    comms = list(d.communities.itertuples())
-    widths = [5, 36, 24, 50, 10, 7, 12] + [13] * len(comms) + [10, 10, 50, 36, 24, 36, 50, 90, 12, 50]
-    n_fixed = 7
-    wrap = {1, 2, 3} | set(range(n_fixed + len(comms) + 2, n_fixed + len(comms) + 8)) | {len(widths) - 1}
-    titles = {ev["id"]: ev["title"] for ev in d.changes}
-    sh = _Sheet(wb, "High-impact changes", widths, wrap_cols=wrap, freeze="C3")
-    sh.title("High-impact changes and the evidence behind them",
-             "participants per community who raised it (of those interviewed); strength from breadth, "
-             "number of participants and consistency; flags name thin evidence and missing voices")
-    names = ["#", "Change", "Owner", "Rationale (basis)", "Strength", "Score", "Participants"]
-    names += [f"{c.name}: raised of N asked" for c in comms]
-    names += ["To improve", "Working well", "Flags", "Linked codes", "Linked themes", "Touchpoints",
-              "Success measures", "Top quotes", "State", "Workshop decision"]
-    head = sh.header(names)
-    for i, ev in enumerate(d.changes, 1):
-        by = {b["community"]: b for b in ev["by_community"]}
-        basis = "from the evidence" if ev.get("rationale_basis") == "evidence" else "programme team's judgement"
-        row = [i, ev["title"], ev["owner"], f"({basis}) {ev['rationale']}" if ev["rationale"] else None,
-               ev["strength"], ev["score"], ev["participants"]]
-        row += [(f"{by[c.key]['participants']} of {by[c.key]['of']}" if by[c.key]["asked"] else "not asked")
-                if c.key in by else None for c in comms]
-        row += [ev["valence"]["to-improve"], ev["valence"]["working-well"],
-                "\n".join(f["message"] for f in ev["flags"]) or "none",
-                "\n".join(ev["codes"]) or None, "\n".join(ev["themes"]) or None,
-                "\n".join(f"{t['touchpoint']} ({t['participants']})" for t in ev["touchpoints"]) or None,
-                "\n".join(f"• {m}" for m in ev["measures"]) or None,
-                "\n\n".join(_quote_cell(q, d.community_names) for q in ev["quotes"]) or None,
-                d.record.state(ev["id"]), decision_text(d.record.decisions.get(ev["id"]), d.record, titles)]
-        sh.append(row, {5: {"fmt": "0.00"}})
-    last = max(sh.row, head + 1)
-    sh.autofilter(head, len(names), last)
-    rng = f"E{head + 1}:E{last}"
-    for word, colour in (("strong", "B7E1CD"), ("moderate", "FCE8B2"), ("thin", "F9CB9C"), ("none", "F4C7C3")):
-        sh.ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{word}"'],
-                                                         fill=PatternFill("solid", fgColor=colour)))
-    first_comm = get_column_letter(n_fixed + 1)
-    last_comm = get_column_letter(n_fixed + len(comms))
-    if comms:
-        sh.ws.conditional_formatting.add(f"{first_comm}{head + 1}:{last_comm}{last}", CellIsRule(
-            operator="beginsWith", formula=['"0 of"'], fill=PatternFill("solid", fgColor="F4C7C3")))
-
-
 def _open_questions(wb: Workbook, d: ReportData) -> None:
     sh = _Sheet(wb, "Open questions", [50, 30, 11, 11, 90, 90, 90], wrap_cols={0, 4, 5, 6})
     sh.title("Answers to the guide's open questions, per community",
@@ -579,7 +535,8 @@ def render_workbook(d: ReportData, path: str | Path) -> Path:
     """Write ``d`` to ``path`` (xlsx). The file appears whole or not at all."""
     path = _check_target(Path(path))
     wb = Workbook(write_only=True)
-    from elc.export.workbook_pack import change_pages_sheet, communities_sheet, kpi_returns_sheet, workshop_sheet
+    from elc.export.workbook_pack import (change_pages_sheet, changes_table_sheet, communities_sheet,
+                                          kpi_returns_sheet, workshop_sheet)
 
     _summary(wb, d)
     _matrix(wb, d)
@@ -590,7 +547,7 @@ def render_workbook(d: ReportData, path: str | Path) -> Path:
     _open_questions(wb, d)
     _risks(wb, d)
     _groups(wb, d)
-    _changes(wb, d)
+    changes_table_sheet(wb, d)
     _matrix_detail(wb, d)
     _themes(wb, d)
     bulk: dict = {}

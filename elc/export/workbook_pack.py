@@ -5,6 +5,9 @@ trend chart per KPI (baseline and threshold drawn as lines)."""
 from __future__ import annotations
 
 from openpyxl.chart import LineChart, Reference
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
 from elc.export.data import ReportData
@@ -105,7 +108,6 @@ def kpi_returns_sheet(wb, d: ReportData) -> None:
             sh.append([])
 
 
-__all__ = ["communities_sheet", "workshop_sheet", "kpi_returns_sheet"]
 
 
 def change_pages_sheet(wb, d: ReportData) -> None:
@@ -143,3 +145,50 @@ def change_pages_sheet(wb, d: ReportData) -> None:
             line("Success measures: " + "; ".join(k.measure for k in kpis))
         for q in ev["quotes"][:3]:
             line(_quote_cell(q, d.community_names))
+
+
+def changes_table_sheet(wb, d: ReportData) -> None:
+    """Every change on one row (appendix: for filtering and sorting on screen)."""
+    comms = list(d.communities.itertuples())
+    widths = [5, 36, 24, 50, 10, 7, 12] + [13] * len(comms) + [10, 10, 50, 36, 24, 36, 50, 90, 12, 50]
+    n_fixed = 7
+    wrap = {1, 2, 3} | set(range(n_fixed + len(comms) + 2, n_fixed + len(comms) + 8)) | {len(widths) - 1}
+    titles = {ev["id"]: ev["title"] for ev in d.changes}
+    sh = _Sheet(wb, "High-impact changes", widths, wrap_cols=wrap, freeze="C3")
+    sh.title("High-impact changes and the evidence behind them",
+             "participants per community who raised it (of those interviewed); strength from breadth, "
+             "number of participants and consistency; flags name thin evidence and missing voices")
+    names = ["#", "Change", "Owner", "Rationale (basis)", "Strength", "Score", "Participants"]
+    names += [f"{c.name}: raised of N asked" for c in comms]
+    names += ["To improve", "Working well", "Flags", "Linked codes", "Linked themes", "Touchpoints",
+              "Success measures", "Top quotes", "State", "Workshop decision"]
+    head = sh.header(names)
+    for i, ev in enumerate(d.changes, 1):
+        by = {b["community"]: b for b in ev["by_community"]}
+        basis = "from the evidence" if ev.get("rationale_basis") == "evidence" else "programme team's judgement"
+        row = [i, ev["title"], ev["owner"], f"({basis}) {ev['rationale']}" if ev["rationale"] else None,
+               ev["strength"], ev["score"], ev["participants"]]
+        row += [(f"{by[c.key]['participants']} of {by[c.key]['of']}" if by[c.key]["asked"] else "not asked")
+                if c.key in by else None for c in comms]
+        row += [ev["valence"]["to-improve"], ev["valence"]["working-well"],
+                "\n".join(f["message"] for f in ev["flags"]) or "none",
+                "\n".join(ev["codes"]) or None, "\n".join(ev["themes"]) or None,
+                "\n".join(f"{t['touchpoint']} ({t['participants']})" for t in ev["touchpoints"]) or None,
+                "\n".join(f"• {m}" for m in ev["measures"]) or None,
+                "\n\n".join(_quote_cell(q, d.community_names) for q in ev["quotes"]) or None,
+                d.record.state(ev["id"]), decision_text(d.record.decisions.get(ev["id"]), d.record, titles)]
+        sh.append(row, {5: {"fmt": "0.00"}})
+    last = max(sh.row, head + 1)
+    sh.autofilter(head, len(names), last)
+    rng = f"E{head + 1}:E{last}"
+    for word, colour in (("strong", "B7E1CD"), ("moderate", "FCE8B2"), ("thin", "F9CB9C"), ("none", "F4C7C3")):
+        sh.ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{word}"'],
+                                                         fill=PatternFill("solid", fgColor=colour)))
+    first_comm = get_column_letter(n_fixed + 1)
+    last_comm = get_column_letter(n_fixed + len(comms))
+    if comms:
+        sh.ws.conditional_formatting.add(f"{first_comm}{head + 1}:{last_comm}{last}", CellIsRule(
+            operator="beginsWith", formula=['"0 of"'], fill=PatternFill("solid", fgColor="F4C7C3")))
+
+
+__all__ = ["communities_sheet", "change_pages_sheet", "workshop_sheet", "kpi_returns_sheet", "changes_table_sheet"]
