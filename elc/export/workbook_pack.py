@@ -16,6 +16,13 @@ from elc.export.workbook import BOLD, NOTE_FONT, TITLE_FONT, WRAP, _quote_cell, 
 from elc.insights.quotes import clip
 
 
+def _tall(sh, *texts_widths) -> None:
+    """Size the next row for its wrapped text (rows stream out, and readers do not all re-measure)."""
+    lines = max([1] + [-(-len(str(t or "")) // max(int(w), 1)) for t, w in texts_widths])
+    if lines > 1:
+        sh.ws.row_dimensions[sh.row + 1].height = 13 * lines + 2
+
+
 def communities_sheet(wb, d: ReportData) -> None:
     """One block per community, each on its own printed page (a row break between blocks)."""
     sh = _Sheet(wb, "Communities", [44, 18, 18, 80], wrap_cols={0, 3}, freeze=None, titles=None)
@@ -36,12 +43,14 @@ def communities_sheet(wb, d: ReportData) -> None:
             sh.header(["Open question", "Answered", "", "Example"])
             for a in pg.answers:
                 ex = a["quotes"][0] if a.get("quotes") else None
-                sh.append([a["question"], f"{a['answered']} of {a['of']}", None,
-                           f"“{clip(ex['text'], 30)}” ({ex.get('participant')})" if ex else None])
+                text = f"“{clip(ex['text'], 30)}” ({ex.get('participant')})" if ex else None
+                _tall(sh, (a["question"], 44), (text, 84))
+                sh.append([a["question"], f"{a['answered']} of {a['of']}", None, text])
         if pg.quotes:
             sh.append([])
             sh.append(["In their words"], {0: {"font": BOLD}})
             for q in pg.quotes:
+                _tall(sh, (_quote_cell(q, d.community_names), 84))
                 sh.append([None, None, None, _quote_cell(q, d.community_names)], {3: {"align": WRAP}})
 
 
