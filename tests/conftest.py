@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# The tests never read the developer's own workbench settings (~/.config/elc/config.yaml).
+os.environ["ELC_CONFIG"] = str(Path(__file__).resolve().parent / "data" / "no-such-elc-config.yaml")
 
 REPO = Path(__file__).resolve().parents[1]
 GUIDE = REPO / "interview_guides" / "llr-nepts.yaml"

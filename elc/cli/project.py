@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 
 import click
 
 from elc.cli._app import main, open_or_fail, project_argument
 from elc.errors import ElcError
-
-# The bundled programmes (guides, codebooks, sample corpora) are package data, so an installed
-# wheel can build the demo from any folder; the repository's top-level folders link to them.
-DATA = Path(str(resources.files("elc") / "data"))
-
+from elc.guides.bundled import DEFAULT_PROGRAMME
 
 @main.command("new")
 @project_argument
@@ -196,13 +191,15 @@ def status(project, as_json):
 
 
 def build_demo(target: Path, corpus: Path, quiet: bool = False):
-    """Create the sample project from the bundled corpus (guide, codebook, manifest, changes)."""
+    """Create a sample project from a corpus folder and the bundled guide and codebook of the same
+    name (the bundled programmes live in elc/data; see elc.guides.bundled)."""
     from elc import new_project
+    from elc.guides.bundled import DATA, guide_for
     from elc.ingest import ImportOptions
     from elc.ingest.manifest import read_manifests
 
     slug = corpus.name
-    guide = DATA / "interview_guides" / f"{slug}.yaml"
+    guide = guide_for(corpus)
     codebook = DATA / "codebooks" / f"{slug}.yaml"
     if not guide.exists():
         raise ElcError(f"{guide}: no interview guide for the corpus '{slug}'")
@@ -250,20 +247,46 @@ def build_demo(target: Path, corpus: Path, quiet: bool = False):
     return report
 
 
+def _programme_names() -> list[str]:
+    from elc.guides.bundled import bundled_programmes
+
+    return [b.slug for b in bundled_programmes()]
+
+
+def _list_programmes() -> None:
+    from elc.guides.bundled import bundled_programmes
+
+    for b in bundled_programmes():
+        default = "  (default)" if b.slug == DEFAULT_PROGRAMME else ""
+        click.echo(f"{b.slug:<24}{b.title}{default}")
+
+
 @main.command("demo")
-@click.option("--project", "target", type=click.Path(dir_okay=False), default="demo/llr-nepts.elc",
-              show_default=True, help="Where to build the sample project.")
-@click.option("--corpus", type=click.Path(file_okay=False), default=str(DATA / "corpora" / "llr-nepts"),
-              show_default=False, help="Sample corpus folder (default: the bundled LLR NEPTS programme).")
+@click.option("--programme", type=click.Choice(_programme_names()), default=None,
+              help=f"Bundled sample programme to build (default: {DEFAULT_PROGRAMME}; --list shows each one's title).")
+@click.option("--list", "list_only", is_flag=True, help="List the bundled sample programmes and exit.")
+@click.option("--project", "target", type=click.Path(dir_okay=False), default=None,
+              help="Where to build the sample project  [default: demo/<programme>.elc]")
+@click.option("--corpus", type=click.Path(file_okay=False), default=None,
+              help="A sample corpus folder of your own instead of a bundled programme (its interview guide is "
+                   "the bundled one of the same name).")
 @click.option("--rebuild", is_flag=True, help="Rebuild the sample project even if it exists.")
 @click.option("--coder", default="demo", show_default=True, help="Your coder name in the coding UI.")
 @click.option("--no-ui", is_flag=True, help="Build the project and print its status instead of opening the UI.")
 @click.option("--others/--blind", "show_others", default=True, show_default=True,
               help="Open showing the sample researchers' codings (the demo's point), or blind as `elc code` "
                    "starts; o toggles either way.")
-def demo(target, corpus, rebuild, coder, no_ui, show_others):
-    """Build the bundled sample programme (LLR non-emergency transport) and open the coding UI."""
-    target = Path(target)
+def demo(programme, list_only, target, corpus, rebuild, coder, no_ui, show_others):
+    """Build a bundled sample programme (interviews, sample coding, changes, themes) and open the coding UI."""
+    from elc.guides.bundled import DATA
+
+    if list_only:
+        _list_programmes()
+        return
+    if programme and corpus:
+        raise ElcError("use --programme for a bundled sample or --corpus for a folder of your own, not both")
+    corpus = Path(corpus) if corpus else DATA / "corpora" / (programme or DEFAULT_PROGRAMME)
+    target = Path(target) if target else Path("demo") / f"{corpus.name}.elc"
     if rebuild or not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         report = build_demo(target, Path(corpus))

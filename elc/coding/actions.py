@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import and_, select
-
 from elc.domain import VALENCES
 from elc.errors import CodingError
-from elc.store import database, schema as s
+from elc.store import codings as sql, database
 
 UNDOABLE = ("apply", "remove", "valence", "memo", "move")
 
@@ -49,12 +47,10 @@ class CodingSession:
     # ---------------------------------------------------------------- helpers
     def _log(self, conn, action: str, coding_id: int | None, before: dict, after: dict,
              target: int | None = None) -> int:
-        return conn.execute(s.coding_actions.insert().values(
-            ts=database.now(), coder=self.coder, action=action, coding_id=coding_id,
-            before=json.dumps(before), after=json.dumps(after), target_action=target)).inserted_primary_key[0]
+        return sql.log_action(conn, self.coder, action, coding_id, before, after, target)
 
     def _coding(self, conn, coding_id: int):
-        row = conn.execute(select(s.codings).where(s.codings.c.id == coding_id)).mappings().first()
+        row = sql.coding_row(conn, coding_id)
         if row is None:
             raise CodingError(f"no coding with id {coding_id}")
         return row
@@ -74,18 +70,16 @@ class CodingSession:
         if not (0 <= start < end <= len(text)):
             raise CodingError(f"span {start}-{end} is outside source {source_id} (length {len(text)})")
         with self.project.engine.begin() as conn:
-            code = conn.execute(select(s.codes.c.id, s.codes.c.archived).where(s.codes.c.id == code_id)).first()
+            code = sql.code_state(conn, code_id)
             if code is None or code.archived:
                 raise CodingError(f"no code with id {code_id}")
-            dup = conn.execute(select(s.codings.c.id).where(and_(
-                s.codings.c.source_id == source_id, s.codings.c.start == start, s.codings.c.end == end,
-                s.codings.c.code_id == code_id, s.codings.c.coder == self.coder, s.codings.c.active == 1))).first()
-            if dup:
-                return int(dup[0])
+            dup = sql.active_coding_at(conn, source_id, start, end, code_id, self.coder)
+            if dup is not None:
+                return dup
             ts = database.now()
-            cid = conn.execute(s.codings.insert().values(
-                source_id=source_id, start=start, end=end, code_id=code_id, valence=valence, coder=self.coder,
-                memo=memo, origin=origin, created_at=ts, updated_at=ts, active=1)).inserted_primary_key[0]
+            cid = sql.insert_coding(
+                conn, source_id=source_id, start=start, end=end, code_id=code_id, valence=valence, coder=self.coder,
+                memo=memo, origin=origin, created_at=ts, updated_at=ts, active=1)
             self._log(conn, "apply", cid, {"active": 0}, {"active": 1, "valence": valence, "memo": memo,
                                                           "code_id": code_id, "origin": origin})
         return int(cid)
@@ -98,8 +92,7 @@ class CodingSession:
             before = {k: row[k] for k in values}
             if before == values:
                 return
-            conn.execute(s.codings.update().where(s.codings.c.id == coding_id)
-                         .values(updated_at=database.now(), **values))
+            sql.update_coding(conn, coding_id, **values)
             self._log(conn, action, coding_id, before, values)
 
     def remove(self, coding_id: int) -> None:
@@ -122,8 +115,7 @@ class CodingSession:
     # ---------------------------------------------------------------- undo / redo
     def _stack(self, conn):
         """(undoable, redoable) action rows for this coder, derived from the log."""
-        rows = conn.execute(select(s.coding_actions).where(s.coding_actions.c.coder == self.coder)
-                            .order_by(s.coding_actions.c.id)).mappings().all()
+        rows = sql.actions_by(conn, self.coder)
         done: list = []
         undone: list = []
         for r in rows:
@@ -139,8 +131,7 @@ class CodingSession:
     def _restore(self, conn, action_row, which: str) -> None:
         values = json.loads(action_row[which])
         values = {k: v for k, v in values.items() if k in ("active", "valence", "memo", "start", "end")}
-        conn.execute(s.codings.update().where(s.codings.c.id == action_row["coding_id"])
-                     .values(updated_at=database.now(), **values))
+        sql.update_coding(conn, action_row["coding_id"], **values)
 
     def undo(self) -> dict | None:
         """Undo this coder's last action; returns what was undone, or None if nothing is left."""
@@ -172,5 +163,4 @@ class CodingSession:
         return done[-1]["ts"] if done else None
 
     def history(self):
-        return self.project._frame(select(s.coding_actions).where(s.coding_actions.c.coder == self.coder)
-                                   .order_by(s.coding_actions.c.id))
+        return sql.history(self.project, self.coder)

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import func, select
-
 from elc.domain import CODE_KINDS, PALETTE
 from elc.errors import CodingError
-from elc.store import database, schema as s
+from elc.store import codebook as sql, database
 
 
 UNDOABLE_EDITS = ("add", "rename", "colour", "define", "move", "merge")
@@ -24,11 +22,10 @@ class Codebook:
         self.coder = coder
 
     def _log(self, conn, action: str, code_id: int, payload: dict) -> None:
-        conn.execute(s.codebook_log.insert().values(ts=database.now(), coder=self.coder, action=action,
-                                                    code_id=code_id, payload=json.dumps(payload)))
+        sql.log_edit(conn, self.coder, action, code_id, payload)
 
     def _get(self, conn, code_id: int):
-        row = conn.execute(select(s.codes).where(s.codes.c.id == code_id)).mappings().first()
+        row = sql.code_row(conn, code_id)
         if row is None or row["archived"]:
             raise CodingError(f"no code with id {code_id}")
         return row
@@ -37,9 +34,8 @@ class Codebook:
         name = name.strip()
         if not name:
             raise CodingError("a code needs a name")
-        clash = conn.execute(select(s.codes.c.id).where(
-            (func.lower(s.codes.c.name) == name.lower()) & (s.codes.c.archived == 0))).first()
-        if clash and clash[0] != except_id:
+        clash = sql.live_code_named(conn, name)
+        if clash is not None and clash != except_id:
             raise CodingError(f"a code named '{name}' already exists")
         return name
 
@@ -51,11 +47,11 @@ class Codebook:
             name = self._name_free(conn, name)
             if parent_id is not None:
                 self._get(conn, parent_id)
-            position = (conn.execute(select(func.max(s.codes.c.position))).scalar() or 0) + 1
-            cid = conn.execute(s.codes.insert().values(
-                name=name, kind=kind, parent_id=parent_id, position=position,
+            position = sql.next_position(conn)
+            cid = sql.insert_code(
+                conn, name=name, kind=kind, parent_id=parent_id, position=position,
                 colour=colour or PALETTE[position % len(PALETTE)], definition=definition,
-                keywords=json.dumps(list(keywords)), created_at=database.now())).inserted_primary_key[0]
+                keywords=json.dumps(list(keywords)), created_at=database.now())
             self._log(conn, "add", cid, {"name": name, "kind": kind})
         return int(cid)
 
@@ -64,7 +60,7 @@ class Codebook:
             row = self._get(conn, code_id)
             if "name" in values:
                 values["name"] = self._name_free(conn, values["name"], code_id)
-            conn.execute(s.codes.update().where(s.codes.c.id == code_id).values(**values))
+            sql.update_code(conn, code_id, **values)
             self._log(conn, action, code_id, {"before": {k: row[k] for k in values}, "after": values})
 
     def rename(self, code_id: int, name: str) -> None:
@@ -84,11 +80,11 @@ class Codebook:
             if parent_id == code_id:
                 raise CodingError("a code cannot be its own parent")
             with self.project.engine.connect() as conn:
-                ancestor = parent_id
+                ancestor: int | None = parent_id
                 while ancestor is not None:
                     if ancestor == code_id:
                         raise CodingError("that move would put a code inside itself")
-                    ancestor = conn.execute(select(s.codes.c.parent_id).where(s.codes.c.id == ancestor)).scalar()
+                    ancestor = sql.parent_of(conn, ancestor)
         if position is not None:
             values["position"] = position
         self._set("move", code_id, **values)
@@ -100,20 +96,18 @@ class Codebook:
         with self.project.engine.begin() as conn:
             source = self._get(conn, source_id)
             self._get(conn, target_id)
-            ancestor = conn.execute(select(s.codes.c.parent_id).where(s.codes.c.id == target_id)).scalar()
-            target_parent = conn.execute(select(s.codes.c.parent_id).where(s.codes.c.id == target_id)).scalar()
+            ancestor = sql.parent_of(conn, target_id)
+            target_parent = sql.parent_of(conn, target_id)
             while ancestor is not None:  # merging a parent into its own sub-code: lift the sub-code first
                 if ancestor == source_id:
-                    conn.execute(s.codes.update().where(s.codes.c.id == target_id)
-                                 .values(parent_id=source["parent_id"]))
+                    sql.update_code(conn, target_id, parent_id=source["parent_id"])
                     break
-                ancestor = conn.execute(select(s.codes.c.parent_id).where(s.codes.c.id == ancestor)).scalar()
-            moved = [r[0] for r in conn.execute(select(s.codings.c.id).where(s.codings.c.code_id == source_id))]
-            children = [r[0] for r in conn.execute(select(s.codes.c.id).where(s.codes.c.parent_id == source_id))]
-            conn.execute(s.codings.update().where(s.codings.c.code_id == source_id).values(code_id=target_id))
-            conn.execute(s.codes.update().where(s.codes.c.parent_id == source_id).values(parent_id=target_id))
-            conn.execute(s.codes.update().where(s.codes.c.id == source_id)
-                         .values(archived=1, merged_into=target_id))
+                ancestor = sql.parent_of(conn, ancestor)
+            moved = sql.coding_ids_of(conn, source_id)
+            children = sql.children_of(conn, source_id)
+            sql.repoint_codings(conn, source_id, target_id)
+            sql.reparent_children(conn, source_id, target_id)
+            sql.update_code(conn, source_id, archived=1, merged_into=target_id)
             self._log(conn, "merge", source_id, {"into": target_id, "codings": moved, "children": children,
                                                  "target_parent": target_parent})
         return len(moved)
@@ -121,18 +115,16 @@ class Codebook:
     def archive(self, code_id: int) -> None:
         with self.project.engine.begin() as conn:
             self._get(conn, code_id)
-            n = conn.execute(select(func.count()).select_from(s.codings).where(
-                (s.codings.c.code_id == code_id) & (s.codings.c.active == 1))).scalar()
+            n = sql.active_codings(conn, code_id)
             if n:
                 raise CodingError(f"code {code_id} still has {n} codings; merge it into another code instead")
-            conn.execute(s.codes.update().where(s.codes.c.id == code_id).values(archived=1))
+            sql.update_code(conn, code_id, archived=1)
             self._log(conn, "archive", code_id, {})
 
     # ---------------------------------------------------------------- undo
     def _undoable(self, conn) -> list:
         """This coder's codebook edits not yet undone, oldest first."""
-        rows = conn.execute(select(s.codebook_log).where(s.codebook_log.c.coder == self.coder)
-                            .order_by(s.codebook_log.c.id)).mappings().all()
+        rows = sql.edits_by(conn, self.coder)
         undone = {json.loads(r["payload"]).get("of") for r in rows if r["action"] == "undo"}
         return [r for r in rows if r["action"] in UNDOABLE_EDITS and r["id"] not in undone]
 
@@ -156,27 +148,22 @@ class Codebook:
             payload = json.loads(row["payload"])
             code_id = row["code_id"]
             if row["action"] == "add":
-                n = conn.execute(select(func.count()).select_from(s.codings).where(
-                    (s.codings.c.code_id == code_id) & (s.codings.c.active == 1))).scalar()
+                n = sql.active_codings(conn, code_id)
                 if n:
                     raise CodingError(f"the code added last has {n} codings now; remove them before undoing its creation")
-                conn.execute(s.codes.update().where(s.codes.c.id == code_id).values(archived=1))
+                sql.update_code(conn, code_id, archived=1)
             elif row["action"] == "merge":
-                conn.execute(s.codes.update().where(s.codes.c.id == code_id).values(archived=0, merged_into=None))
+                sql.update_code(conn, code_id, archived=0, merged_into=None)
                 if payload.get("codings"):
-                    conn.execute(s.codings.update().where(s.codings.c.id.in_(payload["codings"]) &
-                                                          (s.codings.c.code_id == payload["into"]))
-                                 .values(code_id=code_id))
+                    sql.restore_codings(conn, payload["codings"], payload["into"], code_id)
                 if payload.get("children"):
-                    conn.execute(s.codes.update().where(s.codes.c.id.in_(payload["children"]))
-                                 .values(parent_id=code_id))
+                    sql.set_parents(conn, payload["children"], code_id)
                 if "target_parent" in payload:
-                    conn.execute(s.codes.update().where(s.codes.c.id == payload["into"])
-                                 .values(parent_id=payload["target_parent"]))
+                    sql.update_code(conn, payload["into"], parent_id=payload["target_parent"])
             else:
                 before = dict(payload.get("before", {}))
                 if "name" in before:
                     before["name"] = self._name_free(conn, before["name"], code_id)
-                conn.execute(s.codes.update().where(s.codes.c.id == code_id).values(**before))
+                sql.update_code(conn, code_id, **before)
             self._log(conn, "undo", code_id, {"of": row["id"], "action": row["action"]})
             return {"action": row["action"], "code_id": code_id}

@@ -13,6 +13,7 @@ a name column or one 0/1 column per code) becomes sources and codings on the res
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 from elc.domain import VALENCES
@@ -127,6 +128,197 @@ def default_participant_ids(data: bytes, community: str | None):
     return lambda n: f"C{tag}-R{n:05d}"
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """Where each field is in the sheet (column index, or None)."""
+    text: int
+    participant: int | None
+    code: int | None
+    sentiment: int | None
+    community: int | None
+
+    def used(self) -> set[int]:
+        return {i for i in (self.text, self.participant, self.code, self.sentiment, self.community) if i is not None}
+
+
+def _cell(row, i) -> str:
+    return str(row[i]).strip() if i is not None and i < len(row) else ""
+
+
+def _column(path: Path, header: list[str], name: str | None, guesses=()) -> int | None:
+    """The column named ``name`` (refused when missing), else the first of ``guesses`` present."""
+    lowered = [h.strip().lower() for h in header]
+    if name:
+        if name.strip().lower() not in lowered:
+            raise ImportFileError(path, f"has no column '{name}' (columns: {', '.join(header)})")
+        return lowered.index(name.strip().lower())
+    return next((lowered.index(g) for g in guesses if g in lowered), None)
+
+
+def _find_columns(path: Path, header: list[str], text_column, participant_column, code_column,
+                  sentiment_column) -> _Columns:
+    from elc.ingest.tabular import GUESSES
+
+    text_i = _column(path, header, text_column, GUESSES["text"])
+    if text_i is None:
+        raise ImportFileError(path, "has no text column (name it with --text-column)")
+    return _Columns(text_i, _column(path, header, participant_column, GUESSES["participant"]),
+                    _column(path, header, code_column, CODE_GUESSES),
+                    _column(path, header, sentiment_column, ("sentiment", "valence", "criticality", "polarity")),
+                    _column(path, header, None, GUESSES["community"]))
+
+
+def _flag_columns(path: Path, header: list[str], body: list, cols: _Columns, mapping: dict[str, str],
+                  project_codes: dict[str, str], create_codes: bool) -> dict[int, str]:
+    """Column index -> code name of the 0/1 columns that code rows: those named after a code (and,
+    with ``create_codes``, every other 0/1 column). Refuses a sheet with no way to code a row."""
+    from elc.coding.code_lists import is_flag_column
+
+    used = cols.used()
+    flag_columns: dict[int, str] = {}
+    loose = []  # 0/1 columns not named after a code
+    for i, h in enumerate(header):
+        if i in used or not h.strip():
+            continue
+        name = mapping.get(h.strip().lower(), h.strip())
+        if not name:
+            continue
+        if name.lower() in project_codes:
+            flag_columns[i] = project_codes[name.lower()]
+        elif is_flag_column([_cell(r, i) for r in body]):
+            loose.append((i, name))
+    if create_codes:
+        flag_columns.update(loose)
+    if cols.code is None and not flag_columns:
+        hint = (f"; {len(loose)} 0/1 column(s) ({', '.join(n for _, n in loose[:3])}) would become codes "
+                f"with --create-codes" if loose else "")
+        raise ImportFileError(path, "has no code column and no column named after a code in the project" + hint)
+    return flag_columns
+
+
+def _check_ragged(path: Path, header: list[str], body: list) -> None:
+    ragged = next((n for n, r in enumerate(body, start=2) if len(r) > len(header) and any(
+        str(c).strip() for c in r[len(header):])), None)
+    if ragged is not None:
+        raise ImportFileError(path, f"row {ragged} has more cells than the header has columns "
+                                    f"(a quote or separator inside a cell?); fix or re-export the sheet")
+
+
+class _Participants:
+    """The sheet's id when it is pseudonymous; a name, phone or NHS number gets a generated id
+    (one per distinct value), so it never reaches the project and its rows keep their codings."""
+
+    def __init__(self, data: bytes, community: str | None):
+        self.default_id = default_participant_ids(data, community)
+        self.replaced: dict[str, str] = {}  # a value that could name someone -> the id generated for it
+
+    def __call__(self, value: str, n: int) -> str:
+        from elc.ingest.identifiers import is_safe_id
+
+        if not value:
+            return self.default_id(n)
+        if is_safe_id(value):
+            return value
+        return self.replaced.setdefault(value, self.default_id(n))
+
+
+_TRUE = ("1", "1.0", "yes", "y", "x", "true", "t")
+
+
+def _row_codes(row, cols: _Columns, flag_columns: dict[int, str], sep: str, known: set[str],
+               mapping: dict[str, str], project_codes: dict[str, str]) -> list[str]:
+    """A row's code names, canonical (the project's spelling) and each once."""
+    from elc.coding.code_lists import split_cell
+
+    codes = [name for i, name in flag_columns.items() if _cell(row, i).lower() in _TRUE]
+    if cols.code is not None:
+        codes += [mapping.get(c.lower(), c) for c in split_cell(_cell(row, cols.code), sep, known)]
+    canonical: list[str] = []
+    for c in codes:
+        c = project_codes.get(c.lower(), c).strip()
+        if c and c.lower() not in {x.lower() for x in canonical}:
+            canonical.append(c)
+    return canonical
+
+
+def _plain_table(rows: list[tuple]) -> bytes:
+    """A plain (participant, text) CSV for the tabular importer; its hash finds an earlier run."""
+    import csv as _csv
+    import io
+
+    buf = io.StringIO()
+    w = _csv.writer(buf, lineterminator="\n")
+    w.writerow(["participant", "text"])
+    for pid, text, _, _ in rows:
+        w.writerow([pid, text])
+    return buf.getvalue().encode("utf-8")
+
+
+def _import_rows(project, path: Path, rows: list[tuple], community: str | None) -> tuple[int, bool]:
+    """Import the rows' text through the pipeline unless an earlier run did: (import id, resumed)."""
+    import tempfile
+
+    from elc.ingest import ImportOptions, import_files
+    from elc.ingest.pipeline import file_hash
+    from elc.store import coded_units
+
+    plain_bytes = _plain_table(rows)
+    earlier = coded_units.import_by_hash(project, file_hash(plain_bytes))
+    if earlier is not None:
+        return earlier[0], True
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = Path(tmp) / (path.stem + ".csv")
+        plain.write_bytes(plain_bytes)
+        report = import_files(project, [plain], ImportOptions(community=community))
+    if report.failed or report.skipped:
+        message = (report.failed or report.skipped)[0][1]
+        reason = message.removeprefix(f"{plain}: ").removesuffix(" (nothing was imported from this file)")
+        raise ImportFileError(path, reason)
+    earlier = coded_units.import_by_hash(project, file_hash(plain_bytes))
+    return earlier[0], False
+
+
+def _row_turns(project, path: Path, rows: list[tuple], import_id: int) -> list[tuple[int, tuple]]:
+    """(row index, (source_id, turn_id, start, end)) of each row's turn: one source per
+    participant (first-appearance order), one turn per row."""
+    from elc.store import coded_units
+
+    groups: dict[str, list[int]] = {}
+    for k, (pid, _, _, _) in enumerate(rows):
+        groups.setdefault(pid, []).append(k)
+    turns = coded_units.import_turns(project, import_id)
+    if len(turns) != len(groups) or any(len(t) != len(g) for t, g in zip(turns, groups.values())):
+        from elc.errors import ElcError
+
+        raise ElcError(f"{path}: its {len(rows)} rows were imported as {sum(map(len, turns))} responses, so "
+                       f"the codings could not be matched to them and were not applied")
+    return [(k, turn) for group, group_turns in zip(groups.values(), turns) for k, turn in zip(group, group_turns)]
+
+
+def _add_new_codes(project, coder: str, rows: list[tuple], project_codes: dict[str, str]) -> list[str]:
+    """Create the rows' codes the project lacks (as themes; provenance is in the codebook log)."""
+    from elc.coding.codebook import Codebook
+
+    created, book = [], Codebook(project, coder)
+    for _, _, codes, _ in rows:
+        for name in codes:
+            if name.lower() not in project_codes:
+                book.add(name, "theme")
+                project_codes[name.lower()] = name
+                created.append(name)
+    return created
+
+
+def _read_sheet(path: Path, community: str | None) -> tuple[list[str], list]:
+    from elc.ingest import ImportOptions
+    from elc.ingest.tabular import read_table
+
+    try:
+        return read_table(path, ImportOptions(community=community))
+    except OSError as exc:
+        raise ImportFileError(path, f"could not be read ({exc.strerror or exc.__class__.__name__})") from None
+
+
 def import_coded_table(project, path: str | Path, coder: str, text_column: str | None = None,
                        code_column: str | None = None, sentiment_column: str | None = None,
                        community: str | None = None, participant_column: str | None = None,
@@ -149,11 +341,7 @@ def import_coded_table(project, path: str | Path, coder: str, text_column: str |
     Returns ``rows``, ``codings`` (added now), ``already`` (codings present before this run),
     ``uncoded`` (rows without any code), ``new_codes`` (each once), ``resumed``, ``unit``.
     """
-    from elc.coding.code_lists import column_separator, is_flag_column, read_code_map, split_cell
-    from elc.coding.codebook import Codebook
-    from elc.ingest import ImportOptions, import_files
-    from elc.ingest.pipeline import file_hash
-    from elc.ingest.tabular import GUESSES, read_table
+    from elc.coding.code_lists import column_separator, read_code_map
     from elc.store import coded_units
 
     path = Path(path)
@@ -163,144 +351,33 @@ def import_coded_table(project, path: str | Path, coder: str, text_column: str |
         raise ImportFileError(path, f"unknown community '{community}' "
                                     f"(known: {', '.join(project.communities().key)})")
     mapping = read_code_map(code_map) if code_map else {}
-    options = ImportOptions(community=community)
-    try:
-        header, body = read_table(path, options)
-    except OSError as exc:
-        raise ImportFileError(path, f"could not be read ({exc.strerror or exc.__class__.__name__})") from None
-    lowered = [h.strip().lower() for h in header]
-
-    def column(name: str | None, guesses=()) -> int | None:
-        if name:
-            if name.strip().lower() not in lowered:
-                raise ImportFileError(path, f"has no column '{name}' (columns: {', '.join(header)})")
-            return lowered.index(name.strip().lower())
-        return next((lowered.index(g) for g in guesses if g in lowered), None)
-
-    def cell(row, i):
-        return str(row[i]).strip() if i is not None and i < len(row) else ""
-
-    text_i = column(text_column, GUESSES["text"])
-    if text_i is None:
-        raise ImportFileError(path, "has no text column (name it with --text-column)")
-    part_i = column(participant_column, GUESSES["participant"])
-    code_i = column(code_column, CODE_GUESSES)
-    sent_i = column(sentiment_column, ("sentiment", "valence", "criticality", "polarity"))
-    comm_i = column(None, GUESSES["community"])
+    header, body = _read_sheet(path, community)
+    cols = _find_columns(path, header, text_column, participant_column, code_column, sentiment_column)
     project_codes = {n.lower(): n for n in project.codes().name}
-
-    def mapped(name: str) -> str:
-        return mapping.get(name.lower(), name)
-
-    used = {i for i in (text_i, part_i, code_i, sent_i, comm_i) if i is not None}
-    flag_columns: dict[int, str] = {}
-    loose = []  # 0/1 columns not named after a code
-    for i, h in enumerate(header):
-        if i in used or not h.strip():
-            continue
-        name = mapped(h.strip())
-        if not name:
-            continue
-        if name.lower() in project_codes:
-            flag_columns[i] = project_codes[name.lower()]
-        elif is_flag_column([cell(r, i) for r in body]):
-            loose.append((i, name))
-    if create_codes:
-        flag_columns.update(loose)
-    if code_i is None and not flag_columns:
-        hint = (f"; {len(loose)} 0/1 column(s) ({', '.join(n for _, n in loose[:3])}) would become codes "
-                f"with --create-codes" if loose else "")
-        raise ImportFileError(path, "has no code column and no column named after a code in the project" + hint)
-
-    sep = column_separator([cell(r, code_i) for r in body], code_separator) if code_i is not None else ","
+    flag_columns = _flag_columns(path, header, body, cols, mapping, project_codes, create_codes)
+    sep = column_separator([_cell(r, cols.code) for r in body], code_separator) if cols.code is not None else ","
     known = set(project_codes) | {k for k in mapping} | {v.lower() for v in mapping.values() if v}
-    ragged = next((n for n, r in enumerate(body, start=2) if len(r) > len(header) and any(
-        str(c).strip() for c in r[len(header):])), None)
-    if ragged is not None:
-        raise ImportFileError(path, f"row {ragged} has more cells than the header has columns "
-                                    f"(a quote or separator inside a cell?); fix or re-export the sheet")
-    data = path.read_bytes()
-    default_id = default_participant_ids(data, community)
+    _check_ragged(path, header, body)
+    participant = _Participants(path.read_bytes(), community)
     rows = []  # (participant, text, [codes], valence)
-    replaced: dict[str, str] = {}  # a value that could name someone -> the id generated for it
-
-    def participant(value: str, n: int) -> str:
-        """The sheet's id when it is pseudonymous; a name, phone or NHS number gets a generated id
-        (one per distinct value), so it never reaches the project and its rows keep their codings."""
-        from elc.ingest.identifiers import is_safe_id
-
-        if not value:
-            return default_id(n)
-        if is_safe_id(value):
-            return value
-        return replaced.setdefault(value, default_id(n))
-
     for n, row in enumerate(body, start=1):
-        text = cell(row, text_i)
+        text = _cell(row, cols.text)
         if not text:
             continue
-        codes = [name for i, name in flag_columns.items() if cell(row, i).lower() in ("1", "1.0", "yes", "y", "x",
-                                                                                      "true", "t")]
-        if code_i is not None:
-            codes += [mapped(c) for c in split_cell(cell(row, code_i), sep, known)]
-        canonical = []
-        for c in codes:
-            c = project_codes.get(c.lower(), c).strip()
-            if c and c.lower() not in {x.lower() for x in canonical}:
-                canonical.append(c)
-        rows.append((participant(cell(row, part_i), n), text, canonical, _valence(cell(row, sent_i))))
+        canonical = _row_codes(row, cols, flag_columns, sep, known, mapping, project_codes)
+        rows.append((participant(_cell(row, cols.participant), n), text, canonical,
+                     _valence(_cell(row, cols.sentiment))))
     if not rows:
         raise ImportFileError(path, "has no rows with text")
-    # a plain (participant, text) table for the tabular importer; its hash finds an earlier run
-    import csv as _csv
-    import io
-    import tempfile
-
-    buf = io.StringIO()
-    w = _csv.writer(buf, lineterminator="\n")
-    w.writerow(["participant", "text"])
-    for pid, text, _, _ in rows:
-        w.writerow([pid, text])
-    plain_bytes = buf.getvalue().encode("utf-8")
-    earlier = coded_units.import_by_hash(project, file_hash(plain_bytes))
-    if earlier is None:
-        with tempfile.TemporaryDirectory() as tmp:
-            plain = Path(tmp) / (path.stem + ".csv")
-            plain.write_bytes(plain_bytes)
-            report = import_files(project, [plain], ImportOptions(community=community))
-        if report.failed or report.skipped:
-            message = (report.failed or report.skipped)[0][1]
-            reason = message.removeprefix(f"{plain}: ").removesuffix(" (nothing was imported from this file)")
-            raise ImportFileError(path, reason)
-        earlier = coded_units.import_by_hash(project, file_hash(plain_bytes))
-        resumed = False
-    else:
-        resumed = True
-    import_id = earlier[0]
-    # rows -> turns: one source per participant (first-appearance order), one turn per row
-    groups: dict[str, list[int]] = {}
-    for k, (pid, _, _, _) in enumerate(rows):
-        groups.setdefault(pid, []).append(k)
-    turns = coded_units.import_turns(project, import_id)
-    if len(turns) != len(groups) or any(len(t) != len(g) for t, g in zip(turns, groups.values())):
-        from elc.errors import ElcError
-
-        raise ElcError(f"{path}: its {len(rows)} rows were imported as {sum(map(len, turns))} responses, so "
-                       f"the codings could not be matched to them and were not applied")
-    created, book = [], Codebook(project, coder)
-    for _, _, codes, _ in rows:
-        for name in codes:
-            if name.lower() not in project_codes:
-                book.add(name, "theme")  # provenance is in the codebook log
-                project_codes[name.lower()] = name
-                created.append(name)
+    import_id, resumed = _import_rows(project, path, rows, community)
+    row_turns = _row_turns(project, path, rows, import_id)
+    created = _add_new_codes(project, coder, rows, project_codes)
     ids = {n.lower(): int(i) for n, i in zip(project.codes().name, project.codes().id)}
     pending = []
-    for group, group_turns in zip(groups.values(), turns):
-        for k, (source_id, _, start, end) in zip(group, group_turns):
-            _, _, codes, valence = rows[k]
-            pending += [(source_id, start, end, ids[c.lower()], valence, coder, "") for c in codes]
+    for k, (source_id, _, start, end) in row_turns:
+        _, _, codes, valence = rows[k]
+        pending += [(source_id, start, end, ids[c.lower()], valence, coder, "") for c in codes]
     added = coded_units.write_codings(project, pending, unit="response", import_id=import_id)
     return {"rows": len(rows), "codings": added, "already": len(pending) - added,
             "uncoded": sum(1 for r in rows if not r[2]), "new_codes": created, "resumed": resumed,
-            "unit": "response", "ids_replaced": len(replaced)}
+            "unit": "response", "ids_replaced": len(participant.replaced)}

@@ -175,11 +175,9 @@ def _verdict(text: str, d: Detection, doc: _Doc) -> tuple[str, int, int]:
     return _verdict_of(text, d, doc)
 
 
-def _verdict_of(text: str, d: Detection, doc: _Doc) -> tuple[str, int, int]:
-    if d.source == "list":
-        return "yes", d.start, d.end
-    title, rest, strong = _title_split(d.text)
-    offset = d.end - len(rest)
+def _trim_words(rest: str, title: str | None) -> tuple[list[re.Match], str | None]:
+    """The words of ``rest`` that can be the name: a greeting or speaker label, role cue words and
+    trailing placeholders trimmed; the title becomes ``"cue"`` when a cue word marks the name."""
     words = list(_WORD.finditer(rest))
     while len(words) > 1 and (words[0].group().lower().strip(".,") in _GREETINGS
                               or rest[words[0].end():words[0].end() + 1] == ":"):
@@ -193,16 +191,37 @@ def _verdict_of(text: str, d: Detection, doc: _Doc) -> tuple[str, int, int]:
         title = title or "cue"
     while words and is_placeholder(words[-1].group()) and len(words) > 1:
         words = words[:-1]  # "Jen X": the surname was taken out already
+    return words, title
+
+
+def _capitalised_run(words: list[re.Match]) -> list[re.Match]:
+    """"Mark rang" -> "Mark": a capitalised name stops at a lower-case word."""
+    if _is_cap(words[0].group()):
+        k = 1
+        while k < len(words) and _is_cap(words[k].group()):
+            k += 1
+        words = words[:k]
+    return words
+
+
+def _is_kin(title: str | None, first: str) -> bool:
+    """"Uncle Mo", "Auntie Pat": what people are called."""
+    return bool(title and title[0].isupper() and title.lower() in _KIN_TITLES and _is_cap(first)
+                and not is_brand(first) and not is_clinical(first))
+
+
+def _verdict_of(text: str, d: Detection, doc: _Doc) -> tuple[str, int, int]:
+    if d.source == "list":
+        return "yes", d.start, d.end
+    title, rest, strong = _title_split(d.text)
+    offset = d.end - len(rest)
+    words, title = _trim_words(rest, title)
     if not words:
         return "no", d.start, d.end
     first = words[0].group().strip(".")
     if is_placeholder(first):
         return "no", d.start, d.end  # "Mrs XXXX", "Mr X", "XXXX"
-    if _is_cap(words[0].group()):
-        k = 1
-        while k < len(words) and _is_cap(words[k].group()):
-            k += 1
-        words = words[:k]  # "Mark rang" -> "Mark": a capitalised name stops at a lower-case word
+    words = _capitalised_run(words)
     tokens = [w.group() for w in words]
     head = tokens[0]
     start = offset + words[0].start()
@@ -211,77 +230,97 @@ def _verdict_of(text: str, d: Detection, doc: _Doc) -> tuple[str, int, int]:
     tokens[-1] = last.rstrip(".-'’") or last
     if strong:
         return ("no" if is_common(first) and not _is_cap(first) else "yes"), d.start, end
-    if title and title[0].isupper() and title.lower() in _KIN_TITLES and _is_cap(first) \
-            and not is_brand(first) and not is_clinical(first):
-        return "yes", d.start, end  # "Uncle Mo", "Auntie Pat": what people are called
+    if _is_kin(title, first):
+        return "yes", d.start, end
     if not _is_cap(head):
-        # lower-case names happen in transcribed speech ("me and dawn", "kulsum from the
-        # transport office"): only from a rule that read a naming context, never a plain word
-        if d.source == "ner":
-            return "no", start, end
-        if any(is_common(t) and not is_wordy_name(t) for t in tokens):
-            return "no", start, end
-        paired = bool(re.search(r"\b(?:and|&|or)\s*$", text[max(0, start - 6):start])
-                      or re.match(r"\s*(?:and|&|or)\s+[a-z]", text[end:end + 8]))
-        if d.score < 0.7 and not (is_given_name(head) and (paired or has_cue(text, start, end)
-                                                           or _DOING_NEXT.match(text[end:end + 30]))):
-            return "no", start, end  # a lone lower-case gazetteer hit ("a hugh thankyou")
-        if not is_given_name(head) and not is_wordy_name(head) and d.score < 0.85 and re.search(
-                r"\b(?:the|a|an|my|our|his|her|their|this|that)\s+(?:[a-z]+\s+)?$",
-                text[max(0, start - 25):start], re.IGNORECASE):
-            return "no", start, end  # "the discharge sumary": a word in a noun phrase, not a name
-        if is_wordy_name(head) and head.lower() not in WORDY_NAMES:
-            return "no", start, end  # "walker", "green": a lower-case word, not a surname
-        if is_wordy_name(head) and not (d.score >= 0.75 and (
-                _LEFT_CUE.search(text[max(0, start - 40):start]) or _DOING_NEXT.match(text[end:end + 30])
-                or re.search(r"\b(?:and|&)\s*$", text[max(0, start - 6):start]))):
-            return "no", start, end
-        return "yes", start, end
+        return _lower_case_verdict(text, d, head, tokens, start, end), start, end
+    return _capitalised_verdict(text, d, doc, title, head, tokens, start, end), start, end
+
+
+def _lower_case_verdict(text: str, d: Detection, head: str, tokens: list[str], start: int, end: int) -> str:
+    """Lower-case names happen in transcribed speech ("me and dawn", "kulsum from the transport
+    office"): only from a rule that read a naming context, never a plain word."""
+    if d.source == "ner":
+        return "no"
+    if any(is_common(t) and not is_wordy_name(t) for t in tokens):
+        return "no"
+    paired = bool(re.search(r"\b(?:and|&|or)\s*$", text[max(0, start - 6):start])
+                  or re.match(r"\s*(?:and|&|or)\s+[a-z]", text[end:end + 8]))
+    if d.score < 0.7 and not (is_given_name(head) and (paired or has_cue(text, start, end)
+                                                       or _DOING_NEXT.match(text[end:end + 30]))):
+        return "no"  # a lone lower-case gazetteer hit ("a hugh thankyou")
+    if not is_given_name(head) and not is_wordy_name(head) and d.score < 0.85 and re.search(
+            r"\b(?:the|a|an|my|our|his|her|their|this|that)\s+(?:[a-z]+\s+)?$",
+            text[max(0, start - 25):start], re.IGNORECASE):
+        return "no"  # "the discharge sumary": a word in a noun phrase, not a name
+    if is_wordy_name(head) and head.lower() not in WORDY_NAMES:
+        return "no"  # "walker", "green": a lower-case word, not a surname
+    if is_wordy_name(head) and not (d.score >= 0.75 and (
+            _LEFT_CUE.search(text[max(0, start - 40):start]) or _DOING_NEXT.match(text[end:end + 30])
+            or re.search(r"\b(?:and|&)\s*$", text[max(0, start - 6):start]))):
+        return "no"
+    return "yes"
+
+
+def _not_a_person(text: str, head: str, tokens: list[str], start: int, end: int) -> bool:
+    """A capitalised span shaped like something other than a person: a brand or medicine, a
+    place named after someone, a date, an acronym or a typing slip."""
     if any(is_brand(t) or is_clinical(t) for t in tokens):
-        return "no", start, end
+        return True
     after = text[end:end + 40]
-    before = text[max(0, start - 25):start]
     possessive = tokens[-1].lower().endswith(("'s", "’s")) or after[:2] in ("'s", "’s")
     if not possessive and (_PLACE_AFTER.match(after) or _NUMBER_AFTER.match(after)):
-        return "no", start, end  # "Kingsley ward", "Harvey 1", "Stonebridge Centre": places named after people
+        return True  # "Kingsley ward", "Harvey 1", "Stonebridge Centre": places named after people
     if head.lower().strip(".") in _MONTHS and _DATE_AFTER.match(after):
-        return "no", start, end  # "Jan 2021", "Jan 13th"
+        return True  # "Jan 2021", "Jan 13th"
     if len(head) > 2 and head.isupper() and not is_given_name(head):
-        return "no", start, end  # acronyms and shouting ("HFLC", "DISGUSTED")
-    if any(c.isupper() for c in head[1:]) and not head.isupper() and not re.match(
-            r"(?:Mc|Mac|O['’]|D['’])[A-Z]|[A-Z][a-z]+-[A-Z]", head):
-        return "no", start, end  # "DTi", "NottIngham": an acronym or a typing slip, not a name
+        return True  # acronyms and shouting ("HFLC", "DISGUSTED")
+    return bool(any(c.isupper() for c in head[1:]) and not head.isupper() and not re.match(
+        r"(?:Mc|Mac|O['’]|D['’])[A-Z]|[A-Z][a-z]+-[A-Z]", head))  # "DTi", "NottIngham"
+
+
+def _capitalised_verdict(text: str, d: Detection, doc: _Doc, title: str | None, head: str, tokens: list[str],
+                         start: int, end: int) -> str:
+    if _not_a_person(text, head, tokens, start, end):
+        return "no"
+    before = text[max(0, start - 25):start]
     cue = title is not None or has_cue(text, start, end)
     initial = _sentence_initial(text, start)
     if len(tokens) > 1 and any(is_given_name(t) for t in tokens) and not any(
             is_common(t) and not is_given_name(t) for t in tokens):
-        return "yes", start, end  # "Jen Thompson", "Angus Morrison", "Ludmila Patel"
+        return "yes"  # "Jen Thompson", "Angus Morrison", "Ludmila Patel"
     if is_given_name(head):
-        return "yes", start, end
+        return "yes"
     model = doc.ner_person(start, end)
     if is_wordy_name(head):
-        if not cue and _title_phrase(text, start, end):
-            return "no", start, end  # "Red to Green", "Hope and Glory": a title, not a name
-        if cue or (not initial and (model or doc.doc is None or doc.propn(start, start + len(head)))):
-            return "yes", start, end
-        nxt = text[start + len(head):start + len(head) + 30]
-        if head.lower() in WORDY_NAMES and (_HUMAN_NEXT.match(nxt) or _SHE_NEXT.match(nxt)):
-            return ("yes" if len(tokens) == 1 else "maybe"), start, end  # "I said Iris is ninety-three"
-        return "maybe", start, end
+        return _wordy_verdict(text, doc, head, tokens, start, end, cue, initial, model)
     if any(is_common(t) for t in tokens):
-        return ("yes" if re.search(r"\b(?:called|named)\s*$", before, re.I) else "no"), start, end
+        return "yes" if re.search(r"\b(?:called|named)\s*$", before, re.I) else "no"
     # an unknown capitalised word
     if _LOCATIVE_BEFORE.search(before):
-        return "no", start, end
+        return "no"
     if cue or d.source == "rule" and d.score >= 0.7:
-        return "yes", start, end  # a naming context ("Bhupinder from the transport office")
+        return "yes"  # a naming context ("Bhupinder from the transport office")
     if not initial and model:
-        return "yes", start, end
+        return "yes"
     if model and _HUMAN_NEXT.match(text[end:end + 30]):
-        return "yes", start, end
+        return "yes"
     if doc.propn(start, end) and _DOING_NEXT.match(text[end:end + 30]):
-        return "yes", start, end  # "Trisa helps my partner": what people do
-    return "maybe", start, end
+        return "yes"  # "Trisa helps my partner": what people do
+    return "maybe"
+
+
+def _wordy_verdict(text: str, doc: _Doc, head: str, tokens: list[str], start: int, end: int, cue: bool,
+                   initial: bool, model: bool) -> str:
+    """A capitalised name that is also a word ("Mark", "Grace", "Hope")."""
+    if not cue and _title_phrase(text, start, end):
+        return "no"  # "Red to Green", "Hope and Glory": a title, not a name
+    if cue or (not initial and (model or doc.doc is None or doc.propn(start, start + len(head)))):
+        return "yes"
+    nxt = text[start + len(head):start + len(head) + 30]
+    if head.lower() in WORDY_NAMES and (_HUMAN_NEXT.match(nxt) or _SHE_NEXT.match(nxt)):
+        return "yes" if len(tokens) == 1 else "maybe"  # "I said Iris is ninety-three"
+    return "maybe"
 
 
 def _listed_with(text: str, d: Detection, accepted: list[Detection]) -> bool:

@@ -60,7 +60,8 @@ TITLES: dict[str, str] = {
 # Titles after which a lower-case word is still taken as a surname ("mrs hughes").
 STRONG_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "rev"})
 
-# Role nouns (kinship, care and transport roles) -> pseudonym tag stem.
+# Role nouns (kinship, and the roles of any programme's people and staff: care, clinical, transport,
+# supplier, social care, voluntary) -> pseudonym tag stem.
 ROLE_WORDS: dict[str, str] = {
     "daughter": "Daughter", "son": "Son", "wife": "Wife", "husband": "Husband",
     "mum": "Mother", "mom": "Mother", "mother": "Mother", "mam": "Mother", "mummy": "Mother",
@@ -88,6 +89,10 @@ ROLE_WORDS: dict[str, str] = {
     "handler": "Call handler", "worker": "Worker", "assistant": "Assistant",
     "matron": "Nurse", "sister-in-charge": "Nurse", "therapist": "Therapist",
     "dentist": "Dentist", "optician": "Optician", "chaplain": "Chaplain",
+    "engineer": "Engineer", "clinician": "Clinician", "physician": "Doctor", "practitioner": "Practitioner",
+    "social worker": "Social worker", "support worker": "Worker", "care worker": "Worker",
+    "reablement worker": "Worker", "commissioner": "Commissioner", "interpreter": "Interpreter",
+    "relative": "Relative", "advocate": "Advocate", "officer": "Officer",
 }
 
 # Lower-case words that are never a name on their own (used to reject weak name candidates).

@@ -62,6 +62,33 @@ def _person_like(tok: Any) -> bool:
     return False
 
 
+def _located_person(doc: Any, first: Any) -> bool:
+    """A lone proper noun the model called a place that reads as a person in context."""
+    head = first.head
+    if first.dep_ == "nsubj" and head.lemma_.lower() in _HUMAN_VERBS:
+        return True  # "Octavia had the car"
+    if first.dep_ in ("attr", "appos") and any(
+            c.dep_ == "nsubj" and (c.lower_ in ROLE_WORDS or c.lemma_.lower() in ROLE_WORDS)
+            for c in head.children):
+        return True  # "my carer's Wilhelmina"
+    nxt = doc[first.i + 1:first.i + 3]
+    return len(nxt) == 2 and nxt[0].text == "," and nxt[1].lower_ in ("she", "he")  # "Beatrix, she's my daughter"
+
+
+def _relabel_one(doc: Any, first: Any, label: str) -> str:
+    """The label of a one-token entity."""
+    low = first.lower_
+    if low in FIRST_NAMES and low not in PLACES:
+        return "PERSON"
+    if label != "PERSON" and _person_like(first):
+        return "PERSON"
+    if label == "LOCATION" and low not in PLACES and first.pos_ == "PROPN" and _located_person(doc, first):
+        return "PERSON"
+    if label == "ORG" and first.pos_ == "PROPN" and first.is_title and low not in PLACES:
+        return "PERSON"  # a lone capitalised "organisation" in speech is nearly always a name
+    return label
+
+
 def _relabel(doc: Any, tokens: list[Any], label: str) -> str:
     """Correct the small model's usual label confusions on interview speech."""
     first = tokens[0]
@@ -70,23 +97,7 @@ def _relabel(doc: Any, tokens: list[Any], label: str) -> str:
     if _locative(doc, first.i) and low not in FIRST_NAMES and not (words & _ORG_WORDS):
         return "LOCATION"
     if len(tokens) == 1:
-        if low in FIRST_NAMES and low not in PLACES:
-            return "PERSON"
-        if label != "PERSON" and _person_like(first):
-            return "PERSON"
-        if label == "LOCATION" and low not in PLACES and first.pos_ == "PROPN":
-            head = first.head
-            if first.dep_ == "nsubj" and head.lemma_.lower() in _HUMAN_VERBS:
-                return "PERSON"  # "Octavia had the car"
-            if first.dep_ in ("attr", "appos") and any(
-                    c.dep_ == "nsubj" and (c.lower_ in ROLE_WORDS or c.lemma_.lower() in ROLE_WORDS)
-                    for c in head.children):
-                return "PERSON"  # "my carer's Wilhelmina"
-            nxt = doc[first.i + 1:first.i + 3]
-            if len(nxt) == 2 and nxt[0].text == "," and nxt[1].lower_ in ("she", "he"):
-                return "PERSON"  # "Beatrix, she's my daughter"
-        if label == "ORG" and first.pos_ == "PROPN" and first.is_title and low not in PLACES:
-            return "PERSON"  # a lone capitalised "organisation" in speech is nearly always a name
+        return _relabel_one(doc, first, label)
     return label
 
 
@@ -107,6 +118,27 @@ def _speaker_label(text: str, start: int, end: int) -> bool:
     return bool(_SPEAKER_LABEL.match(text[line_start:colon + 1]))
 
 
+def _not_an_identifier(text: str, tokens: list[Any], label: str, start: int, end: int, surface: str) -> bool:
+    """Entities the model finds in speech that are not identifiers: no letters, fillers and
+    titles only, lower-case places and organisations, persons without a noun, speaker labels,
+    service acronyms."""
+    if not _ALPHA.search(surface):
+        return True
+    words = [t.lower_ for t in tokens if not t.is_punct]
+    if all(w in _NOISE or w in TITLES for w in words):
+        return True
+    if all(t.is_lower for t in tokens if t.is_alpha) and label != "PERSON":
+        return True  # lower-case ORG/GPE guesses on speech are nearly always wrong
+    if label == "PERSON" and all(t.pos_ not in ("PROPN", "NOUN", "ADJ", "X") for t in tokens):
+        return True
+    if _speaker_label(text, start, end):
+        upper = surface.strip()
+        if upper.lower() in SPEAKER_WORDS or re.fullmatch(r"[A-Z]{1,3}\d{0,3}", upper):
+            return True
+    # service acronyms (DOB, PTS, ICU ...), not organisations
+    return len(tokens) == 1 and tokens[0].is_upper and len(tokens[0]) <= 4 and label == "ORG"
+
+
 def ner_detections(doc: Any, text: str | None = None) -> Iterator[Detection]:
     """PERSON / GPE, LOC, FAC (LOCATION) / ORG entities, trimmed of fillers and filtered."""
     text = doc.text if text is None else text
@@ -119,21 +151,8 @@ def ner_detections(doc: Any, text: str | None = None) -> Iterator[Detection]:
             continue
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
         surface = text[start:end]
-        if not _ALPHA.search(surface):
+        if _not_an_identifier(text, tokens, label, start, end, surface):
             continue
-        words = [t.lower_ for t in tokens if not t.is_punct]
-        if all(w in _NOISE or w in TITLES for w in words):
-            continue
-        if all(t.is_lower for t in tokens if t.is_alpha) and label != "PERSON":
-            continue  # lower-case ORG/GPE guesses on speech are nearly always wrong
-        if label == "PERSON" and all(t.pos_ not in ("PROPN", "NOUN", "ADJ", "X") for t in tokens):
-            continue
-        if _speaker_label(text, start, end):
-            upper = surface.strip()
-            if upper.lower() in SPEAKER_WORDS or re.fullmatch(r"[A-Z]{1,3}\d{0,3}", upper):
-                continue
-        if len(tokens) == 1 and tokens[0].is_upper and len(tokens[0]) <= 4 and label == "ORG":
-            continue  # service acronyms (DOB, PTS, ICU ...), not organisations
         label = _relabel(doc, tokens, label)
         score = 0.75 if label == "PERSON" else 0.65
         yield Detection(start, end, label, surface, "ner", score)

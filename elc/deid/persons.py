@@ -201,54 +201,70 @@ def _lower_unknown_ok(text: str, start: int, end: int, doc: Any, subject: bool =
     return not subject or _clause_subject(text, end, doc)
 
 
+def _role_name_ok(text: str, m: re.Match, doc: Any) -> bool:
+    """"my daughter Sharon", "the carer, jo,": a role word then a plausible name."""
+    name = m.group("name")
+    s = m.start("name")
+    if m.group("verb"):
+        return _plausible_name(name, lower_ok=True, doc=doc, start=s)
+    ok = _plausible_name(name, lower_ok=True, gazetteer_only=True, doc=doc, start=s)
+    if ok and not _is_cap(name) and name.lower() in AMBIGUOUS_NAMES:
+        ok = False
+    if not ok and not _is_cap(name):
+        role = m.group("role").lower()
+        apposition = "," in text[m.end("role"):s]
+        owned = bool(_OWNER.search(text, max(0, m.start() - 20), m.start()))
+        if apposition or (owned and role in _KIN_OR_CARE):
+            ok = _lower_unknown_ok(text, s, m.end("name"), doc)
+    return ok
+
+
+_TELLING = ("to", "ring", "rang", "tell", "told", "ask", "asked")
+
+
+def _called_name_ok(text: str, m: re.Match, doc: Any) -> tuple[bool, bool]:
+    """"a driver called Dev", "me and dawn": (a plausible name, introduced strongly)."""
+    name = m.group("name")
+    intro = m.group("intro").lower()
+    s = m.start("name")
+    strong = bool(_STRONG_INTRO.match(intro))
+    pair = intro.startswith(("me", "and me"))
+    ok = _plausible_name(name, lower_ok=True, gazetteer_only=not strong, doc=doc, start=s,
+                         cap_ambiguous=strong)
+    if ok and not strong and name.lower() in AMBIGUOUS_NAMES and not _is_cap(name) and not pair:
+        ok = False
+    if not ok and not _is_cap(name) and (pair or intro.split()[-1] in _TELLING):
+        ok = _lower_unknown_ok(text, s, m.end("name"), doc) and (
+            pair or bool(re.match(r"\s*[,.;!?]", text[m.end("name"):])))
+    return ok, strong
+
+
+def _from_the_name_ok(text: str, m: re.Match, doc: Any) -> bool:
+    """"Dev from the transport office"."""
+    name = m.group("name")
+    s, e = m.start("name"), m.end("name")
+    if _is_cap(name):
+        ok = _plausible_name(name, lower_ok=False, doc=doc, start=s, cap_ambiguous=False)
+    else:
+        ok = _plausible_name(name, lower_ok=True, gazetteer_only=True, doc=doc, start=s) or (
+            _lower_unknown_ok(text, s, e, doc, subject=False))
+    return bool(ok) and name.lower() not in AMBIGUOUS_NAMES
+
+
 def find_role_names(text: str, doc: Any = None) -> Iterator[Detection]:
     """"my daughter Sharon", "a driver called Dev", "the carer, jo,", "Dev, the driver"."""
     for m in _ROLE_RE.finditer(text):
-        name = m.group("name")
-        verb = m.group("verb")
-        s = m.start("name")
-        if verb:
-            ok = _plausible_name(name, lower_ok=True, doc=doc, start=s)
-        else:
-            ok = _plausible_name(name, lower_ok=True, gazetteer_only=True, doc=doc, start=s)
-            if ok and not _is_cap(name) and name.lower() in AMBIGUOUS_NAMES:
-                ok = False
-            if not ok and not _is_cap(name):
-                role = m.group("role").lower()
-                apposition = "," in text[m.end("role"):s]
-                owned = bool(_OWNER.search(text, max(0, m.start() - 20), m.start()))
-                if apposition or (owned and role in _KIN_OR_CARE):
-                    ok = _lower_unknown_ok(text, s, m.end("name"), doc)
-        if not ok:
-            continue
-        e = _extend_surname(text, m.end("name"), doc)
-        yield Detection(s, e, "PERSON", text[s:e], "rule", 0.85)
+        if _role_name_ok(text, m, doc):
+            s, e = m.start("name"), _extend_surname(text, m.end("name"), doc)
+            yield Detection(s, e, "PERSON", text[s:e], "rule", 0.85)
     for m in _CALLED_RE.finditer(text):
-        name = m.group("name")
-        intro = m.group("intro").lower()
-        s = m.start("name")
-        strong = bool(_STRONG_INTRO.match(intro))
-        pair = intro.startswith(("me", "and me"))
-        ok = _plausible_name(name, lower_ok=True, gazetteer_only=not strong, doc=doc, start=s,
-                             cap_ambiguous=strong)
-        if ok and not strong and name.lower() in AMBIGUOUS_NAMES and not _is_cap(name) and not pair:
-            ok = False
-        if not ok and not _is_cap(name) and (pair or intro.split()[-1] in ("to", "ring", "rang", "tell", "told", "ask", "asked")):
-            ok = _lower_unknown_ok(text, s, m.end("name"), doc) and (
-                pair or bool(re.match(r"\s*[,.;!?]", text[m.end("name"):])))
-        if not ok:
-            continue
-        e = _extend_surname(text, m.end("name"), doc)
-        yield Detection(s, e, "PERSON", text[s:e], "rule", 0.85 if strong else 0.75)
+        ok, strong = _called_name_ok(text, m, doc)
+        if ok:
+            s, e = m.start("name"), _extend_surname(text, m.end("name"), doc)
+            yield Detection(s, e, "PERSON", text[s:e], "rule", 0.85 if strong else 0.75)
     for m in _FROM_THE_RE.finditer(text):
-        name = m.group("name")
-        s, e = m.start("name"), m.end("name")
-        if _is_cap(name):
-            ok = _plausible_name(name, lower_ok=False, doc=doc, start=s, cap_ambiguous=False)
-        else:
-            ok = _plausible_name(name, lower_ok=True, gazetteer_only=True, doc=doc, start=s) or (
-                _lower_unknown_ok(text, s, e, doc, subject=False))
-        if ok and name.lower() not in AMBIGUOUS_NAMES:
+        if _from_the_name_ok(text, m, doc):
+            s, e = m.start("name"), m.end("name")
             yield Detection(s, e, "PERSON", text[s:e], "rule", 0.7)
 
 

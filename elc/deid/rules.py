@@ -357,40 +357,45 @@ def _org_words_ok(words: list[str], lower: bool) -> bool:
     return True
 
 
+def _named_start(text: str, m: re.Match, skip) -> tuple[int, list[str]]:
+    """Start of the name in match ``m`` and its words, after leading words ``skip`` drops
+    ("The Rosewood Care Home" -> "Rosewood Care Home")."""
+    words = m.group(1).split()
+    start = m.start()
+    while words and skip(words[0].lower()):
+        start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end()
+        words = words[1:]
+    return start, words
+
+
+def _care_home_skip(low: str) -> bool:
+    return low in _GENERIC_FIRST or low in COMMON_WORDS or low in FILLERS
+
+
+def _lower_suffix_start(text: str, m: re.Match) -> int | None:
+    """Walk back over at most two name words that are not function/common words; None if none."""
+    start = m.start()
+    words = 0
+    while words < 2:
+        w = _WORD_BEFORE.search(text, max(0, start - 30), start)
+        if not w or not _org_words_ok([w.group(1)], True) or is_common(w.group(1)):
+            break  # "use taxis", "foot surgery": ordinary words, not a firm's name
+        start = w.start(1)
+        words += 1
+    return start if words else None
+
+
 def find_orgs(text: str) -> Iterator[Detection]:
     """Named care homes, GP surgeries, taxi/transport firms (ORG) and named wards (LOCATION)."""
-    for m in _ORG_CAP.finditer(text):
-        words = m.group(1).split()
-        # drop leading sentence-initial function words ("The Rosewood Care Home")
-        start = m.start()
-        while words and words[0].lower() in _GENERIC_FIRST:
-            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end()
-            words = words[1:]
-        if not words or not _org_words_ok(words, False):
-            continue
-        yield Detection(start, m.end(), "ORG", text[start:m.end()], "rule", 0.85)
-    for m in _CARE_HOME.finditer(text):
-        words = m.group(1).split()
-        start = m.start()
-        while words and (words[0].lower() in _GENERIC_FIRST or words[0].lower() in COMMON_WORDS
-                         or words[0].lower() in FILLERS):
-            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end()
-            words = words[1:]
-        if not words or not _org_words_ok(words, False):
-            continue
-        yield Detection(start, m.end(), "ORG", text[start:m.end()], "rule", 0.85)
+    for pattern, skip in ((_ORG_CAP, _GENERIC_FIRST.__contains__), (_CARE_HOME, _care_home_skip)):
+        for m in pattern.finditer(text):
+            start, words = _named_start(text, m, skip)
+            if words and _org_words_ok(words, False):
+                yield Detection(start, m.end(), "ORG", text[start:m.end()], "rule", 0.85)
     for m in _ORG_LOWER_SUFFIX.finditer(text):
-        # walk back over at most two name words that are not function/common words
-        start = m.start()
-        words = 0
-        while words < 2:
-            w = _WORD_BEFORE.search(text, max(0, start - 30), start)
-            if not w or not _org_words_ok([w.group(1)], True) or is_common(w.group(1)):
-                break  # "use taxis", "foot surgery": ordinary words, not a firm's name
-            start = w.start(1)
-            words += 1
-        if words:
-            yield Detection(start, m.end(), "ORG", text[start:m.end()], "rule", 0.75)
+        begin = _lower_suffix_start(text, m)
+        if begin is not None:
+            yield Detection(begin, m.end(), "ORG", text[begin:m.end()], "rule", 0.75)
     for m in _WARD.finditer(text):
         words = m.group(1).split()
         if _org_words_ok(words, False) and words[0].lower() not in COMMON_WORDS:

@@ -144,19 +144,26 @@ def is_common(word: str) -> bool:
     words = _dictionary()
     if not words:
         return False
+    return _in_dictionary(w, words)
+
+
+def _variant_in(w: str, words) -> bool:
+    """A spelling variant of ``w`` (British or American) is in ``words``."""
+    return any(w.endswith(a) and (w[: -len(a)] + b) in words for a, b in _VARIANTS)
+
+
+def _in_dictionary(w: str, words) -> bool:
+    """``w`` (normalised) is in the dictionary as it is, as a spelling variant, as an inflection of
+    a word there, or as a hyphenated compound of words there."""
     if w in words or w.replace("-", "") in words:
         return True
-    for a, b in _VARIANTS:
-        if w.endswith(a) and (w[: -len(a)] + b) in words:
-            return True
+    if _variant_in(w, words):
+        return True
     for a, b in _INFLECTIONS:
         if w.endswith(a) and len(w) - len(a) + len(b) >= 3:
             stem = w[: -len(a)] + b
-            if stem in words or stem in COMMON_WORDS:
+            if stem in words or stem in COMMON_WORDS or _variant_in(stem, words):
                 return True
-            for c, d in _VARIANTS:
-                if stem.endswith(c) and (stem[: -len(c)] + d) in words:
-                    return True
     if "-" in w:
         return all(part in words or not part for part in w.split("-"))
     return False

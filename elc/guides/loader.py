@@ -13,6 +13,13 @@ import yaml
 from elc.domain import FAMILIES, CODE_KINDS, CodeSpec, Community, OpenQuestion, Programme, Touchpoint
 from elc.errors import GuideError
 
+# Every programme sorts its communities into the two families elc knows: "people" (who use the
+# service, and their families and carers) and "staff" (who deliver, refer to, supply or commission
+# it). Each family has its own guide (touchpoints, open questions); the outputs rely on the split
+# (e.g. the specification's beneficiaries are the people communities), so other family names are refused.
+FAMILY_RULE = ("people: who use the service and their families; staff: everyone who delivers, refers to, "
+               "supplies or commissions it")
+
 
 class _Mapping(dict):
     line: int = 0
@@ -189,7 +196,8 @@ def load_guide(path: str | Path) -> Programme:
         seen.add(key)
         family = chk.text(item, "family", f"community '{key}'")
         if family not in FAMILIES:
-            chk.fail(item, f"community '{key}' has family '{family}' (expected one of: {', '.join(FAMILIES)})")
+            chk.fail(item, f"community '{key}' has family '{family}' (expected one of: {', '.join(FAMILIES)}; "
+                           f"{FAMILY_RULE})")
         target = item.get("target_n")
         if target is not None and (not isinstance(target, int) or isinstance(target, bool) or target < 0):
             chk.fail(item, f"community '{key}' has target_n '{str(target)[:20]}' (expected a whole number)")
@@ -207,7 +215,8 @@ def load_guide(path: str | Path) -> Programme:
     names: set[str] = set()
     for family, guide in guides.items():
         if family not in FAMILIES:
-            chk.fail(guides, f"guide for unknown family '{family}' (expected one of: {', '.join(FAMILIES)})")
+            chk.fail(guides, f"guide for unknown family '{family}' (expected one of: {', '.join(FAMILIES)}; "
+                             f"{FAMILY_RULE})")
         if not isinstance(guide, dict):
             chk.fail(guides, f"guide '{family}' should be a mapping with touchpoints and open_questions")
         chk.known_keys(guide, {"touchpoints", "open_questions", "introduction"}, f"guide '{family}'")

@@ -11,12 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sqlalchemy import select
 
 from elc.domain import RawTranscript
 from elc.errors import DuplicateSourceError, ElcError, ImportFileError
@@ -24,13 +21,16 @@ from elc.ingest.base import ImportOptions
 from elc.ingest.docx import DocxImporter
 from elc.ingest.identifiers import check_participant, screen_dicts, screen_metadata
 from elc.ingest.limits import check_transcript_shape
+from elc.ingest.sentences import _sentence_spans
 from elc.ingest.roles import (  # noqa: F401  (re-exported: other layers import them from here)
     INTERVIEWER, PARTICIPANT_ID, PARTICIPANT_WORDS, ROLE_WORDS, classify_roles, display_label, is_generic)
 from elc.ingest.subtitles import SrtImporter, VttImporter
 from elc.ingest.tabular import NOTES_KEY, TabularImporter
 from elc.ingest.text import TextImporter
 from elc.nlp.pipeline import pipe_bounded
-from elc.store import database, schema as s
+from elc.store import database, sources as stored_sources
+from elc.store.coded_units import import_by_hash
+from elc.store.refi import add_import
 
 IMPORTERS = (TextImporter(), DocxImporter(), VttImporter(), SrtImporter(), TabularImporter())
 
@@ -157,59 +157,6 @@ def _lemmas(span, blocked: list[tuple[int, int]]) -> str:
     return " ".join(out)
 
 
-def _sentence_spans(doc, new_text: str, offsets):
-    """Sentence spans in the de-identified text, stripped; fragments without a letter or digit
-    (e.g. a lone "[" before "laughs]") are joined to the following sentence."""
-    spans = []
-    carry = None
-    last_alnum = next((i for i in range(len(new_text) - 1, -1, -1) if new_text[i].isalnum()), -1)
-    for sent in doc.sents:
-        a, b = offsets.span(sent.start_char, sent.end_char) if offsets else (sent.start_char, sent.end_char)
-        if carry is not None:
-            a, carry = carry, None
-        while a < b and new_text[a].isspace():
-            a += 1
-        while b > a and new_text[b - 1].isspace():
-            b -= 1
-        if b <= a:
-            continue
-        if not any(ch.isalnum() for ch in new_text[a:b]):
-            if spans and b > last_alnum:  # nothing with a letter or digit follows (linear, not a rescan)
-                prev_sent, pa, _ = spans[-1]
-                spans[-1] = (prev_sent, pa, b)
-            else:
-                carry = a
-            continue
-        spans.append((sent, a, b))
-    return _join_split_brackets(spans, new_text)
-
-
-BRACKETED = re.compile(r"\[[^\[\]\n]{1,40}\]")
-
-
-def _join_split_brackets(spans, text: str):
-    """Never split inside "[Driver 1]" or "[laughs]": join sentences whose boundary falls inside one."""
-    if len(spans) < 2 or "[" not in text:
-        return spans
-    starts, ends = [], []
-    for m in BRACKETED.finditer(text):  # non-overlapping, in order: a bisect finds the one around x
-        starts.append(m.start())
-        ends.append(m.end())
-
-    def inside(x: int) -> bool:
-        i = bisect_left(starts, x) - 1
-        return i >= 0 and x < ends[i]
-
-    out = [spans[0]]
-    for sent, a, b in spans[1:]:
-        _, pa, pb = out[-1]
-        if inside(a) or inside(pb):
-            out[-1] = (out[-1][0], pa, b)
-        else:
-            out.append((sent, a, b))
-    return out
-
-
 def _with_speaker_names(transcript: RawTranscript, docs: list, all_dets: list, detector) -> list:
     """Speakers named in the file's labels are known names: find them in every turn's text too."""
     from elc.ingest.roles import speaker_names
@@ -288,31 +235,18 @@ def _participant_for(transcript: RawTranscript, path: Path, options: ImportOptio
     return None
 
 
-def _chunks(values: list, size: int = 500):
-    for i in range(0, len(values), size):
-        yield values[i:i + size]
-
-
-def _insert_returning_ids(conn, table, rows: list[dict]) -> list[int]:
-    """Bulk insert (one round trip per batch on SQLite and PostgreSQL), ids in row order."""
-    if not rows:
-        return []
-    res = conn.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows)
-    return [r[0] for r in res]
-
-
-def _store(project, conn, path: Path, digest: str, fmt: str, items: list[tuple], pseudonymiser,
-           community_hint: str | None, metadata: dict, file_name: str | None = None) -> None:
-    """Write one file's sources in bulk, inside the caller's transaction."""
-    ts = database.now()
-    imp_id = conn.execute(s.imports.insert().values(
-        file_name=file_name or path.name, file_hash=digest, format=fmt, imported_at=ts, n_sources=len(items))
-    ).inserted_primary_key[0]
+def _community_ids(project) -> tuple[dict[str, int], str]:
+    """Community id by lower-cased key or name, and the known keys (for the message)."""
     comms = project.communities()
-    communities = {**{k.lower(): int(i) for k, i in zip(comms.key, comms.id)},
-                   **{n.lower(): int(i) for n, i in zip(comms.name, comms.id)}}
+    ids = {**{k.lower(): int(i) for k, i in zip(comms.key, comms.id)},
+           **{n.lower(): int(i) for n, i in zip(comms.name, comms.id)}}
+    return ids, ", ".join(sorted(comms.key))
 
-    # participants: one look-up for all, then inserts for the new ones
+
+def _wanted_participants(project, path: Path, items: list[tuple], community_hint: str | None) -> dict[str, int | None]:
+    """Participant id -> community id (None when unknown) for the file's sources; an unknown
+    community name refuses the file."""
+    communities, known = _community_ids(project)
     wanted: dict[str, int | None] = {}
     for transcript, participant, _ in items:
         community = community_hint or transcript.community
@@ -320,43 +254,50 @@ def _store(project, conn, path: Path, digest: str, fmt: str, items: list[tuple],
         if community:
             community_id = communities.get(community.strip().lower())
             if community_id is None:
-                known = ", ".join(sorted(comms.key))
                 raise ImportFileError(path, f"names an unknown community '{community}' (known: {known})")
         if participant and (participant not in wanted or wanted[participant] is None):
             wanted[participant] = community_id
-    existing: dict[str, int | None] = {}
-    for chunk in _chunks(list(wanted)):
-        existing.update(conn.execute(select(s.participants.c.id, s.participants.c.community_id)
-                                     .where(s.participants.c.id.in_(chunk))).fetchall())
+    return wanted
+
+
+def _store_participants(conn, wanted: dict[str, int | None], metadata: dict, ts: str) -> None:
+    """One look-up for all, inserts for the new ones, a community for known ones that had none."""
+    existing = stored_sources.participant_communities(conn, list(wanted))
     attributes = json.dumps(metadata.get("attributes", {}))
-    new = [{"id": pid, "community_id": cid, "attributes": attributes, "created_at": ts}
-           for pid, cid in wanted.items() if pid not in existing]
-    if new:
-        conn.execute(s.participants.insert(), new)
+    stored_sources.add_participants(conn, [{"id": pid, "community_id": cid, "attributes": attributes, "created_at": ts}
+                                           for pid, cid in wanted.items() if pid not in existing])
     for pid, cid in wanted.items():
         if pid in existing and existing[pid] is None and cid is not None:
-            conn.execute(s.participants.update().where(s.participants.c.id == pid).values(community_id=cid))
+            stored_sources.set_participant_community(conn, pid, cid)
 
-    # sources: refuse any text already in the project
+
+def _new_text_hashes(conn, path: Path, items: list[tuple]) -> list[str]:
+    """Content hashes of the file's sources; refuses any text already in the file or the project."""
     hashes = [hashlib.sha256(built.text.encode("utf-8")).hexdigest() for _, _, built in items]
     if len(set(hashes)) < len(hashes):
         raise DuplicateSourceError(path, "contains the same interview text twice")
-    for chunk in _chunks(hashes):
-        if conn.execute(select(s.sources.c.id).where(s.sources.c.content_hash.in_(chunk))).first():
-            raise DuplicateSourceError(path, "has the same text as a source already in the project")
+    if stored_sources.any_source_with_hash(conn, hashes):
+        raise DuplicateSourceError(path, "has the same text as a source already in the project")
+    return hashes
+
+
+def _source_rows(imp_id: int, fmt: str, items: list[tuple], hashes: list[str], metadata: dict, ts: str,
+                 deidentified: bool) -> list[dict]:
     base_meta = {k: v for k, v in metadata.items() if k not in ("attributes", "participant", "community")}
-    source_rows = []
+    rows = []
     for (transcript, participant, built), content_hash in zip(items, hashes):
         meta = {**transcript.metadata, **base_meta}
-        source_rows.append({
+        rows.append({
             "import_id": imp_id, "name": transcript.name, "participant_id": participant,
             "content_hash": content_hash, "text": built.text, "format": fmt,
             "interview_date": meta.pop("interview_date", None), "method": meta.pop("method", None) or "telephone",
             "interviewer": meta.pop("interviewer", None), "imported_at": ts,
-            "metadata": json.dumps(meta, default=str), "deidentified": 1 if pseudonymiser is not None else 0})
-    source_ids = _insert_returning_ids(conn, s.sources, source_rows)
+            "metadata": json.dumps(meta, default=str), "deidentified": 1 if deidentified else 0})
+    return rows
 
-    # segments: turns first (their ids are the sentences' parents), then sentences, in bulk
+
+def _store_segments(conn, source_ids: list[int], items: list[tuple]) -> None:
+    """Turns first (their ids are the sentences' parents), then sentences, in bulk."""
     def clean(seg):
         return {k: v for k, v in seg.items() if not k.startswith("_")}
 
@@ -366,12 +307,24 @@ def _store(project, conn, path: Path, digest: str, fmt: str, items: list[tuple],
             if seg["kind"] == "turn":
                 turn_rows.append({**clean(seg), "source_id": source_id, "parent_id": None})
                 turn_keys.append((source_id, seg["_turn"]))
-    turn_ids = dict(zip(turn_keys, _insert_returning_ids(conn, s.segments, turn_rows)))
-    sentences = [{**clean(seg), "source_id": source_id, "parent_id": turn_ids[(source_id, seg["_turn"])]}
-                 for source_id, (_, _, built) in zip(source_ids, items)
-                 for seg in built.segments if seg["kind"] == "sentence"]
-    for chunk in _chunks(sentences, 5000):
-        conn.execute(s.segments.insert(), chunk)
+    turn_ids = dict(zip(turn_keys, stored_sources.add_turns(conn, turn_rows)))
+    stored_sources.add_sentences(conn, [
+        {**clean(seg), "source_id": source_id, "parent_id": turn_ids[(source_id, seg["_turn"])]}
+        for source_id, (_, _, built) in zip(source_ids, items)
+        for seg in built.segments if seg["kind"] == "sentence"])
+
+
+def _store(project, conn, path: Path, digest: str, fmt: str, items: list[tuple], pseudonymiser,
+           community_hint: str | None, metadata: dict, file_name: str | None = None) -> None:
+    """Write one file's sources in bulk, inside the caller's transaction."""
+    ts = database.now()
+    imp_id = add_import(conn, file_name or path.name, digest, fmt, ts, len(items))
+    wanted = _wanted_participants(project, path, items, community_hint)
+    _store_participants(conn, wanted, metadata, ts)
+    hashes = _new_text_hashes(conn, path, items)
+    source_ids = stored_sources.add_sources(
+        conn, _source_rows(imp_id, fmt, items, hashes, metadata, ts, pseudonymiser is not None))
+    _store_segments(conn, source_ids, items)
     from elc.deid.originals import store_detections  # originals go to the sidecar, never here
 
     for source_id, (_, _, built) in zip(source_ids, items):
@@ -519,10 +472,9 @@ def _deid_changed(conn, pseudonymiser) -> bool:
 
 def _import_one(project, plan, options: ImportOptions, nlp, detector, pseudonymiser) -> dict:
     path = plan.path
-    with project.engine.connect() as conn:  # an earlier file of this batch may have had the same bytes
-        prior = conn.execute(select(s.imports.c.imported_at).where(s.imports.c.file_hash == plan.digest)).first()
+    prior = import_by_hash(project, plan.digest)  # an earlier file of this batch may have had the same bytes
     if prior:
-        raise DuplicateSourceError(path, f"was already imported on {prior[0][:10]} (same content)")
+        raise DuplicateSourceError(path, f"was already imported on {prior[1][:10]} (same content)")
     names_read = [sp.transcript.name for sp in plan.sources]
     notes = [n for sp in plan.sources for n in sp.transcript.metadata.pop(NOTES_KEY, [])]
     metadata_read = [dict(sp.transcript.metadata) for sp in plan.sources]

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
 
 from elc.domain import RawTranscript
 from elc.errors import DuplicateSourceError, ElcError, ImportFileError
@@ -57,7 +56,7 @@ def read_files(project, paths: list[Path], options: ImportOptions,
                metadata_for: Callable[[Path], dict] | None, report) -> list[tuple[Path, str, list, dict]]:
     """Read every file; failures and duplicates go to ``report``, never raise."""
     from elc.ingest.pipeline import check_file, file_hash, importer_for
-    from elc.store import schema as s
+    from elc.store.coded_units import import_by_hash
 
     out = []
     for path in paths:
@@ -66,10 +65,9 @@ def read_files(project, paths: list[Path], options: ImportOptions,
             importer = importer_for(path)
             digest = file_hash(data)
             del data
-            with project.engine.connect() as conn:
-                prior = conn.execute(select(s.imports.c.imported_at).where(s.imports.c.file_hash == digest)).first()
+            prior = import_by_hash(project, digest)
             if prior:
-                raise DuplicateSourceError(path, f"was already imported on {prior[0][:10]} (same content)")
+                raise DuplicateSourceError(path, f"was already imported on {prior[1][:10]} (same content)")
             transcripts = importer.read(path, options)
             out.append((path, digest, transcripts, metadata_for(path) if metadata_for else {}))
     return out

@@ -14,11 +14,18 @@ from elc.domain import Turn
 
 INTERVIEWER = re.compile(r"^(interviewer|int|i|q|question|researcher|facilitator|moderator|r\d{0,2}|res)\.?$", re.I)
 PARTICIPANT_ID = re.compile(r"^[A-Z]{1,3}\d{1,4}$")
-PARTICIPANT_WORDS = {"participant", "p", "respondent", "interviewee", "a", "answer", "patient", "carer", "driver",
-                     "nurse", "crew", "staff", "escort", "controller", "planner", "manager"}
+# Speaker labels that name a role, not a person, for any programme: service users and their
+# families, and transport, clinical, supplier, hospital, social care and voluntary staff.
+SERVICE_ROLES = {"patient", "service user", "user", "resident", "client", "carer", "family carer", "driver", "nurse",
+                 "crew", "staff", "escort", "controller", "planner", "manager", "engineer", "technician",
+                 "call handler", "clinician", "doctor", "gp", "consultant", "physio", "physiotherapist", "therapist",
+                 "occupational therapist", "pharmacist", "social worker", "reablement worker", "support worker",
+                 "care worker", "discharge coordinator", "coordinator", "care home manager", "ward manager",
+                 "volunteer", "commissioner", "contract manager", "provider"}
+PARTICIPANT_WORDS = {"participant", "p", "respondent", "interviewee", "a", "answer"} | SERVICE_ROLES
 ROLE_WORDS = {"wife", "husband", "daughter", "son", "mum", "mother", "dad", "father", "partner", "friend",
-              "carer", "nurse", "driver", "sister", "brother", "neighbour", "escort", "colleague", "staff",
-              "interpreter", "grandson", "granddaughter", "crew", "speaker", "unknown", "other", "background"}
+              "sister", "brother", "neighbour", "colleague", "interpreter", "grandson", "granddaughter", "relative",
+              "family member", "advocate", "speaker", "unknown", "other", "background"} | SERVICE_ROLES
 GENERIC = re.compile(r"^(speaker|spk|person|voice|unknown|guest)\s*\d*$", re.I)
 
 

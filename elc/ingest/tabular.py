@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from elc.domain import RawTranscript, Turn
@@ -179,6 +180,32 @@ class _Ids:
         return pid
 
 
+@dataclass
+class _Rows:
+    """What reading a sheet's rows found beside the transcripts, for the notes."""
+    groups: dict[str, RawTranscript] = field(default_factory=dict)  # participant id -> transcript
+    empty: list[int] = field(default_factory=list)  # line numbers of rows without text
+    dates_dropped: int = 0
+
+
+def _notes(path: Path, header: list[str], col: dict, ids: _Ids, rows: _Rows) -> list[str]:
+    """One line per thing the import left out or changed."""
+    notes = []
+    if ids.replaced:
+        notes.append(f"{path.name}: {ids.replaced} value(s) in the participant column were not pseudonymous "
+                     f"ids (names, numbers or text); replaced by ids generated for this file and community")
+    if rows.empty:
+        shown = ", ".join(str(n) for n in rows.empty[:5]) + (" ..." if len(rows.empty) > 5 else "")
+        notes.append(f"{path.name}: {len(rows.empty)} row(s) with no text were not imported (lines {shown})")
+    if rows.dates_dropped:
+        notes.append(f"{path.name}: {rows.dates_dropped} value(s) in the date column were not dates; not kept")
+    used = {i for i in col.values() if i is not None}
+    unused = [h for i, h in enumerate(header) if i not in used and h]
+    if unused:
+        notes.append(f"{path.name}: column(s) not imported: {', '.join(c[:30] for c in unused[:8])}")
+    return notes
+
+
 class TabularImporter:
     suffixes = (".csv", ".tsv", ".xlsx", ".xlsm")
 
@@ -189,30 +216,37 @@ class TabularImporter:
             raise ImportFileError(
                 path, f"has no text column (looked for {', '.join(GUESSES['text'][:5])}...; "
                       f"name one with --text-column; columns: {', '.join(header)})")
+        ids = _Ids(path, hashlib.sha256(path.read_bytes()).hexdigest())
+        rows = self._rows(path, options, col, body, ids)
+        if not rows.groups:
+            raise ImportFileError(path, "has no rows with text")
+        out = list(rows.groups.values())
+        out[0].metadata[NOTES_KEY] = _notes(path, header, col, ids, rows)
+        return out
 
+    @staticmethod
+    def _rows(path: Path, options: ImportOptions, col: dict, body, ids: _Ids) -> _Rows:
+        """One transcript per participant: each row a turn (after its question, when there is one)."""
         def cell(row, role):
             i = col[role]
             return str(row[i]).strip() if i is not None and i < len(row) else ""
 
-        ids = _Ids(path, hashlib.sha256(path.read_bytes()).hexdigest())
         fixed = options.participant.strip() if options.participant else None
-        groups: dict[str, RawTranscript] = {}
-        empty: list[int] = []
-        dates_dropped = 0
+        out = _Rows()
         for n, row in body:
             text = cell(row, "text")
             if not text:
-                empty.append(n)
+                out.empty.append(n)
                 continue
             community = options.community or cell(row, "community")
             pid = fixed or ids(cell(row, "participant"), community, n)
             date = cell(row, "date")
             if date and not check_date(date):
-                dates_dropped += 1
+                out.dates_dropped += 1
                 date = ""
-            tr = groups.get(pid)
+            tr = out.groups.get(pid)
             if tr is None:
-                tr = groups[pid] = RawTranscript(
+                tr = out.groups[pid] = RawTranscript(
                     name=f"{path.name}#{pid}", turns=[], participant=pid,
                     community=cell(row, "community") or None,
                     metadata={"interview_date": date or None, "method": "written response"})
@@ -220,21 +254,4 @@ class TabularImporter:
             if question:
                 tr.turns.append(Turn("Question", question))
             tr.turns.append(Turn(pid, text))
-        if not groups:
-            raise ImportFileError(path, "has no rows with text")
-        notes = []
-        if ids.replaced:
-            notes.append(f"{path.name}: {ids.replaced} value(s) in the participant column were not pseudonymous "
-                         f"ids (names, numbers or text); replaced by ids generated for this file and community")
-        if empty:
-            shown = ", ".join(str(n) for n in empty[:5]) + (" ..." if len(empty) > 5 else "")
-            notes.append(f"{path.name}: {len(empty)} row(s) with no text were not imported (lines {shown})")
-        if dates_dropped:
-            notes.append(f"{path.name}: {dates_dropped} value(s) in the date column were not dates; not kept")
-        used = {i for i in col.values() if i is not None}
-        unused = [h for i, h in enumerate(header) if i not in used and h]
-        if unused:
-            notes.append(f"{path.name}: column(s) not imported: {', '.join(c[:30] for c in unused[:8])}")
-        out = list(groups.values())
-        out[0].metadata[NOTES_KEY] = notes
         return out

@@ -5,9 +5,11 @@ change) and each value of an attribute (area, age band, sex, ethnicity, disabili
 this gives the participants asked (coded, and their guide has the touchpoint), and how many of
 them said it needs to improve / works well. Small numbers are suppressed so nobody can be
 identified: any count from 1 to ``SUPPRESS_BELOW - 1`` is shown as ``<5``, and where a row total
-is shown and only one cell of the row is hidden, the next smallest cell is hidden too
-(complementary suppression), so the hidden one cannot be worked out by subtraction. Participants
-without a value for the attribute form a "not recorded" group.
+is shown and only one cell of the row is hidden, the next smallest cell is withheld too
+(complementary suppression), so the hidden one cannot be worked out by subtraction. A withheld
+cell is shown as ``c`` (as the ONS marks confidential cells), never as ``<5``: it may be 10, and
+the table must not say otherwise. Participants without a value for the attribute form a "not
+recorded" group.
 """
 
 from __future__ import annotations
@@ -22,16 +24,18 @@ from elc.store.attributes import ATTRIBUTES, attribute_key, participant_attribut
 from elc.store.evidence_reads import participant_coding
 
 SUPPRESS_BELOW = 5
+WITHHELD = "c"  # a count hidden only so that a small one cannot be worked out from the total
 NOT_RECORDED = "not recorded"
 
 
 def suppress_row(values: list[int], total_shown: bool = True, below: int = SUPPRESS_BELOW) -> list[str]:
     """Counts as text with small-number suppression (see the module docstring)."""
-    hidden = [0 < int(v) < below for v in values]
-    if total_shown and sum(hidden) == 1 and len(values) > 1:
-        others = [i for i in range(len(values)) if not hidden[i]]
-        hidden[min(others, key=lambda i: (int(values[i]), i))] = True
-    return [f"<{below}" if h else str(int(v)) for v, h in zip(values, hidden)]
+    small = [0 < int(v) < below for v in values]
+    withheld = [False] * len(values)
+    if total_shown and sum(small) == 1 and len(values) > 1:
+        others = [i for i in range(len(values)) if not small[i]]
+        withheld[min(others, key=lambda i: (int(values[i]), i))] = True
+    return [f"<{below}" if s else WITHHELD if w else str(int(v)) for v, s, w in zip(values, small, withheld)]
 
 
 @dataclass
@@ -123,4 +127,4 @@ def changes_by(project, attribute: str, coder: str | None = None) -> Breakdown:
     return Breakdown(attribute_key(attribute), groups, _count(spec, people, units, groups))
 
 
-__all__ = ["SUPPRESS_BELOW", "NOT_RECORDED", "suppress_row", "Breakdown", "matrix_by", "changes_by"]
+__all__ = ["SUPPRESS_BELOW", "WITHHELD", "NOT_RECORDED", "suppress_row", "Breakdown", "matrix_by", "changes_by"]

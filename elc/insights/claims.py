@@ -18,7 +18,13 @@ import re
 
 PLACEHOLDERS = ("participants", "of", "to_improve", "working_well", "both")
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
-_PEOPLE = r"(?:passengers|patients|people|participants|carers|drivers|staff|users|families|crews|respondents)"
+# Groups a claim can quantify ("most passengers", "every service user"): any programme's people and staff.
+_GROUPS = ("participant", "respondent", "interviewee", "patient", "(?:service )?user", "resident", "client", "carer",
+           "relative", "parent", "colleague", "passenger", "driver", "crew", "nurse", "doctor", "gp", "clinician",
+           "consultant", "therapist", "engineer", "technician", "call handler", "social worker",
+           "(?:reablement |support |care )?worker", "coordinator", "manager", "provider", "care home", "volunteer",
+           "commissioner", "practice", "team")
+_PEOPLE = r"(?:people|staff|famil(?:y|ies)|(?:" + "|".join(_GROUPS) + r")s?)"
 _CLAIMS = [
     re.compile(r"\b\d+(?:\.\d+)?\s*(?:%|per ?cent)", re.I),
     re.compile(r"\b\d+\s+(?:of|in|out of)\s+(?:the\s+)?\d+\b", re.I),

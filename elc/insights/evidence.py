@@ -35,14 +35,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
 
 from elc.insights.changes import changes as list_changes, resolve_change
 from elc.insights.claims import cites_evidence, render_rationale, unchecked_claims
 from elc.insights.quotes import add_quote_columns, clip, overlaps_any, pick_quotes, relevance
 from elc.insights.units import (QUOTE_COLUMNS, asks, coded_units, interviewed, mend_brackets, participant_counts,
                                 participant_sentences, source_texts)
-from elc.store import schema as s
+from elc.store.insight_reads import latest_theme_run_row
 from elc.store.evidence_reads import unreviewed_detections, voice_spans
 
 THIN_PARTICIPANTS = 3
@@ -56,8 +55,7 @@ VOLUME_SATURATION = 12
 # ---------------------------------------------------------------------------- theme runs
 def latest_theme_run(project) -> dict | None:
     """The latest theme run: id, ts, method, params, ``themes`` (DataFrame), ``assignments`` (dict), or None."""
-    with project.engine.connect() as conn:
-        row = conn.execute(select(s.theme_runs).order_by(s.theme_runs.c.id.desc()).limit(1)).mappings().first()
+    row = latest_theme_run_row(project)
     if row is None:
         return None
 
@@ -191,7 +189,9 @@ def _quote_query(change: dict, codes: pd.DataFrame) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _evidence(project, ctx: EvidenceContext, change: dict, quotes: int) -> dict:
+def _change_units(project, ctx: EvidenceContext, change: dict) -> pd.DataFrame:
+    """The coded units behind a change: codings of its linked codes and of its themes, of
+    participants in a community."""
     if ctx._slim is None:
         ctx._slim = ctx.units[QUOTE_COLUMNS + ["coder"]]
     units = ctx._slim
@@ -204,15 +204,18 @@ def _evidence(project, ctx: EvidenceContext, change: dict, quotes: int) -> dict:
     if len(theme_ev):
         theme_ev = theme_ev[QUOTE_COLUMNS + ["coder"]]
         ev = pd.concat([ev, theme_ev], ignore_index=True) if len(ev) else theme_ev
-    ev = ev[ev.community.notna()] if len(ev) else ev
-    comms = ctx.communities
-    names = dict(zip(comms.key, comms.name))
+    return ev[ev.community.notna()] if len(ev) else ev
+
+
+def _by_community(ctx: EvidenceContext, ev: pd.DataFrame, change: dict) -> list[dict]:
+    """Per community in programme order: whether its guide asks about the change's codes, how many
+    were interviewed and coded, and how many participants raised it (by valence)."""
     codes = ctx.codes
     fam = dict(zip(codes.id.astype(int), codes.family)) if len(codes) else {}
-    families = [fam.get(int(i)) for i in code_ids] + [None] * bool(change["themes"])
+    families = [fam.get(int(i)) for i in set(change["code_ids"])] + [None] * bool(change["themes"])
     counts = participant_counts(ev, "community")
     by_comm = []
-    for c in comms.itertuples():
+    for c in ctx.communities.itertuples():
         got = counts.loc[c.key] if c.key in counts.index else None
         n = int(got.participants) if got is not None else 0
         asked = any(asks(f, c.family) for f in families)
@@ -226,18 +229,14 @@ def _evidence(project, ctx: EvidenceContext, change: dict, quotes: int) -> dict:
             "working_well": int(got.working_well) if got is not None else 0,
             "both": int(got.both) if got is not None else 0,
         })
-    n = int(ev.participant_id.nunique()) if len(ev) else 0
-    ti = set(ev.participant_id[ev.valence == "to-improve"]) if len(ev) else set()
-    ww = set(ev.participant_id[ev.valence == "working-well"]) if len(ev) else set()
-    only_ti, only_ww, both = len(ti - ww), len(ww - ti), len(ti & ww)
-    valenced = len(ti | ww)
-    consistency = round(max(only_ti, only_ww) / valenced, 3) if valenced else None
-    direction = None if not (ti or ww) else ("to-improve" if len(ti) >= len(ww) else "working-well")
-    heard = [b for b in by_comm if b["participants"] and b["asked"]]
-    asked_comms = [b for b in by_comm if b["asked"] and b["coded"]]
-    strength, score = _rating(n, len(heard), len(asked_comms), consistency)
+    return by_comm
+
+
+def _evidence_flags(change: dict, n: int, heard: list, asked_comms: list, consistency: float | None,
+                    ti: set, ww: set) -> list[dict]:
+    """Flags on the evidence as a whole: no links or no evidence, thin evidence, mixed views."""
     flags = []
-    if not code_ids and not change["themes"]:
+    if not change["code_ids"] and not change["themes"]:
         flags.append({"flag": "no-links", "message": "not linked to any code or theme yet"})
     elif n == 0:
         flags.append({"flag": "no-evidence", "message": "no participant's words are coded with its linked codes yet"})
@@ -249,29 +248,97 @@ def _evidence(project, ctx: EvidenceContext, change: dict, quotes: int) -> dict:
     if consistency is not None and consistency < MIXED:
         flags.append({"flag": "mixed-views",
                       "message": f"mixed views: {len(ti)} said to improve, {len(ww)} working well "
-                                 f"({both} of them both)"})
+                                 f"({len(ti & ww)} of them both)"})
+    return flags
+
+
+def _community_flag(b: dict, linked: list[str], has_links: bool) -> dict | None:
+    """The flag of one community that was not asked, or asked and did not raise it (else None)."""
+    if not b["asked"]:
+        if b["interviewed"] and has_links:
+            extra = f"; {b['participants']} raised it unprompted" if b["participants"] else ""
+            return {"flag": "not-asked", "community": b["community"],
+                    "message": f"not asked: the guide for {b['name']} has no question on "
+                               f"{_names(linked)}, so their view is unknown, not absent{extra}"}
+        return None
+    if b["participants"]:
+        return None
+    if b["coded"]:
+        return {"flag": "missing-voice", "community": b["community"],
+                "message": f"missing voice: {b['name']} (0 of {b['of']} asked raised it)"}
+    if b["interviewed"]:
+        return {"flag": "not-coded", "community": b["community"],
+                "message": f"not coded yet: {b['name']} ({b['interviewed']} interviewed, none coded)"}
+    target = f"; target {b['target_n']}" if b["target_n"] else ""
+    return {"flag": "not-interviewed", "community": b["community"],
+            "message": f"missing voice: {b['name']} (nobody interviewed yet{target})"}
+
+
+def _touchpoints(ev: pd.DataFrame) -> list[dict]:
+    """Participants per touchpoint among the change's units, most first."""
+    if not len(ev):
+        return []
+    tcounts = participant_counts(ev[ev.touchpoint.notna()], "touchpoint")
+    tps = [{"touchpoint": tp, "participants": int(r.participants), "to_improve": int(r.to_improve),
+            "working_well": int(r.working_well), "both": int(r.both)} for tp, r in tcounts.iterrows()]
+    tps.sort(key=lambda t: -t["participants"])
+    return tps
+
+
+def _unreviewed_flag(picked: list[dict]) -> list[dict]:
+    unreviewed_quotes = sum(1 for q in picked if q.get("unreviewed"))
+    if not unreviewed_quotes:
+        return []
+    return [{"flag": "unreviewed-quote",
+             "message": f"{unreviewed_quotes} quote{'s' if unreviewed_quotes != 1 else ''} shown "
+                        "contain{} de-identification nobody has reviewed yet".format(
+                            "" if unreviewed_quotes != 1 else "s")}]
+
+
+def _participants_by_valence(ev: pd.DataFrame) -> tuple[int, set, set]:
+    """Participants behind the units, and those who said to improve / working well."""
+    if not len(ev):
+        return 0, set(), set()
+    return (int(ev.participant_id.nunique()), set(ev.participant_id[ev.valence == "to-improve"]),
+            set(ev.participant_id[ev.valence == "working-well"]))
+
+
+def _consistency(ti: set, ww: set) -> tuple[float | None, str | None]:
+    """(share of valenced participants on one side only, the side most said), or Nones."""
+    only_ti, only_ww, valenced = len(ti - ww), len(ww - ti), len(ti | ww)
+    consistency = round(max(only_ti, only_ww) / valenced, 3) if valenced else None
+    direction = None if not (ti or ww) else ("to-improve" if len(ti) >= len(ww) else "working-well")
+    return consistency, direction
+
+
+def _coders(ctx: EvidenceContext, ev: pd.DataFrame) -> list[str]:
+    """Coders behind the units (the theme method, which codes nothing itself, left out)."""
+    if not len(ev):
+        return []
+    return sorted({str(c) for c in ev.coder.dropna()} - {c for c in {ctx.theme_method} if c})
+
+
+def _community_lists(by_comm: list[dict]) -> dict:
+    return {"communities_heard": [b["community"] for b in by_comm if b["participants"]],
+            "missing_communities": [b["community"] for b in by_comm if b["asked"] and not b["participants"]],
+            "not_asked": [b["community"] for b in by_comm if not b["asked"]]}
+
+
+def _evidence(project, ctx: EvidenceContext, change: dict, quotes: int) -> dict:
+    ev = _change_units(project, ctx, change)
+    names = dict(zip(ctx.communities.key, ctx.communities.name))
+    by_comm = _by_community(ctx, ev, change)
+    n, ti, ww = _participants_by_valence(ev)
+    both, valenced = len(ti & ww), len(ti | ww)
+    consistency, direction = _consistency(ti, ww)
+    heard = [b for b in by_comm if b["participants"] and b["asked"]]
+    asked_comms = [b for b in by_comm if b["asked"] and b["coded"]]
+    strength, score = _rating(n, len(heard), len(asked_comms), consistency)
+    flags = _evidence_flags(change, n, heard, asked_comms, consistency, ti, ww)
     linked = list(change["codes"]) + [f"theme '{t}'" for t in change["themes"]]
-    for b in by_comm:
-        if not b["asked"]:
-            if b["interviewed"] and (code_ids or change["themes"]):
-                extra = f"; {b['participants']} raised it unprompted" if b["participants"] else ""
-                flags.append({"flag": "not-asked", "community": b["community"],
-                              "message": f"not asked: the guide for {b['name']} has no question on "
-                                         f"{_names(linked)}, so their view is unknown, not absent{extra}"})
-            continue
-        if b["participants"]:
-            continue
-        if b["coded"]:
-            flags.append({"flag": "missing-voice", "community": b["community"],
-                          "message": f"missing voice: {b['name']} (0 of {b['of']} asked raised it)"})
-        elif b["interviewed"]:
-            flags.append({"flag": "not-coded", "community": b["community"],
-                          "message": f"not coded yet: {b['name']} ({b['interviewed']} interviewed, none coded)"})
-        else:
-            target = f"; target {b['target_n']}" if b["target_n"] else ""
-            flags.append({"flag": "not-interviewed", "community": b["community"],
-                          "message": f"missing voice: {b['name']} (nobody interviewed yet{target})"})
-    coders = sorted({str(c) for c in ev.coder.dropna()} - {c for c in {ctx.theme_method} if c}) if len(ev) else []
+    has_links = bool(set(change["code_ids"]) or change["themes"])
+    flags += [f for f in (_community_flag(b, linked, has_links) for b in by_comm) if f is not None]
+    coders = _coders(ctx, ev)
     if n and len(coders) == 1:
         flags.append({"flag": "single-coder",
                       "message": f"single coder: every coding behind it is by {coders[0]} (not checked by a second coder)"})
@@ -283,21 +350,12 @@ def _evidence(project, ctx: EvidenceContext, change: dict, quotes: int) -> dict:
         flags.append({"flag": "unchecked-claim",
                       "message": f"unchecked claim in the rationale: “{claim}” is the programme team's "
                                  "judgement, not computed from the evidence"})
-    tps = []
-    if len(ev):
-        tcounts = participant_counts(ev[ev.touchpoint.notna()], "touchpoint")
-        tps = [{"touchpoint": tp, "participants": int(r.participants), "to_improve": int(r.to_improve),
-                "working_well": int(r.working_well), "both": int(r.both)} for tp, r in tcounts.iterrows()]
-        tps.sort(key=lambda t: -t["participants"])
+    tps = _touchpoints(ev)
     picked = _pick_change_quotes(ctx, ev, change, quotes, direction,
                                  mixed=consistency is not None and consistency < MIXED)
     for q in picked:
         q["community_name"] = names.get(q["community"], q["community"])
-    unreviewed_quotes = sum(1 for q in picked if q.get("unreviewed"))
-    if unreviewed_quotes:
-        flags.append({"flag": "unreviewed-quote",
-                      "message": f"{unreviewed_quotes} quote{'s' if unreviewed_quotes != 1 else ''} shown "
-                                 "contain{} de-identification nobody has reviewed yet".format("" if unreviewed_quotes != 1 else "s")})
+    flags += _unreviewed_flag(picked)
     return {
         "id": int(change["id"]), "position": int(change["position"]), "title": change["title"],
         "rationale": rationale, "rationale_basis": basis, "owner": change["owner"],
@@ -306,9 +364,7 @@ def _evidence(project, ctx: EvidenceContext, change: dict, quotes: int) -> dict:
         "themes": list(change["themes"]), "participants": n,
         "interviewed": int(sum(b["interviewed"] for b in by_comm)),
         "of": int(sum(b["of"] or 0 for b in by_comm)),
-        "communities_heard": [b["community"] for b in by_comm if b["participants"]],
-        "missing_communities": [b["community"] for b in by_comm if b["asked"] and not b["participants"]],
-        "not_asked": [b["community"] for b in by_comm if not b["asked"]],
+        **_community_lists(by_comm),
         "by_community": by_comm, "touchpoints": tps,
         "valence": {"to-improve": len(ti), "working-well": len(ww), "both": both,
                     "neutral": int(n - valenced)},

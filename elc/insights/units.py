@@ -4,18 +4,17 @@ One row per active coding of a participant's source, with the tidied quote, its 
 the touchpoint it belongs to: a touchpoint coding is its own touchpoint; a theme or category
 coding takes the touchpoint coding it overlaps most in the same source (if any).
 
-The reads here are the same queries as :meth:`Project.codings` and :meth:`Project.segments`,
-fetched as plain tuples: an export of 50,000 coded segments reads them in a fraction of the time.
+The reads live in :mod:`elc.store.insight_reads` (plain tuples: fast for big exports);
+``source_texts`` and ``participant_sentences`` are re-exported from there.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
 
 from elc.insights.quotes import add_quote_columns
-from elc.store import schema as s
+from elc.store.insight_reads import participant_codings, participant_sentences, source_texts
 
 COLUMNS = ["id", "source_id", "participant_id", "community", "start", "end", "code_id", "code",
            "code_kind", "valence", "coder", "text", "quote", "words", "touchpoint_id", "touchpoint"]
@@ -49,58 +48,9 @@ def participant_counts(df: pd.DataFrame, by) -> pd.DataFrame:
     return out[cols].fillna(0).astype(int)
 
 
-def read_frame(project, stmt) -> pd.DataFrame:
-    """Run a SELECT and return a DataFrame, fetching plain DB-API tuples (fast for big reads)."""
-    with project.engine.connect() as conn:
-        res = conn.execute(stmt)
-        cols = list(res.keys())
-        cursor = getattr(res, "cursor", None)
-        rows = cursor.fetchall() if cursor is not None else [tuple(r) for r in res.fetchall()]
-    return pd.DataFrame.from_records(rows, columns=cols)
-
-
-def source_texts(project, ids) -> dict[int, str]:
-    """Stored (de-identified) text of the given sources, by id."""
-    ids = sorted({int(i) for i in ids})
-    out: dict[int, str] = {}
-    with project.engine.connect() as conn:
-        for k in range(0, len(ids), 500):
-            chunk = ids[k:k + 500]
-            out.update({int(i): t for i, t in conn.execute(
-                select(s.sources.c.id, s.sources.c.text).where(s.sources.c.id.in_(chunk)))})
-    return out
-
-
-def participant_sentences(project) -> pd.DataFrame:
-    """Participant sentence segments (no text): id, source_id, start, end, participant_id, community."""
-    g, src, p, c = s.segments, s.sources, s.participants, s.communities
-    stmt = (select(g.c.id, g.c.source_id, g.c.start, g.c.end, src.c.participant_id, c.c.key.label("community"))
-            .select_from(g.join(src, g.c.source_id == src.c.id)
-                         .outerjoin(p, src.c.participant_id == p.c.id)
-                         .outerjoin(c, p.c.community_id == c.c.id))
-            .where((g.c.kind == "sentence") & (g.c.role == "participant"))
-            .order_by(g.c.source_id, g.c.start))
-    return read_frame(project, stmt)
-
-
-def _codings(project, coder: str | None) -> pd.DataFrame:
-    k, cd, src, p, c = s.codings, s.codes, s.sources, s.participants, s.communities
-    stmt = (select(k.c.id, k.c.source_id, src.c.participant_id, c.c.key.label("community"),
-                   k.c.start, k.c.end, k.c.code_id, cd.c.name.label("code"), cd.c.kind.label("code_kind"),
-                   k.c.valence, k.c.coder)
-            .select_from(k.join(cd, k.c.code_id == cd.c.id).join(src, k.c.source_id == src.c.id)
-                         .outerjoin(p, src.c.participant_id == p.c.id)
-                         .outerjoin(c, p.c.community_id == c.c.id))
-            .where((k.c.active == 1) & src.c.participant_id.isnot(None))
-            .order_by(k.c.source_id, k.c.start, k.c.id))
-    if coder is not None:
-        stmt = stmt.where(k.c.coder == coder)
-    return read_frame(project, stmt)
-
-
 def coded_units(project, coder: str | None = None) -> pd.DataFrame:
     """Active codings of participants' sources, with ``quote``, ``words`` and ``touchpoint``."""
-    df = _codings(project, coder)
+    df = participant_codings(project, coder)
     if not len(df):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
     texts = source_texts(project, df.source_id.unique())
@@ -188,3 +138,7 @@ def asks(code_family, community_family) -> bool:
     if code_family is None or (isinstance(code_family, float) and code_family != code_family):
         return True
     return code_family == community_family
+
+
+__all__ = ["COLUMNS", "QUOTE_COLUMNS", "asks", "coded_units", "interviewed", "mend_brackets",
+           "participant_counts", "participant_sentences", "source_texts"]

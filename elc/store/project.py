@@ -1,8 +1,9 @@
 """The project: one database holding a programme, its sources, segments and codings.
 
-Queries return pandas DataFrames (the analysis boundary). Writers live in the layer that owns
-them (ingest, coding, deid, themes, insights); this module holds the shared reads and the
-programme/codebook set-up.
+Queries return pandas DataFrames (the analysis boundary). The SQL of each area's writes lives
+beside this module (codings, codebook, sources, suggestions, deid_review ...), called by the
+layer that owns the rules (ingest, coding, deid, suggest); this module holds the shared reads,
+the transaction contexts and the programme/codebook set-up.
 """
 
 from __future__ import annotations

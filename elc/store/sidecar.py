@@ -1,5 +1,5 @@
 """The owner-only SQLite file beside a project, ``<project>.originals``: what each replacement
-hid (the originals, written by :mod:`elc.deid.originals`) and the pseudonym key.
+hid (the originals, written by :mod:`elc.store.originals`) and the pseudonym key.
 
 Both are secrets the project file must not hold, so they live in a file created with 0600
 permissions; the file names the project it belongs to (its ``created_at``) and refuses another.

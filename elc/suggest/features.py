@@ -31,7 +31,7 @@ NEGATIONS = frozenset(
     {"no", "not", "never", "nothing", "none", "nobody", "nowhere", "neither", "nor", "cannot",
      "without", "n't"}
 )
-#: Stop-word-list entries that carry meaning in transport and care interviews ("call back",
+#: Stop-word-list entries that carry meaning in health and care interviews ("call back",
 #: "six in the morning", "too long", "on my own"); kept in the lemmas.
 CONTENT_WORDS = frozenset(
     {"alone", "always", "again", "back", "bottom", "call", "down", "empty", "enough", "find",

@@ -11,9 +11,7 @@ import datetime as _dt
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, select
-
-from elc.store import database, schema as s
+from elc.store import database, suggestions as stored
 
 MIN_EXAMPLES = 5  # coded units a code needs before its suggestions are scored ("too few to learn")
 
@@ -82,8 +80,7 @@ def write_suggestions(project, model, vmodel, coder: str | None = None, top_k: i
     from elc.suggest.units import suggestion_targets
 
     todo = suggestion_targets(project, coder)
-    with project.engine.begin() as conn:
-        conn.execute(delete(s.suggestions))
+    stored.clear(project)
     if todo.empty:
         return 0
     classes = list(model.classes_)
@@ -102,9 +99,7 @@ def write_suggestions(project, model, vmodel, coder: str | None = None, top_k: i
             rows.append({"segment_id": int(seg.segment_id), "code_id": ids[classes[j]],
                          "probability": float(proba[i, j]), "valence": str(vmodel.classes_[v]),
                          "valence_probability": float(vproba[i, v]), "model_version": version, "created_at": ts})
-    with project.engine.begin() as conn:
-        if rows:
-            conn.execute(s.suggestions.insert(), rows)
+    stored.insert(project, rows)
     return len(rows)
 
 
@@ -116,8 +111,7 @@ def apply_above(project, coder: str, threshold: float) -> int:
 
     session = CodingSession(project, coder)
     segs = pd.concat(participant_text(project)).set_index("id")  # turns with their body span
-    with project.engine.connect() as conn:
-        rows = conn.execute(select(s.suggestions).where(s.suggestions.c.probability >= threshold)).mappings().all()
+    rows = stored.at_or_above(project, threshold)
     n = 0
     for r in rows:
         seg = segs.loc[r["segment_id"]]

@@ -1,8 +1,8 @@
 """ValenceClassifier: working-well / to-improve / neutral, with a lexicon cold start.
 
 Before any coding the valence comes from a small lexicon of praise, complaint and
-"could be better" cues as people talk about patient transport ("lovely", "on time", "waited
-hours", "would be nice if"), with negation handled ("not late" praises, "not helpful"
+"could be better" cues as people talk about a health or care service ("lovely", "on time",
+"waited hours", "would be nice if"), with negation handled ("not late" praises, "not helpful"
 complains), plus the interviewer's question ("what could we improve?" leans to-improve).
 As codings arrive a multinomial logistic regression on the segment features and the lexicon
 scores is learned and blended with the lexicon::

@@ -20,6 +20,7 @@ from elc.errors import ElcError
 from elc.tui import keymap
 from elc.tui.commands import ElcCommands
 from elc.tui.controller import CodingEvent, Workbench
+from elc.tui.settings import Settings, load_settings
 
 THEMES = ("textual-dark", "textual-light")
 _FROZEN: set[str] = set()
@@ -57,8 +58,15 @@ class ElcApp(App):
 
     def __init__(self, project, coder: str, *, on_coding: Callable[[CodingEvent], None] | None = None,
                  show_others: bool = False, source: int | None = None, theme: str | None = None,
-                 owns_project: bool = False) -> None:
+                 owns_project: bool = False, settings: Settings | None = None) -> None:
         super().__init__()
+        self.settings = settings or Settings()
+        self.keys = self.settings.actions()  # the keymap with the user's keys, for help and the palette
+        if self.settings.theme and self.settings.theme not in self.available_themes:
+            from elc.tui.settings import SettingsError
+
+            raise SettingsError(f"{self.settings.path}: theme: no theme '{self.settings.theme}' "
+                                f"(themes: {', '.join(THEMES)})")
         self.project = project
         self.wb = Workbench(project, coder, show_others=show_others)
         self.wb.start_team_watch()
@@ -69,7 +77,7 @@ class ElcApp(App):
         self.on_coding = on_coding
         self.start_source = source
         self.owns_project = owns_project
-        self.start_theme = theme or os.environ.get("ELC_THEME") or THEMES[0]
+        self.start_theme = theme or os.environ.get("ELC_THEME") or self.settings.theme or THEMES[0]
         if self.start_theme in self.available_themes:
             self.theme = self.start_theme  # before the first screen: one stylesheet pass, not two
         self.events: list[CodingEvent] = []
@@ -84,6 +92,8 @@ class ElcApp(App):
         return self.main_screen
 
     def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(self.settings.textual_keymap())
         # Everything loaded so far (pandas, SQLAlchemy, the project) lives for the whole session:
         # keep it out of the garbage collector's way so key presses never pay for full collections.
         self.call_after_refresh(_freeze_once, "mounted")
@@ -149,20 +159,24 @@ class ElcApp(App):
 
 
 def make_app(project_path: str | Path, coder: str | None = None, *, on_coding=None, suggester=None,
-             show_others: bool = False, source: int | None = None, theme: str | None = None) -> ElcApp:
+             show_others: bool = False, source: int | None = None, theme: str | None = None,
+             settings: Settings | None = None) -> ElcApp:
     """Open ``project_path`` and build the app for ``coder`` (default ``$ELC_CODER`` or the login name).
 
     ``on_coding`` (alias ``suggester``) is called with a :class:`CodingEvent` in a worker thread after
     every committed coding change, so a background suggestion refit can be wired in without touching
-    widgets. Raises :class:`elc.errors.ElcError` for a missing or invalid project.
+    widgets. ``settings`` defaults to the user's settings file (:mod:`elc.tui.settings`). Raises
+    :class:`elc.errors.ElcError` for a missing or invalid project or a broken settings file.
     """
     from elc import open_project
 
+    settings = settings if settings is not None else load_settings()
     _freeze_once("imported")  # the modules just imported live as long as the app: out of collections
     project = open_project(project_path)
     try:
         return ElcApp(project, (coder or default_coder()), on_coding=on_coding or suggester,
-                      show_others=show_others, source=source, theme=theme, owns_project=True)
+                      show_others=show_others, source=source, theme=theme, owns_project=True,
+                      settings=settings)
     except Exception:
         project.close()
         raise

@@ -22,7 +22,7 @@ class ElcCommands(Provider):
 
     def _commands(self):
         main = self._main()
-        for a in keymap.KEYMAP:
+        for a in getattr(self.app, "keys", keymap.KEYMAP):
             if not a.palette:
                 continue
             yield (a.description, f"{keymap.keys_text(a)} · {a.group}",

@@ -14,12 +14,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, select
 
 from elc.coding import Codebook, CodingSession
 from elc.coding import suggestions as suggest
 from elc.errors import ElcError
-from elc.store import schema as s
+from elc.store import workbench_reads
 
 VALENCE_GLYPH = {"working-well": "▲", "to-improve": "▼", "neutral": "●"}
 OTHER_GLYPH = {"working-well": "△", "to-improve": "▽", "neutral": "○"}
@@ -232,12 +231,7 @@ class Workbench:
             order.get(self._sources[i]["community"], len(order)),
             self._sources[i]["participant_id"] or "~", self._sources[i]["name"], i))
         # participant sentences (the unit of progress) and this coder's codings: two lean queries
-        g, k = s.segments, s.codings
-        with self.project.engine.connect() as conn:
-            segs = conn.execute(select(g.c.source_id, g.c.start, g.c.end, g.c.id).where(
-                and_(g.c.kind == "sentence", g.c.role == "participant")).order_by(g.c.source_id, g.c.start)).all()
-            own = conn.execute(select(k.c.source_id, k.c.start, k.c.end).where(
-                and_(k.c.coder == self.coder, k.c.active == 1))).all()
+        segs, own = workbench_reads.progress_spans(self.project, self.coder)
         self._psegs: dict[int, list[tuple[int, int, int]]] = {i: [] for i in self._sources}
         for sid, a, b, gid in segs:
             self._psegs.setdefault(sid, []).append((a, b, gid))
@@ -283,10 +277,7 @@ class Workbench:
             raise ElcError(f"no source with id {source_id} in {self.project.location}")
         info = self._sources[source_id]
         text = self.project.source_text(source_id)
-        g = s.segments
-        with self.project.engine.connect() as conn:
-            rows = conn.execute(select(g.c.id, g.c.kind, g.c.start, g.c.end, g.c.speaker, g.c.role, g.c.question,
-                                       g.c.ts_start, g.c.parent_id).where(g.c.source_id == source_id)).all()
+        rows = workbench_reads.source_segments(self.project, source_id)
         turns: list[Turn] = []
         sentences: list[Sentence] = []
         turn_rows = []
@@ -319,11 +310,7 @@ class Workbench:
         return doc
 
     def _source_codings(self, source_id: int) -> list[CodingView]:
-        k = s.codings
-        stmt = (select(k.c.id, k.c.start, k.c.end, k.c.code_id, k.c.valence, k.c.coder, k.c.memo, k.c.origin)
-                .where(and_(k.c.source_id == source_id, k.c.active == 1)).order_by(k.c.start, k.c.id))
-        with self.project.engine.connect() as conn:
-            rows = conn.execute(stmt).all()
+        rows = workbench_reads.source_codings(self.project, source_id)
         out = [CodingView(r.id, source_id, r.start, r.end, r.code_id, r.valence, r.coder, r.memo, r.origin,
                           r.coder == self.coder) for r in rows]
         out.sort(key=lambda c: (not c.own, c.start, c.id))
@@ -358,12 +345,7 @@ class Workbench:
 
     def counts(self) -> dict[int, int]:
         if self._counts is None:
-            k = s.codings
-            stmt = select(k.c.code_id, func.count()).where(k.c.active == 1).group_by(k.c.code_id)
-            if not self.show_others:
-                stmt = stmt.where(k.c.coder == self.coder)
-            with self.project.engine.connect() as conn:
-                self._counts = {int(a): int(b) for a, b in conn.execute(stmt)}
+            self._counts = workbench_reads.code_counts(self.project, None if self.show_others else self.coder)
         return self._counts
 
     def code(self, code_id: int) -> CodeView | None:
@@ -476,11 +458,7 @@ class Workbench:
         return cid
 
     def _coding_source(self, coding_id: int) -> tuple[int, int, int, int] | None:
-        k = s.codings
-        with self.project.engine.connect() as conn:
-            r = conn.execute(select(k.c.source_id, k.c.start, k.c.end, k.c.code_id)
-                             .where(k.c.id == coding_id)).first()
-        return tuple(r) if r else None
+        return workbench_reads.coding_location(self.project, coding_id)
 
     def coding_location(self, coding_id: int) -> tuple[int, int, int, int] | None:
         """(source_id, start, end, code_id) of a coding, active or not."""

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+from elc.tui.screens import registry as screens
+
 
 @dataclass(frozen=True)
 class KeyAction:
@@ -102,16 +104,8 @@ KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("edit_codebook", ("e",), "Edit the codebook (add, rename, move, merge, colour, define)", "Codebook",
               footer="codebook"),
     # Analyse
-    KeyAction("themes", ("T",), "Themes: the latest run, by community; rename, merge, discard, promote, re-run",
-              "Analyse"),
-    KeyAction("matrix", ("M",), "Insight matrix: touchpoint × community, to improve vs working well", "Analyse"),
-    KeyAction("changes", ("I",), "High-impact changes and their evidence; link codes", "Analyse"),
-    KeyAction("attributes", ("A",), "Participant attributes: area, age band, sex, ethnicity, disability, service",
-              "Analyse"),
-    KeyAction("queries", ("Q",), "Queries: code co-occurrence, code × community or attribute, text search (AND OR "
-              "NOT, \"phrases\", NEAR/n), saved queries and sets of interviews", "Analyse"),
-    KeyAction("compare", ("V",), "Compare coders… (agreement and disagreements)", "Analyse"),
-    KeyAction("deid_review", ("D",), "Review de-identification (accept, reject, add names)", "Analyse"),
+    *(KeyAction(s.id, s.keys, s.description, "Analyse", action=f"open_screen('{s.id}')")
+      for s in screens.SCREENS),
     # App
     KeyAction("help", ("?", "f1"), "Keys and help", "App", action="app.help", footer="help"),
     KeyAction("command_palette", ("ctrl+p",), "Command palette", "App", scope="app", palette=False),
@@ -172,11 +166,22 @@ def bindings(scope: str) -> list[Binding]:
             show = a.footer is not None and i == 0
             display = a.footer_key if show and a.footer_key else ("1-9" if a.id == "apply_number" and i == 0 else None)
             rank = FOOTER.index(a.id) if show and a.id in FOOTER else len(FOOTER)
+            # One id per action, so a user keymap (``Settings.textual_keymap``) rebinds all its keys;
+            # the key families with an argument per key keep one id per key.
+            ident = f"{a.id}.{i}" if a.id in ("apply_number", "word_enter") else a.id
             out.append((rank, Binding(textual_key(key), action, a.footer or a.description, show=show,
-                                      key_display=display, id=f"{a.id}.{i}" if len(a.keys) > 1 else a.id)))
+                                      key_display=display, id=ident)))
     out.sort(key=lambda x: x[0])
     return [b for _, b in out]
 
 
-def grouped() -> list[tuple[str, list[KeyAction]]]:
-    return [(g, [a for a in KEYMAP if a.group == g]) for g in GROUPS]
+def with_keys(overrides: dict[str, tuple[str, ...]]) -> tuple[KeyAction, ...]:
+    """The keymap with ``overrides`` (action id -> keys) in place of the default keys."""
+    from dataclasses import replace
+
+    return tuple(replace(a, keys=tuple(overrides[a.id]), footer_key=None) if a.id in overrides else a
+                 for a in KEYMAP)
+
+
+def grouped(actions: tuple[KeyAction, ...] = KEYMAP) -> list[tuple[str, list[KeyAction]]]:
+    return [(g, [a for a in actions if a.group == g]) for g in GROUPS]

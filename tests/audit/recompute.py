@@ -166,12 +166,13 @@ def by_attribute(t: Tables, attribute: str, code_ids, families) -> dict:
 
 def suppress(values: list[int], below: int = 5) -> list[str]:
     """Small-number suppression as documented: 1..below-1 hidden; if exactly one is hidden and the
-    row total is shown, the smallest other cell is hidden too."""
-    hide = [0 < v < below for v in values]
-    if hide.count(True) == 1 and len(values) > 1:
-        rest = sorted((v, i) for i, v in enumerate(values) if not hide[i])
-        hide[rest[0][1]] = True
-    return [f"<{below}" if h else str(v) for v, h in zip(values, hide)]
+    row total is shown, the smallest other cell is withheld too, marked "c" (never "<5": it is not small)."""
+    small = [0 < v < below for v in values]
+    withheld = set()
+    if small.count(True) == 1 and len(values) > 1:
+        rest = sorted((v, i) for i, v in enumerate(values) if not small[i])
+        withheld.add(rest[0][1])
+    return [f"<{below}" if s else "c" if i in withheld else str(v) for i, (v, s) in enumerate(zip(values, small))]
 
 
 def _words(text: str) -> str:

@@ -113,7 +113,8 @@ def test_generated_project_recomputes(tmp_path, seed):
 def test_suppression_hides_a_cell_a_total_would_reveal():
     from elc.insights.breakdown import suppress_row
 
-    assert suppress_row([12, 3, 9]) == ["12", "<5", "<5"]      # 3 hidden; 9 hidden too, or 24-12-9 gives it away
+    assert suppress_row([12, 3, 9]) == ["12", "<5", "c"]       # 3 hidden; 9 withheld too, or 24-12-9 gives it away
+    assert suppress_row([10, 3]) == ["c", "<5"]                 # 10 is withheld, never printed as "<5"
     assert suppress_row([12, 3, 2]) == ["12", "<5", "<5"]      # two hidden already
     assert suppress_row([12, 0, 9]) == ["12", "0", "9"]        # nothing small
     assert suppress_row([3, 7], total_shown=False) == ["<5", "7"]

@@ -62,7 +62,7 @@ class SafeArchive:
         _checked_size(path, MAX_TOTAL_BYTES, what)
         try:
             zf = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, ValueError, zlib.error) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, zlib.error) as exc:
             raise ElcError(f"{path}: is not a {what} (not a readable zip archive: {exc})") from None
         try:
             infos = zf.infolist()

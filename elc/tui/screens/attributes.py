@@ -7,22 +7,21 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from elc.errors import ElcError
+from elc.tui.screens.analysis import AnalysisScreen
 
 
-class AttributesScreen(Screen[None]):
+class AttributesScreen(AnalysisScreen):
     DEFAULT_CSS = """
     AttributesScreen #attributes-head { height: auto; padding: 0 1; border-bottom: solid $primary-background; }
     AttributesScreen #attributes-table { height: 1fr; }
     """
-    BINDINGS = [Binding("escape,q", "close", "back"), Binding("enter", "edit", "set value")]
+    BINDINGS = [Binding("enter", "edit", "set value")]
 
     def __init__(self, wb, participant: str | None = None) -> None:
-        super().__init__()
-        self.wb = wb
+        super().__init__(wb)
         self.start = participant
         self.rows: list[str] = []
 
@@ -93,5 +92,8 @@ class AttributesScreen(Screen[None]):
         self.app.push_screen(PromptScreen(f"{key.replace('_', ' ')} of {pid}", current,
                                           hint="Enter save (empty clears) · Esc cancel"), done)
 
-    def action_close(self) -> None:
-        self.dismiss(None)
+
+
+def open_from(main) -> None:
+    pid = main.wb.source_info(main.doc.id).get("participant_id") if main.doc is not None else None
+    main.app.push_screen(AttributesScreen(main.wb, pid), lambda _: main.wb.invalidate())

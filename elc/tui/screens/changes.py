@@ -12,11 +12,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from elc.errors import ElcError
+from elc.tui.screens.analysis import AnalysisScreen
 from elc.tui.controller import VALENCE_GLYPH, Workbench
 
 STRENGTH_STYLE = {"strong": "bold green", "moderate": "bold yellow", "weak": "bold red", "none": "dim"}
@@ -28,7 +28,7 @@ def bar(share: float | None, width: int = 10) -> str:
     return "█" * full + "░" * (width - full)
 
 
-class ChangesScreen(Screen[None]):
+class ChangesScreen(AnalysisScreen):
     DEFAULT_CSS = """
     ChangesScreen #changes-head { height: auto; padding: 0 1; border-bottom: solid $primary-background; }
     ChangesScreen #changes-list { width: 2fr; height: 1fr; border: none; border-right: solid $primary-background; }
@@ -36,15 +36,13 @@ class ChangesScreen(Screen[None]):
     ChangesScreen #changes-detail { padding: 0 1; height: auto; }
     """
     BINDINGS = [
-        Binding("escape,q", "close", "back"),
         Binding("l", "link", "link code"),
         Binding("L,u", "unlink", "unlink code"),
         Binding("r", "reload", "reload"),
     ]
 
     def __init__(self, wb: Workbench) -> None:
-        super().__init__()
-        self.wb = wb
+        super().__init__(wb)
         self.evidence: list[dict] = []
 
     def compose(self) -> ComposeResult:
@@ -192,5 +190,7 @@ class ChangesScreen(Screen[None]):
 
         return chosen
 
-    def action_close(self) -> None:
-        self.dismiss(None)
+
+
+def open_from(main) -> None:
+    main.app.push_screen(ChangesScreen(main.wb))

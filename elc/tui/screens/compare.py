@@ -211,3 +211,20 @@ class CompareScreen(Screen[bool]):
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
+
+
+def open_from(main) -> None:
+    """Ask which coder to compare with, then open the comparison."""
+    from elc.tui.screens.dialogs import ChoiceScreen
+
+    others = main.wb.other_coders()
+    if not others:
+        main.app.notify("nobody else has coded this project yet", title="elc")
+        return
+
+    def chosen(other) -> None:
+        if other:
+            main.app.push_screen(CompareScreen(main.wb, other), lambda _: main.after_analysis())
+
+    main.app.push_screen(ChoiceScreen(f"Compare your coding ({main.wb.coder}) with…", [(c, c) for c in others]),
+                         chosen)

@@ -277,3 +277,7 @@ class DeidReviewScreen(Screen[bool]):
 
 
 __all__ = ["DeidReviewScreen", "NameDialog", "split_label"]
+
+
+def open_from(main) -> None:
+    main.app.push_screen(DeidReviewScreen(main.wb.project, main.wb.coder), main.after_reviewing_deidentification)

@@ -34,7 +34,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box"):
             yield Static(Text(INTRO, style="italic"), id="help-intro")
             with Grid(id="help-grid"):
-                for group, actions in keymap.grouped():
+                for group, actions in keymap.grouped(getattr(self.app, "keys", keymap.KEYMAP)):
                     if actions:
                         box = Static(group_table(group, actions), classes="help-group")
                         box.border_title = group

@@ -666,7 +666,7 @@ class MainScreen(Screen):
             return
         if result.get("codebook"):
             self.say(f"{which}: {result['action']} ", (result.get("name", ""), "bold"))
-            self._after_analysis()  # codes (and codings, for a merge) changed: show them
+            self.after_analysis()  # codes (and codings, for a merge) changed: show them
             return
         sid = result.get("source_id")
         code = self.wb.code(result.get("code_id")) if result.get("code_id") else None
@@ -853,67 +853,28 @@ class MainScreen(Screen):
         self.app.push_screen(CodebookScreen(self.wb), done)
 
     # ------------------------------------------------------------------ analyse
-    def action_themes(self) -> None:
-        from elc.tui.screens.themes import ThemesScreen
-
-        self.app.push_screen(ThemesScreen(self.wb), lambda _: self._after_analysis())
-
-    def action_matrix(self) -> None:
-        from elc.tui.screens.matrix import MatrixScreen
-
-        self.app.push_screen(MatrixScreen(self.wb))
-
-    def action_changes(self) -> None:
-        from elc.tui.screens.changes import ChangesScreen
-
-        self.app.push_screen(ChangesScreen(self.wb))
-
     @guarded
-    def action_attributes(self) -> None:
-        from elc.tui.screens.attributes import AttributesScreen
+    def action_open_screen(self, screen_id: str) -> None:
+        """Open an analysis screen of :data:`elc.tui.screens.registry.SCREENS` (its module's ``open_from``)."""
+        from elc.tui.screens.registry import open_screen
 
-        pid = self.wb.source_info(self.doc.id).get("participant_id") if self.doc is not None else None
-        self.app.push_screen(AttributesScreen(self.wb, pid), lambda _: self.wb.invalidate())
+        open_screen(screen_id, self)
 
-    def action_queries(self) -> None:
-        from elc.tui.screens.queries import QueryScreen
+    def jump_to(self, where) -> None:
+        """Back from an analysis screen at ``(source id, offset)``, or where we were when ``None``."""
+        if where:
+            self._go(*where)
+            self.transcript.focus()
 
-        def jump(where) -> None:
-            if where:
-                self._go(*where)
-                self.transcript.focus()
+    def after_reviewing_deidentification(self, changed) -> None:
+        if changed:
+            self.wb.reload_texts()
+            if self.source_id is not None:
+                offset = self.transcript.sentence.start if self.transcript.sentence is not None else None
+                self.open_source(self.source_id, offset)
+            self.say("transcripts reloaded after de-identification review")
 
-        self.app.push_screen(QueryScreen(self), jump)
-
-    def action_compare(self) -> None:
-        from elc.tui.screens.compare import CompareScreen
-
-        others = self.wb.other_coders()
-        if not others:
-            self.app.notify("nobody else has coded this project yet", title="elc")
-            return
-
-        def chosen(other) -> None:
-            if other:
-                self.app.push_screen(CompareScreen(self.wb, other), lambda _: self._after_analysis())
-
-        self.app.push_screen(ChoiceScreen(f"Compare your coding ({self.wb.coder}) with…",
-                                          [(c, c) for c in others]), chosen)
-
-    def action_deid_review(self) -> None:
-        from elc.tui.screens.deid_review import DeidReviewScreen
-
-        def done(changed) -> None:
-            if changed:
-                self.wb.reload_texts()
-                if self.source_id is not None:
-                    offset = self.transcript.sentence.start if self.transcript.sentence is not None else None
-                    self.open_source(self.source_id, offset)
-                self.say("transcripts reloaded after de-identification review")
-
-        self.app.push_screen(DeidReviewScreen(self.wb.project, self.wb.coder), done)
-
-    def _after_analysis(self) -> None:
+    def after_analysis(self) -> None:
         """Codings or codes may have changed on an analysis screen: show them."""
         self._refresh_colours()
         self.wb.invalidate()

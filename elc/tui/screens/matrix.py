@@ -9,10 +9,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from elc.errors import ElcError
+from elc.tui.screens.analysis import AnalysisScreen
 from elc.tui.controller import VALENCE_GLYPH, Workbench
 
 # (upper bound of the balance, style): red for to improve, green for working well
@@ -48,21 +47,19 @@ def cell_text(row: dict) -> Text:
     return Text(f" {' '.join(parts)} ", style=balance_style(row["balance"]), justify="center")
 
 
-class MatrixScreen(Screen[None]):
+class MatrixScreen(AnalysisScreen):
     DEFAULT_CSS = """
     MatrixScreen #matrix-head { height: auto; padding: 0 1; border-bottom: solid $primary-background; }
     MatrixScreen #matrix-table { height: 1fr; }
     MatrixScreen #matrix-quotes { height: auto; max-height: 12; padding: 0 1; border-top: solid $primary-background; }
     """
     BINDINGS = [
-        Binding("escape,q", "close", "back"),
         Binding("a", "toggle_all", "all touchpoints"),
         Binding("r", "reload", "reload"),
     ]
 
     def __init__(self, wb: Workbench) -> None:
-        super().__init__()
-        self.wb = wb
+        super().__init__(wb)
         self.show_all = False
         self.cells: dict[tuple[int, int], dict] = {}
         self.rows: list[str] = []
@@ -79,10 +76,8 @@ class MatrixScreen(Screen[None]):
         self.query_one(DataTable).focus()
 
     def action_reload(self) -> None:
-        try:
-            m = self.wb.insight_matrix()
-        except ElcError as exc:
-            self.app.notify(str(exc), severity="error", title="elc")
+        m = self.attempt(self.wb.insight_matrix)
+        if m is None:
             return
         table = self.query_one(DataTable)
         table.clear(columns=True)
@@ -158,5 +153,7 @@ class MatrixScreen(Screen[None]):
         self.show_all = not self.show_all
         self.action_reload()
 
-    def action_close(self) -> None:
-        self.dismiss(None)
+
+
+def open_from(main) -> None:
+    main.app.push_screen(MatrixScreen(main.wb))

@@ -281,3 +281,7 @@ class QueryScreen(Screen[tuple[int, int] | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def open_from(main) -> None:
+    main.app.push_screen(QueryScreen(main), main.jump_to)

@@ -16,12 +16,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from elc.errors import ElcError
+from elc.tui.screens.analysis import AnalysisScreen
 from elc.tui.controller import Workbench
 from elc.tui.screens.changes import bar
 
@@ -72,7 +72,7 @@ def summarise(run: dict | None, order: list[str]) -> list[dict]:
     return out
 
 
-class ThemesScreen(Screen[None]):
+class ThemesScreen(AnalysisScreen):
     DEFAULT_CSS = """
     ThemesScreen #themes-head { height: auto; padding: 0 1; border-bottom: solid $primary-background; }
     ThemesScreen #themes-list { width: 2fr; height: 1fr; border: none; border-right: solid $primary-background; }
@@ -80,7 +80,6 @@ class ThemesScreen(Screen[None]):
     ThemesScreen #themes-detail { padding: 0 1; height: auto; }
     """
     BINDINGS = [
-        Binding("escape,q", "close", "back"),
         Binding("R", "rerun", "re-run"),
         Binding("space", "toggle_mark", "mark"),
         Binding("n", "rename", "rename"),
@@ -90,8 +89,7 @@ class ThemesScreen(Screen[None]):
     ]
 
     def __init__(self, wb: Workbench) -> None:
-        super().__init__()
-        self.wb = wb
+        super().__init__(wb)
         self.run: dict | None = None
         self.themes: list[dict] = []
         self.marked: set[int] = set()
@@ -332,5 +330,7 @@ class ThemesScreen(Screen[None]):
             self._ask(f"Promote “{t['label']}” to a code named", t["label"],
                       lambda name: self.decide("promote", [t["id"]], name))
 
-    def action_close(self) -> None:
-        self.dismiss(None)
+
+
+def open_from(main) -> None:
+    main.app.push_screen(ThemesScreen(main.wb), lambda _: main.after_analysis())
