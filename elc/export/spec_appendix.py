@@ -35,6 +35,18 @@ def scrutiny_appendix(doc: Doc, d: ReportData) -> None:
     doc.p(("b", "What the response has been, by touchpoint: "),
           "participants who raised something to improve (↓) or working well (↑) out of those asked (a "
           "participant can hold both), with an example; communities whose guide has no such touchpoint were not asked.")
+    rows = _response_rows(d)
+    if rows:
+        doc.table(["Touchpoint", "Communities (↓ to improve, ↑ working well)", "Example"], rows)
+    else:
+        doc.p("[Nothing has been coded yet.]")
+    _views_taken_into_account(doc, d)
+    _committee_extra(doc, d)
+    _open_questions(doc, d)
+
+
+def _response_rows(d: ReportData) -> list[list]:
+    """A.2 by touchpoint: who said what, of those asked, with one example."""
     m = d.matrix
     rows = []
     for tp, g in (m.groupby("touchpoint", sort=False) if len(m) else []):
@@ -50,13 +62,7 @@ def scrutiny_appendix(doc: Doc, d: ReportData) -> None:
             q = sorted(quotes, key=lambda q: (q["valence"] not in ("to-improve", "working-well"), q["words"] > 40))[0]
             ex = f"“{clip(q['text'], FOOTNOTE_QUOTE_WORDS)}” ({q['participant']}, {d.community_names.get(q['community'], q['community'])})"
         rows.append([tp, who, ex])
-    if rows:
-        doc.table(["Touchpoint", "Communities (↓ to improve, ↑ working well)", "Example"], rows)
-    else:
-        doc.p("[Nothing has been coded yet.]")
-    _views_taken_into_account(doc, d)
-    _committee_extra(doc, d)
-    _open_questions(doc, d)
+    return rows
 
 
 def _views_taken_into_account(doc: Doc, d: ReportData) -> None:
@@ -69,14 +75,7 @@ def _views_taken_into_account(doc: Doc, d: ReportData) -> None:
         doc.p("Every requirement in this draft comes from a high-impact change, and every change from what "
               "participants said. Which change came from which evidence:")
         doc.table(["Change", "Requirements", "Raised by (n of N asked)", "Evidence", "Coded as"],
-                  [[f"{i}. {ev['title']}", _req_range(numbers[ev["id"]], len(requirement_lines(d, ev)))
-                    if ev["id"] in numbers else d.record.state(ev["id"]),
-                    "; ".join(f"{b['name']} {_of(b)}" for b in ev["by_community"]
-                              if b["participants"] and b["asked"]) or "none yet",
-                    f"{ev['strength']}" + (f" ({'; '.join(f['message'] for f in ev['flags'] if f['flag'] in ('thin-evidence', 'mixed-views', 'no-evidence', 'no-links'))})"
-                                          if any(f['flag'] in ('thin-evidence', 'mixed-views', 'no-evidence', 'no-links') for f in ev['flags']) else ""),
-                    ", ".join(ev["codes"] + ev["themes"]) or "-"]
-                   for i, ev in enumerate(evs, 1)])
+                  [_evidence_row(d, i, ev, numbers) for i, ev in enumerate(evs, 1)])
     else:
         doc.p("[No high-impact changes have been recorded yet.]")
     doc.h(3, f"A.4 {SCRUTINY['partners']}")
@@ -91,6 +90,28 @@ def _views_taken_into_account(doc: Doc, d: ReportData) -> None:
         doc.bullets([[f"{ev['title']}: ", ("; ".join(k.measure for k in d.record.kpis.get(ev["id"], []))
                                             or "no measure recorded yet")] for ev in evs])
         doc.p("Success is measured by the KPIs in 5.1 (endorsed changes), each against its recorded baseline.")
+    _risks(doc, d)
+    doc.h(3, f"A.8 {SCRUTINY['cost']}")
+    doc.p("[Commissioner to complete.]")
+
+
+WEAK_FLAGS = ("thin-evidence", "mixed-views", "no-evidence", "no-links")
+
+
+def _evidence_row(d: ReportData, i: int, ev: dict, numbers: dict) -> list:
+    """A.3: a change, its requirements (or its state), who raised it and how strong the evidence is."""
+    weak = [f["message"] for f in ev["flags"] if f["flag"] in WEAK_FLAGS]
+    return [f"{i}. {ev['title']}",
+            _req_range(numbers[ev["id"]], len(requirement_lines(d, ev))) if ev["id"] in numbers
+            else d.record.state(ev["id"]),
+            "; ".join(f"{b['name']} {_of(b)}" for b in ev["by_community"] if b["participants"] and b["asked"])
+            or "none yet",
+            ev["strength"] + (f" ({'; '.join(weak)})" if weak else ""),
+            ", ".join(ev["codes"] + ev["themes"]) or "-"]
+
+
+def _risks(doc: Doc, d: ReportData) -> None:
+    """A.7: the risks in the evidence and the inter-coder agreement."""
     doc.h(3, f"A.7 {SCRUTINY['risks']}")
     doc.p("Risks in the evidence, computed from the data (to address before the proposal is final); "
           "[commissioner to add delivery risks]:")
@@ -101,8 +122,6 @@ def _views_taken_into_account(doc: Doc, d: ReportData) -> None:
             f"{a['coders'][0]} and {a['coders'][1]}: Cohen's kappa {a['kappa']:.2f} ({a['percent_agreement'] * 100:.0f}% "
             f"agreement) on {a['interviews']} interview{'s' if a['interviews'] != 1 else ''} both coded"
             for a in d.agreement) + ".")
-    doc.h(3, f"A.8 {SCRUTINY['cost']}")
-    doc.p("[Commissioner to complete.]")
 
 
 def _committee_extra(doc: Doc, d: ReportData) -> None:
