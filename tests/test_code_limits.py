@@ -26,7 +26,6 @@ _EXPORT = "the report writers are being reworked on the export branch"
 _THEMES = "theme labelling and profiles are being reworked on the themes branch"
 _CLI = "the CLI registries (issue 11 step 4) are on another branch"
 COMPLEX_FUNCTIONS = {
-    "elc/export/spec.py": _EXPORT,  # build_spec, _scrutiny
     "elc/export/workbook.py": _EXPORT,  # _matrix
     "elc/themes/phrases.py": _THEMES,  # label_themes, candidates_of, _phrase
     "elc/themes/profile.py": _THEMES,  # build_profiles

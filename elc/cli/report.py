@@ -212,15 +212,21 @@ def changes(project, as_json, add_title, link_to, unlink_from, edit, remove, loa
 @project_argument
 @click.option("--xlsx", type=click.Path(dir_okay=False), help="Write the workshop workbook (.xlsx) here.")
 @click.option("--html", "html_dir", type=click.Path(file_okay=False), help="Write a self-contained HTML report into this folder.")
+@click.option("--you-said", "you_said", type=click.Path(dir_okay=False),
+              help="Write the 'you said, we did' report (.html) for participants and the committee.")
 @click.option("--coder", help="Only this coder's codings.")
-def report(project, xlsx, html_dir, coder):
-    """The workshop pack: an Excel workbook and/or a self-contained HTML report.
+def report(project, xlsx, html_dir, you_said, coder):
+    """The workshop pack: an Excel workbook and/or self-contained HTML pages (the pack and its appendix),
+    and after the workshop the 'you said, we did' report.
 
     \b
     elc report nepts.elc --xlsx workshop.xlsx --html pack/
+    elc report nepts.elc --you-said you-said.html
     """
-    if not xlsx and not html_dir:
-        raise ElcError("say where to write the pack: --xlsx FILE and/or --html DIR")
+    if not xlsx and not html_dir and not you_said:
+        raise ElcError("say where to write the pack: --xlsx FILE, --html DIR and/or --you-said FILE.html")
+    if you_said and Path(you_said).suffix.lower() != ".html":
+        raise ElcError(f"{you_said}: the 'you said, we did' report must be an .html file")
     from elc.export.data import collect
 
     p = open_or_fail(project)
@@ -238,7 +244,13 @@ def report(project, xlsx, html_dir, coder):
 
         with atomic_dir(html_dir) as tmp:
             name = write_html(p, tmp, data=data).name
-        click.echo(f"wrote {Path(html_dir) / name}")
+        click.echo(f"wrote {Path(html_dir) / name} and {Path(html_dir) / 'appendix.html'}")
+    if you_said:
+        from elc.export.you_said import write_you_said
+
+        with atomic_path(you_said) as tmp:
+            write_you_said(p, tmp, data=data)
+        click.echo(f"wrote {you_said}")
     _warn_review(data)
     click.echo(f"in {time.perf_counter() - t0:.1f} s")
 

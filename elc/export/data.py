@@ -14,11 +14,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from elc.export.record import Record, read_record
 from elc.insights.breakdown import changes_by
 from elc.insights.evidence import all_evidence, coverage_notes, evidence_context, latest_theme_run
 from elc.insights.matrix import insight_matrix, touchpoint_totals
 from elc.insights.open_questions import open_answers
 from elc.insights.programme_fields import programme_fields
+from elc.insights.quotes import pick_quotes
 from elc.insights.risks import coder_agreement, evidence_risks
 from elc.insights.units import coded_units, interviewed, participant_sentences
 from elc.store.attributes import ATTRIBUTES, participant_attributes
@@ -54,6 +56,47 @@ class ReportData:
     programme_fields: dict = field(default_factory=dict)
     breakdowns: dict = field(default_factory=dict)         # attribute -> breakdown.Breakdown of the changes
     unreviewed_quotes: int = 0                             # quotes shown that contain unreviewed de-identification
+    record: Record = field(default_factory=Record)         # the workshop's decisions, co-design, KPIs, returns
+    community_pages: list[CommunityPage] = field(default_factory=list)
+    duplicate_quotes: int = 0                              # codings of a span another coder already coded
+
+
+@dataclass
+class CommunityPage:
+    """What we heard from one community: its touchpoints either way, open answers and three quotes."""
+    key: str
+    name: str
+    interviewed: int
+    coded: int
+    working_well: list[dict]   # touchpoint, n, of (participants of N asked), strongest first
+    to_improve: list[dict]
+    not_asked: list[str]
+    answers: list[dict]        # question, answered, of, quotes
+    quotes: list[dict]
+
+
+def community_pages(comms: pd.DataFrame, matrix: pd.DataFrame, answers: list[dict],
+                    units: pd.DataFrame) -> list[CommunityPage]:
+    """One page per community, from the matrix cells and open answers already computed."""
+    pages = []
+    for c in comms.itertuples():
+        cells = matrix[matrix.community == c.key] if len(matrix) else matrix
+        asked = cells[cells.asked] if len(cells) else cells
+
+        def side(col: str) -> list[dict]:
+            hit = asked[asked[col] > 0].sort_values(col, ascending=False, kind="stable") if len(asked) else asked
+            return [{"touchpoint": r.touchpoint, "n": int(getattr(r, col)), "of": int(r.of)} for r in hit.itertuples()]
+
+        mine = [{"question": rec["question"], **b} for rec in answers for b in rec["by_community"]
+                if b.get("community") == c.key or b.get("name") == c.name]
+        own = units[(units.community == c.key) & (units.code_kind == "touchpoint")] if len(units) else units
+        pages.append(CommunityPage(
+            key=c.key, name=c.name, interviewed=int(c.interviewed), coded=int(getattr(c, "coded", c.interviewed)),
+            working_well=side("working_well"), to_improve=side("to_improve"),
+            not_asked=[r.touchpoint for r in cells.itertuples() if not r.asked] if len(cells) else [],
+            answers=mine,
+            quotes=pick_quotes(own, 3, spread=("touchpoint", "participant_id")) if len(own) else []))
+    return pages
 
 
 def _coded_share(segs: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
@@ -100,13 +143,26 @@ def _quotes_table(units: pd.DataFrame, codes: pd.DataFrame, comms: pd.DataFrame)
         "valence": col("valence"), "code": col("code"), "code_kind": col("code_kind"),
         "words": units.words.to_numpy(), "quote": col("quote"), "coder": col("coder"),
         "source_id": units.source_id.to_numpy(), "coding_id": units.id.to_numpy(),
+        "start": units.start.to_numpy(), "end": units.end.to_numpy(),
     })
     q = q[q.words > 0]
+    q = dedupe_quotes(q)
     order = pd.DataFrame({
         "t": q.touchpoint.map(tp_order).fillna(len(tp_order)), "c": q.community.map(comm_order).fillna(99),
         "v": q.valence.map(VALENCE_ORDER).fillna(3), "s": q.source_id, "i": q.coding_id})
     q = q.loc[order.sort_values(["t", "c", "v", "s", "i"], kind="stable").index]
-    return q.reset_index(drop=True)
+    return q.drop(columns=["start", "end"]).reset_index(drop=True)
+
+
+def dedupe_quotes(q: pd.DataFrame) -> pd.DataFrame:
+    """One row per coded span and code: the same words coded by two coders are one quote (coders joined)."""
+    if not len(q):
+        return q
+    key = ["source_id", "start", "end", "code"]
+    coders = q.groupby(key, sort=False).coder.agg(lambda s: ", ".join(sorted(set(s.dropna().astype(str)))))
+    first = q.drop_duplicates(key, keep="first").set_index(key)
+    first["coder"] = coders
+    return first.reset_index()[list(q.columns)]
 
 
 def _codebook(codes: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
@@ -154,7 +210,7 @@ def review_statement(review: dict | None) -> str:
 def deidentification_statement(n_sources: int, n_deid: int) -> str:
     base = ("Quotes are the stored, de-identified interview text: names, telephone and NHS numbers, "
             "addresses and other identifiers were replaced on import with consistent pseudonyms such as "
-            "[Driver 1] or [phone], and participants appear only under pseudonymous ids (e.g. P07). "
+            "[Daughter 1], [Person 2] or [phone], and participants appear only under pseudonymous ids (e.g. P07). "
             "Source file names and participant attributes are not exported.")
     if n_sources == 0:
         return "No interviews have been imported yet. " + base
@@ -194,6 +250,7 @@ def collect(project, coder: str | None = None, quotes_per_cell: int = 3, quotes_
     coded_p = coding[coding.codings > 0]
     single = (int((coded_p.coders == 1).sum()), int(len(coded_p)))
     unrev = _unreviewed_quotes(evidence, matrix, ctx.unreviewed)
+    quotes = _quotes_table(units, codes, comms)
     breakdowns = {}
     attrs = participant_attributes(project)
     for key in ATTRIBUTES:
@@ -217,12 +274,14 @@ def collect(project, coder: str | None = None, quotes_per_cell: int = 3, quotes_
                           "statement": deidentification_statement(int(len(sources)), n_deid)
                           + review_statement(deid_review)},
         matrix=matrix, touchpoints=touchpoint_totals(matrix),
-        quotes=_quotes_table(units, codes, comms), changes=evidence,
+        quotes=quotes, changes=evidence,
         codebook=_codebook(codes, units), theme_run=theme_run,
         community_names=dict(zip(comms.key, comms.name)),
         deid_review=deid_review, coverage=coverage_notes(comms, deid_review), open_answers=answers,
         agreement=agreement, risks=evidence_risks(evidence, comms, deid_review, agreement, single, unrev),
         programme_fields=programme_fields(project), breakdowns=breakdowns, unreviewed_quotes=unrev,
+        record=read_record(project), community_pages=community_pages(comms, matrix, answers, units),
+        duplicate_quotes=int((units.words > 0).sum() - len(quotes)) if len(units) else 0,
     )
 
 

@@ -1,15 +1,18 @@
-"""The workshop pack as one self-contained web page: ``DIR/index.html``.
+"""The workshop pack as self-contained web pages: ``DIR/index.html`` and ``DIR/appendix.html``.
 
     write_html(project, "pack/")
 
-Same content as the workbook (summary, insight matrix, themes, changes with their evidence,
-quotes, codebook) with interactive plotly charts. plotly.js is inlined, so the page opens
-offline and makes no network request; every piece of stored text is HTML-escaped.
+``index.html`` is the pack for the room, laid out to print on A4 (one section per page): a
+summary, the touchpoint × community matrix on one landscape page, one page per community ("What
+we heard from ..."), one page per change (evidence, both sides, who is missing, and what the
+workshop decided), the measures after go-live and the risks. ``appendix.html`` holds the detail:
+themes, every open-question answer, the groups, the full quote bank (one row per coded span,
+whatever the number of coders) and the codebook. plotly.js is inlined, so the pages open offline;
+every piece of stored text is HTML-escaped.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import tempfile
@@ -17,58 +20,20 @@ from pathlib import Path
 
 from elc.errors import ExportError
 from elc.export.data import ReportData, collect, theme_rows
-from elc.insights.evidence import evidence_sentence, strength_label
-from elc.insights.quotes import attribution
+from elc.export.html_parts import esc, measures_section, page, quote as _q, table as _table
+from elc.export.record import decision_text
+from elc.insights.evidence import evidence_sentence, n_of_n, sides_sentence, strength_label
 
-QUOTES_LIMIT = 3000  # quotes listed on the page; the workbook has every one
+QUOTES_LIMIT = 3000  # quotes listed in the appendix; the workbook has every one
 
-CSS = """
-:root { --nhs-blue:#005eb8; --ink:#212b32; --grey:#4c6272; --pale:#f0f4f5; --red:#c0392b; --green:#1a9850; }
-* { box-sizing: border-box; }
-body { font-family: Arial, Helvetica, sans-serif; color: var(--ink); margin: 0; line-height: 1.45; }
-header { background: var(--nhs-blue); color: #fff; padding: 1.2rem 2rem; }
-header h1 { margin: 0 0 .3rem 0; font-size: 1.6rem; }
-header p { margin: .2rem 0; }
-nav { background: var(--pale); padding: .5rem 2rem; position: sticky; top: 0; z-index: 5; border-bottom: 1px solid #d8dde0; }
-nav a { margin-right: 1.2rem; color: var(--nhs-blue); font-weight: bold; text-decoration: none; }
-main { padding: 0 2rem 3rem 2rem; max-width: 1400px; }
-h2 { color: var(--nhs-blue); border-bottom: 2px solid var(--nhs-blue); padding-bottom: .2rem; margin-top: 2.2rem; }
-table { border-collapse: collapse; margin: .6rem 0 1rem 0; font-size: .9rem; }
-th, td { border: 1px solid #d8dde0; padding: .3rem .5rem; vertical-align: top; text-align: left; }
-th { background: var(--nhs-blue); color: #fff; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.na { background: #fafafa; color: #aaa; }
-.note { color: var(--grey); font-style: italic; }
-.deid { background: #fff9c4; border-left: 4px solid #ffb81c; padding: .5rem .8rem; }
-.badge { display: inline-block; padding: .05rem .5rem; border-radius: .8rem; font-size: .8rem; font-weight: bold; }
-.strong { background: #b7e1cd; } .moderate { background: #fce8b2; } .thin { background: #f9cb9c; } .none { background: #f4c7c3; }
-.change { border: 1px solid #d8dde0; border-left: 6px solid var(--nhs-blue); padding: .6rem 1rem; margin: 1rem 0; }
-.change h3 { margin: .2rem 0 .4rem 0; }
-.flags li { color: #8a1538; }
-blockquote { margin: .4rem 0 .4rem 1rem; padding-left: .8rem; border-left: 3px solid #aeb7bd; }
-blockquote.to-improve { border-left-color: var(--red); } blockquote.working-well { border-left-color: var(--green); }
-cite { display: block; color: var(--grey); font-size: .85rem; font-style: normal; }
-.swatch { display: inline-block; width: 1rem; height: 1rem; border: 1px solid #999; vertical-align: middle; }
-details { margin: .3rem 0; } summary { cursor: pointer; }
-#quote-filter { padding: .3rem; width: 24rem; max-width: 100%; }
-"""
-
-FILTER_JS = """
+FILTER_JS = """<script type="text/javascript">
 document.getElementById('quote-filter').addEventListener('input', function (e) {
   var q = e.target.value.toLowerCase();
   document.querySelectorAll('#quotes tbody tr').forEach(function (tr) {
     tr.style.display = tr.textContent.toLowerCase().indexOf(q) === -1 ? 'none' : '';
   });
 });
-"""
-
-
-def esc(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value != value:
-        return ""
-    return html.escape(str(value), quote=True)
+</script>"""
 
 
 def _balance_colour(b) -> str:
@@ -82,76 +47,67 @@ def _balance_colour(b) -> str:
     return "#%02x%02x%02x" % tuple(rgb)
 
 
-def _table(headers: list[str], rows: list[list], num_cols=(), table_id: str | None = None) -> str:
-    out = [f'<table{f" id={chr(34)}{table_id}{chr(34)}" if table_id else ""}><thead><tr>']
-    out += [f"<th>{esc(h)}</th>" for h in headers]
-    out.append("</tr></thead><tbody>")
-    for r in rows:
-        out.append("<tr>" + "".join(
-            f'<td class="num">{esc(v)}</td>' if i in num_cols else f"<td>{esc(v)}</td>" for i, v in enumerate(r))
-            + "</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
-
-
-def _fig(fig) -> str:
-    return fig.to_html(full_html=False, include_plotlyjs=False,
-                       config={"displaylogo": False, "responsive": True})
-
-
 def _quote(q: dict, names: dict) -> str:
-    return (f'<blockquote class="{esc(q.get("valence"))}">“{esc(q["text"])}”'
-            f"<cite>{esc(attribution(q, names))} · {esc(q.get('valence'))}"
-            f"{' · ' + esc(q['touchpoint']) if q.get('touchpoint') else ''}</cite></blockquote>")
+    return _q(q, names, words=None)
 
 
-# ---------------------------------------------------------------------------- sections
+# ---------------------------------------------------------------------------- pack sections
 def _summary(d: ReportData) -> str:
-    import plotly.graph_objects as go
-
     c = d.communities
-    rows = [[r.name, r.family, None if r.target_n != r.target_n else r.target_n, r.interviewed,
+    rows = [[r.name, None if r.target_n != r.target_n else r.target_n, r.interviewed,
              f"{r.achieved_share * 100:.0f}%" if r.achieved_share is not None and r.achieved_share == r.achieved_share else "",
-             r.interviews, r.segments, f"{r.coded_share * 100:.0f}%"] for r in c.itertuples()]
-    parts = ['<section id="summary"><h2>Summary</h2>',
+             r.interviews, f"{r.coded_share * 100:.0f}%"] for r in c.itertuples()]
+    rec = d.record
+    parts = ['<section class="page first" id="summary"><h2>Summary</h2>',
              f"<p><b>Focus question:</b> {esc(d.focus_question)}</p>",
              "<p><b>Programme phases:</b> " + esc("; ".join(f"{p.get('phase', '')}: {p.get('method', '')}"
                                                             for p in d.phases) or "-") + "</p>",
              f"<p><b>Interviews:</b> {d.totals['interviews']} with {d.totals['participants']} participants "
              f"(target {d.totals['target']}); {d.totals['coded_share'] * 100:.0f}% of participant sentences coded; "
              f"{d.totals['codings']} codings by {esc(', '.join(d.totals['coders']) or 'nobody yet')}.</p>",
-             _table(["Community", "Family", "Target n", "Achieved n", "% of target", "Interviews",
-                     "Participant sentences", "Coded share"], rows, num_cols={2, 3, 4, 5, 6, 7},
-                    table_id="communities")]
+             _table(["Community", "Target n", "Achieved n", "% of target", "Interviews", "Coded share"], rows,
+                    num_cols={1, 2, 3, 4, 5}, table_id="communities")]
     if d.methods:
         parts.append(_table(["Method", "Interviews", "First", "Last", "Communities"],
                             [[m["method"], m["interviews"], m["first"], m["last"],
                               ", ".join(d.community_names.get(k, k) for k in m["communities"])] for m in d.methods],
                             num_cols={1}, table_id="methods"))
-    if len(c):
-        fig = go.Figure([go.Bar(name="target n", x=list(c.name), y=[None if t != t else t for t in c.target_n],
-                                marker_color="#aeb7bd"),
-                         go.Bar(name="achieved n", x=list(c.name), y=list(c.interviewed), marker_color="#005eb8")])
-        fig.update_layout(title="Participants interviewed against target n", barmode="group", height=380,
-                          template="plotly_white", margin={"t": 60, "b": 80})
-        parts.append(_fig(fig))
+    parts.append(f"<p><b>Changes:</b> {esc(_state_counts(d))}.</p>")
+    parts.append(f'<p class="deid">{esc(d.deidentification["statement"])}</p>')
+    parts += [f'<p class="deid">{esc(line)}.</p>' for line in d.coverage]
+    if d.unreviewed_quotes:
+        parts.append(f'<p class="deid">Warning: {d.unreviewed_quotes} quotes shown contain de-identification nobody '
+                     "has reviewed yet.</p>")
+    parts.append('<p class="note">The detail (themes, every open-question answer, the full quote bank of '
+                 f"{len(d.quotes)} coded passages, one per coded span, and the codebook) is in the appendix "
+                 '(<a href="appendix.html">appendix.html</a>) and the workbook.</p>')
+    if not rec.decided:
+        parts.append('<p class="note">No workshop decision is recorded yet: every change below is a candidate '
+                     "for the challenge workshop.</p>")
     parts.append("</section>")
     return "".join(parts)
 
 
-def _matrix(d: ReportData) -> str:
-    from elc.insights.matrix import heatmap_figure, valence_bar_figure
+def _state_counts(d: ReportData) -> str:
+    counts: dict[str, int] = {}
+    for ev in d.changes:
+        st = d.record.state(ev["id"])
+        counts[st] = counts.get(st, 0) + 1
+    if not counts:
+        return "none recorded yet"
+    return ", ".join(f"{n} {st}" for st, n in counts.items())
 
+
+def _matrix(d: ReportData) -> str:
     m = d.matrix
-    parts = ['<section id="matrix"><h2>Insight matrix: touchpoint × community</h2>',
-             '<p class="note">Participants, not sentences. Balance = (working well − to improve) / '
-             "(working well + to improve): −1 all to improve (red), +1 all working well (green). "
-             "↑ working well, ↓ to improve, of N asked (coded interviews whose guide has the touchpoint; a "
-             "participant can hold both); “not asked” where the community's guide has no such touchpoint.</p>"]
+    parts = ['<section class="page wide" id="matrix"><h2>Insight matrix: touchpoint × community</h2>',
+             '<p class="note">Participants, not sentences. ↑ working well, ↓ to improve, of N asked (coded '
+             "interviews whose guide has the touchpoint; a participant can hold both); the number first is the "
+             "balance = (working well − to improve) / (working well + to improve), from −1 all to improve (red) to "
+             "+1 all working well (green); “not asked” where the community's guide has no such touchpoint.</p>"]
     if not len(m):
         parts.append("<p>No touchpoints.</p></section>")
         return "".join(parts)
-    parts.append(_fig(heatmap_figure(m)))
     comms = list(d.communities.itertuples())
     head = "".join(f"<th>{esc(c.name)} (N={c.coded} coded)</th>" for c in comms)
     rows = []
@@ -172,67 +128,150 @@ def _matrix(d: ReportData) -> str:
                        f"{b}↑{r.working_well} ↓{r.to_improve} of {int(r.of)}</td>")
         rows.append(f"<tr><th>{esc(tp)}</th>{''.join(tds)}</tr>")
     parts.append(f'<table id="insight-matrix"><thead><tr><th>Touchpoint</th>{head}</tr></thead>'
-                 f"<tbody>{''.join(rows)}</tbody></table>")
-    parts.append(_fig(valence_bar_figure(m)))
-    parts.append("<h3>Strongest quotes per touchpoint and community</h3>")
-    for tp, g in m.groupby("touchpoint", sort=False):
-        quoted = [r for r in g.itertuples() if r.quotes]
-        if not quoted:
-            continue
-        inner = "".join(f"<h4>{esc(r.community_name)}</h4>" + "".join(_quote(q, d.community_names) for q in r.quotes)
-                        for r in quoted)
-        parts.append(f"<details><summary>{esc(tp)}</summary>{inner}</details>")
-    parts.append("</section>")
+                 f"<tbody>{''.join(rows)}</tbody></table></section>")
     return "".join(parts)
 
 
+def _sides(items: list[dict]) -> str:
+    if not items:
+        return "<p class=\"note\">None raised.</p>"
+    return "<ul>" + "".join(f"<li>{esc(t['touchpoint'])}: {t['n']} of {t['of']} asked</li>" for t in items) + "</ul>"
+
+
+def _community_pages(d: ReportData) -> str:
+    parts = []
+    for pg in d.community_pages:
+        parts.append(f'<section class="page community" id="community-{esc(pg.key)}" data-community="{esc(pg.key)}">'
+                     f"<h2>What we heard from {esc(pg.name)}</h2>"
+                     f"<p>{pg.interviewed} interviewed, {pg.coded} coded. Counts are participants of N asked "
+                     "(a participant can say both).</p>")
+        if not pg.coded:
+            parts.append('<p class="note">No coded interview yet: nothing can be said for this community.</p>'
+                         "</section>")
+            continue
+        parts.append(f'<div class="cols"><div><h3>Working well</h3>{_sides(pg.working_well)}</div>'
+                     f"<div><h3>To improve</h3>{_sides(pg.to_improve)}</div></div>")
+        if pg.answers:
+            parts.append("<h3>Answers to the open questions</h3><ul>")
+            for a in pg.answers:
+                ex = a["quotes"][0] if a.get("quotes") else None
+                parts.append(f"<li><b>{esc(a['question'])}</b> {a['answered']} of {a['of']} answered"
+                             + (f": “{esc(_clip(ex['text'], 30))}” ({esc(ex.get('participant'))})" if ex else "")
+                             + "</li>")
+            parts.append("</ul>")
+        if pg.quotes:
+            parts.append("<h3>In their words</h3>" + "".join(_q(q, d.community_names) for q in pg.quotes))
+        parts.append("</section>")
+    return "".join(parts)
+
+
+def _clip(text: str, words: int) -> str:
+    from elc.insights.quotes import clip
+
+    return clip(text, words)
+
+
+def _missing(ev: dict) -> list[str]:
+    silent = [f"{b['name']} (0 of {b['of']} asked)" for b in ev["by_community"]
+              if b["asked"] and b["of"] and not b["participants"]]
+    not_asked = [b["name"] for b in ev["by_community"] if not b["asked"]]
+    out = []
+    if silent:
+        out.append("Asked but silent: " + "; ".join(silent))
+    if not_asked:
+        out.append("Not asked (their guide has no such question, view unknown): " + "; ".join(not_asked))
+    return out
+
+
+def _change_pages(d: ReportData) -> str:
+    if not d.changes:
+        return ('<section class="page" id="changes"><h2>Candidate changes</h2><p class="note">No high-impact changes '
+                "recorded yet (elc changes PROJECT --add TITLE).</p></section>")
+    titles = {ev["id"]: ev["title"] for ev in d.changes}
+    parts = []
+    for i, ev in enumerate(d.changes, 1):
+        rec = d.record
+        dec = rec.decisions.get(ev["id"])
+        rows = [[b["name"], n_of_n(b), b["to_improve"], b["working_well"], b["both"]] for b in ev["by_community"]]
+        basis = "from the evidence" if ev.get("rationale_basis") == "evidence" else "the programme team's judgement"
+        kpis = rec.kpis.get(ev["id"], [])
+        parts.append(
+            f'<section class="page change" id="change-{ev["id"]}" data-change="{ev["id"]}" '
+            f'data-state="{esc(rec.state(ev["id"]))}"><h2>Change {i}: {esc(ev["title"])}</h2>'
+            f'<p><span class="badge {esc(ev["strength"])}">{esc(strength_label(ev))}</span> '
+            f'<span class="badge state">{esc(rec.state(ev["id"]))}</span></p>'
+            f'<div class="decision"><b>Workshop decision:</b> {esc(decision_text(dec, rec, titles))}'
+            + (f"<br>{esc(dec.note)}" if dec is not None and dec.note else "") + "</div>"
+            + (f"<p><b>Why ({basis}):</b> {esc(ev['rationale'])}</p>" if ev["rationale"] else "")
+            + f"<p><b>Evidence:</b> {esc(evidence_sentence(ev))}.</p>"
+            + f"<p><b>Both sides:</b> {esc(sides_sentence(ev))}.</p>"
+            + _table(["Community", "Raised it", "To improve", "Working well", "Both"], rows, num_cols={2, 3, 4})
+            + "<p><b>Who is missing:</b></p><ul class=\"flags\">"
+            + "".join(f"<li>{esc(x)}</li>" for x in (_missing(ev) or ["nobody: every community asked raised it"]))
+            + "".join(f"<li>{esc(f['message'])}</li>" for f in ev["flags"]) + "</ul>"
+            + (f"<p><b>Touchpoints:</b> {esc(', '.join(t['touchpoint'] + ' (' + str(t['participants']) + ')' for t in ev['touchpoints']))}</p>"
+               if ev["touchpoints"] else "")
+            + ("<p><b>Success measures:</b> " + esc("; ".join(k.measure for k in kpis)) + "</p>" if kpis else "")
+            + "".join(_q(q, d.community_names) for q in ev["quotes"][:3])
+            + "</section>")
+    return "".join(parts)
+
+
+def _workshop(d: ReportData) -> str:
+    rec = d.record
+    if not rec.workshops and not rec.decided:
+        return ""
+    parts = ['<section class="page" id="workshop"><h2>What the workshop decided</h2>']
+    for w in rec.workshops:
+        people = [a for a in rec.attendees if a.workshop_id == w.id]
+        parts.append(f"<h3>{esc(w.title)}{' (' + esc(w.held_on) + ')' if w.held_on else ''}</h3>")
+        if people:
+            parts.append(_table(["Role", "Community", "Organisation", "People"],
+                                [[a.role, d.community_names.get(a.community, a.community), a.organisation, a.n]
+                                 for a in people], num_cols={3}))
+    titles = {ev["id"]: ev["title"] for ev in d.changes}
+    rows = [[f"{i}. {ev['title']}", decision_text(rec.decisions.get(ev["id"]), rec, titles)]
+            for i, ev in enumerate(d.changes, 1)]
+    parts.append(_table(["Change", "Decision"], rows, table_id="decisions") + "</section>")
+    return "".join(parts)
+
+
+def _risks(d: ReportData) -> str:
+    items = "".join(f"<li>{esc(r)}</li>" for r in (d.risks or ["None found in the evidence."]))
+    return f'<section class="page" id="risks"><h2>Risks in the evidence</h2><ul class="flags">{items}</ul></section>'
+
+
+# ---------------------------------------------------------------------------- appendix sections
 def _themes(d: ReportData) -> str:
     cols, rows = theme_rows(d.theme_run)
     if not cols:
-        return ('<section id="themes"><h2>Themes by community</h2><p class="note">No theme run is stored in '
-                "this project yet: run the themes step (elc themes PROJECT) and export again.</p></section>")
+        return ('<section class="page first" id="themes"><h2>Themes by community</h2><p class="note">No theme run is '
+                "stored in this project yet: run the themes step (elc themes PROJECT) and export again.</p></section>")
     run = d.theme_run
     if "community" in cols:
         k = cols.index("community")
         for r in rows:
             r[k] = d.community_names.get(r[k], r[k])
-    return (f'<section id="themes"><h2>Themes by community</h2><p class="note">Latest theme run #{run["id"]} '
-            f"({esc(run['method'])}, {esc(str(run['ts'])[:16])}).</p>"
+    return (f'<section class="page first" id="themes"><h2>Themes by community</h2><p class="note">Latest theme run '
+            f"#{run['id']} ({esc(run['method'])}, {esc(str(run['ts'])[:16])}).</p>"
             + _table([c.replace("_", " ").capitalize() for c in cols], rows, table_id="themes-table") + "</section>")
 
 
-def _changes(d: ReportData) -> str:
-    parts = ['<section id="changes"><h2>High-impact changes and their evidence</h2>']
-    if not d.changes:
-        parts.append('<p class="note">No high-impact changes recorded yet (elc changes PROJECT --add TITLE).</p>')
-    for i, ev in enumerate(d.changes, 1):
-        rows = [[b["name"], b["participants"], b["of"] if b["asked"] else "not asked", b["interviewed"],
-                 b["target_n"], b["to_improve"], b["working_well"], b["both"]] for b in ev["by_community"]]
-        basis = "from the evidence" if ev.get("rationale_basis") == "evidence" else "the programme team's judgement"
-        parts.append(
-            f'<div class="change" id="change-{ev["id"]}"><h3>{i}. {esc(ev["title"])} '
-            f'<span class="badge {esc(ev["strength"])}">{esc(strength_label(ev))}</span></h3>'
-            + (f"<p><b>Owner:</b> {esc(ev['owner'])}</p>" if ev["owner"] else "")
-            + (f"<p><b>Why ({basis}):</b> {esc(ev['rationale'])}</p>" if ev["rationale"] else "")
-            + f"<p><b>Evidence:</b> {esc(evidence_sentence(ev))}.</p>"
-            + _table(["Community", "Raised it", "N asked", "Interviewed", "Target n", "To improve", "Working well",
-                      "Both"], rows, num_cols={1, 2, 3, 4, 5, 6, 7})
-            + ("<ul class=\"flags\">" + "".join(f"<li>{esc(f['message'])}</li>" for f in ev["flags"]) + "</ul>"
-               if ev["flags"] else "")
-            + f"<p><b>Linked codes:</b> {esc(', '.join(ev['codes']) or 'none')}"
-            + (f"; <b>themes:</b> {esc(', '.join(ev['themes']))}" if ev["themes"] else "") + "</p>"
-            + (f"<p><b>Touchpoints:</b> {esc(', '.join(t['touchpoint'] + ' (' + str(t['participants']) + ')' for t in ev['touchpoints']))}</p>"
-               if ev["touchpoints"] else "")
-            + ("<p><b>Success measures:</b></p><ul>" + "".join(f"<li>{esc(m)}</li>" for m in ev["measures"]) + "</ul>"
-               if ev["measures"] else "")
-            + "".join(_quote(q, d.community_names) for q in ev["quotes"])
-            + "</div>")
+def _cell_quotes(d: ReportData) -> str:
+    m = d.matrix
+    parts = ['<section class="page" id="matrix-quotes"><h2>Strongest quotes per touchpoint and community</h2>']
+    for tp, g in (m.groupby("touchpoint", sort=False) if len(m) else []):
+        quoted = [r for r in g.itertuples() if r.quotes]
+        if quoted:
+            parts.append(f"<h3>{esc(tp)}</h3>" + "".join(
+                f"<h4>{esc(r.community_name)}</h4>" + "".join(_quote(q, d.community_names) for q in r.quotes)
+                for r in quoted))
     parts.append("</section>")
     return "".join(parts)
 
 
 def _open_questions(d: ReportData) -> str:
-    parts = ['<section id="open-questions"><h2>Answers to the open questions</h2>'
+    parts = ['<section class="page" id="open-questions"><h2>Answers to the open questions</h2>'
              '<p class="note">Participants who answered, of those interviewed, with examples.</p>']
     for rec in d.open_answers:
         parts.append(f"<h3>{esc(rec['question'])}</h3>")
@@ -249,7 +288,7 @@ def _open_questions(d: ReportData) -> str:
 def _groups(d: ReportData) -> str:
     from elc.insights.breakdown import SUPPRESS_BELOW
 
-    parts = ['<section id="groups"><h2>Is the impact greater on any particular group?</h2>'
+    parts = ['<section class="page" id="groups"><h2>Is the impact greater on any particular group?</h2>'
              f'<p class="note">↓ to improve, ↑ working well, of N asked in each group; counts from 1 to '
              f"{SUPPRESS_BELOW - 1} are shown as &lt;{SUPPRESS_BELOW}, and a second count is hidden where a total "
              "would reveal one.</p>"]
@@ -262,22 +301,19 @@ def _groups(d: ReportData) -> str:
     return "".join(parts)
 
 
-def _risks(d: ReportData) -> str:
-    items = "".join(f"<li>{esc(r)}</li>" for r in (d.risks or ["None found in the evidence."]))
-    return f'<section id="risks"><h2>Risks in the evidence</h2><ul class="flags">{items}</ul></section>'
-
-
 def _quotes(d: ReportData) -> str:
     q = d.quotes
     shown = q.head(QUOTES_LIMIT)
-    rows = [[r.participant, r.community_name, r.touchpoint, r.valence, r.code, r.quote]
+    rows = [[r.participant, r.community_name, r.touchpoint, r.valence, r.code, r.quote, r.coder]
             for r in shown.itertuples()]
     more = (f'<p class="note">Showing the first {QUOTES_LIMIT} of {len(q)} coded passages; the workbook '
             "(elc report --xlsx) lists every one.</p>" if len(q) > QUOTES_LIMIT else "")
-    return ('<section id="quotes"><h2>Quotes</h2><p class="note">Every coded passage, de-identified, under the '
-            'participant\'s pseudonym.</p><input id="quote-filter" type="search" placeholder="Filter quotes…" '
+    return ('<section class="page" id="quotes"><h2>Quote bank</h2><p class="note">Every coded passage, '
+            'de-identified, under the participant\'s pseudonym; a span coded by two coders is listed once (both '
+            'coders named).</p><input id="quote-filter" type="search" placeholder="Filter quotes…" '
             'aria-label="Filter quotes">' + more
-            + _table(["Participant", "Community", "Touchpoint", "Valence", "Code", "Quote"], rows, table_id="quotes")
+            + _table(["Participant", "Community", "Touchpoint", "Valence", "Code", "Quote", "Coder(s)"], rows,
+                     table_id="quotes")
             + "</section>")
 
 
@@ -291,53 +327,63 @@ def _codebook(d: ReportData) -> str:
                     f"<td class=\"num\">{c.working_well}</td><td class=\"num\">{c.to_improve}</td></tr>")
     head = "".join(f"<th>{h}</th>" for h in ["Code", "Kind", "Family", "Parent", "Definition", "Colour", "Codings",
                                              "Participants", "Working well", "To improve"])
-    return (f'<section id="codebook"><h2>Codebook</h2><table id="codebook-table"><thead><tr>{head}</tr></thead>'
+    return (f'<section class="page" id="codebook"><h2>Codebook</h2><table id="codebook-table"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></section>")
 
 
-def render_html(d: ReportData) -> str:
-    from plotly.offline import get_plotlyjs
-
-    body = "".join([_summary(d), _matrix(d), _themes(d), _changes(d), _open_questions(d), _groups(d), _risks(d),
-                    _quotes(d), _codebook(d)])
+def _meta(d: ReportData) -> str:
     meta = json.dumps({"programme": d.programme, "generated": d.generated, "project": d.project,
-                       "totals": d.totals}).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        f"<title>{esc(d.programme)}: ELC workshop pack</title><style>{CSS}</style>"
-        f"<script type=\"text/javascript\">{get_plotlyjs()}</script>"
-        f"<script type=\"application/json\" id=\"elc-meta\">{meta}</script></head><body>"
-        f"<header><h1>{esc(d.programme)}: ELC workshop pack</h1>"
-        f"<p><b>Focus question:</b> {esc(d.focus_question)}</p>"
-        f"<p>Generated {esc(d.generated)} from {esc(d.project)}"
-        f"{' (codings by ' + esc(d.coder) + ' only)' if d.coder else ''}.</p></header>"
-        "<nav><a href=\"#summary\">Summary</a><a href=\"#matrix\">Insight matrix</a><a href=\"#themes\">Themes</a>"
-        "<a href=\"#changes\">High-impact changes</a><a href=\"#quotes\">Quotes</a><a href=\"#codebook\">Codebook</a></nav>"
-        f"<main><p class=\"deid\">{esc(d.deidentification['statement'])}</p>"
-        + "".join(f"<p class=\"deid\">{esc(line)}.</p>" for line in d.coverage)
-        + (f"<p class=\"deid\">Warning: {d.unreviewed_quotes} quotes shown contain de-identification nobody has "
-           "reviewed yet.</p>" if d.unreviewed_quotes else "")
-        + f"{body}</main>"
-        f"<script type=\"text/javascript\">{FILTER_JS}</script></body></html>\n")
+                       "totals": d.totals})
+    meta = meta.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" id="elc-meta">{meta}</script>'
+
+
+def render_html(d: ReportData) -> str:
+    """The pack for the room (index.html)."""
+    titles = {ev["id"]: ev["title"] for ev in d.changes}
+    body = "".join([_summary(d), _matrix(d), _community_pages(d), _change_pages(d), _workshop(d),
+                    measures_section(d.record, titles), _risks(d)])
+    nav = ('<nav><a href="#summary">Summary</a><a href="#matrix">Matrix</a>'
+           + "".join(f'<a href="#community-{esc(pg.key)}">{esc(pg.name)}</a>' for pg in d.community_pages)
+           + '<a href="#changes-start">Changes</a><a href="appendix.html">Appendix</a></nav>')
+    body = body.replace('<section class="page change"', '<a id="changes-start"></a><section class="page change"', 1)
+    generated = f"{d.generated} from {d.project}" + (f" (codings by {d.coder} only)" if d.coder else "")
+    return page("ELC workshop pack", body,
+                d.programme, generated, nav=nav, script=_meta(d))
+
+
+def render_appendix(d: ReportData) -> str:
+    """The detail behind the pack (appendix.html): themes, answers, groups, quote bank, codebook."""
+    body = "".join([_themes(d), _open_questions(d), _groups(d), _cell_quotes(d), _quotes(d), _codebook(d)])
+    nav = ('<nav><a href="index.html">Pack</a><a href="#themes">Themes</a><a href="#open-questions">Open questions'
+           '</a><a href="#quotes">Quote bank</a><a href="#codebook">Codebook</a></nav>')
+    return page("ELC workshop pack, appendix", body, d.programme, f"{d.generated} from {d.project}", nav=nav,
+                script=FILTER_JS)
+
+
+def _write(directory: Path, name: str, text: str) -> Path:
+    target = directory / name
+    fd, tmp = tempfile.mkstemp(prefix=".elc-", suffix=".html", dir=directory)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, target)
+    return target
 
 
 def write_html(project, directory: str | Path, coder: str | None = None, data: ReportData | None = None) -> Path:
-    """Write ``DIR/index.html`` (created if needed); returns the path of index.html."""
+    """Write ``DIR/index.html`` and ``DIR/appendix.html`` (created if needed); returns index.html's path."""
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise ExportError(f"{directory}: is a file; --html takes a folder")
-    page = render_html(data or collect(project, coder=coder))
+    d = data or collect(project, coder=coder)
+    pack, appendix = render_html(d), render_appendix(d)
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        target = directory / "index.html"
-        fd, tmp = tempfile.mkstemp(prefix=".elc-", suffix=".html", dir=directory)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        os.replace(tmp, target)
+        _write(directory, "appendix.html", appendix)
+        target = _write(directory, "index.html", pack)
     except OSError as exc:
         raise ExportError(f"{directory}: could not write the report ({exc.strerror or exc})") from None
     return target
 
 
-__all__ = ["write_html", "render_html"]
+__all__ = ["write_html", "render_html", "render_appendix"]

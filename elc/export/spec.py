@@ -25,9 +25,10 @@ from pathlib import Path
 
 from elc.errors import ExportError
 from elc.export.data import ReportData, collect
+from elc.export.record import decision_text
 from elc.export.safety import xml_text
-from elc.insights.breakdown import SUPPRESS_BELOW
-from elc.insights.changes import shall_statements
+from elc.export.spec_record import (KPI_HEADER, candidate_changes, codesign_items, endorsed_changes, kpi_rows,
+                                    merged_into, requirement_lines, workshop_annex)
 from elc.insights.quotes import clip
 
 FOOTNOTE_QUOTE_WORDS = 30
@@ -35,12 +36,12 @@ FOOTNOTE_QUOTE_WORDS = 30
 OUTCOME_DOMAINS = [
     ("1", "Preventing people from dying prematurely", ()),
     ("2", "Enhancing quality of life for people with long-term conditions",
-     ("frequent", "regular", "renal", "dialysis", "long-term", "early morning", "therapeutic")),
+     ("frequent", "regular", "long-term", "long term", "chronic", "therapeutic", "independen")),
     ("3", "Helping people to recover from episodes of ill health or following injury",
-     ("journey home", "ready for home", "discharge", "recover")),
+     ("discharge", "recover", "rehabilitat", "reablement")),
     ("4", "Ensuring that people have a positive experience of care", ("",)),
     ("5", "Treating and caring for people in a safe environment and protecting them from avoidable harm",
-     ("safe", "safety", "dignity", "special needs", "standards of care", "information about the passenger")),
+     ("safe", "safety", "dignity", "special needs", "standards of care", "harm", "risk")),
 ]
 
 SCRUTINY = {
@@ -80,8 +81,9 @@ class Doc:
     def bullets(self, items: list):
         self.blocks.append(("ul", [it if isinstance(it, list) else [it] for it in items]))
 
-    def req(self, number: str, text: str, note: int):
-        self.blocks.append(("req", number, text, note))
+    def req(self, number: str, text: str, note: int | None, responsible: str = ""):
+        """A numbered requirement, its responsible party, and (once per change) its evidence note."""
+        self.blocks.append(("req", number, text, note, responsible))
 
     def table(self, header: list[str], rows: list[list]):
         self.blocks.append(("table", header, [[("" if v is None else str(v)) for v in r] for r in rows]))
@@ -147,24 +149,49 @@ def build_spec(d: ReportData) -> Doc:
     comms = d.communities
     people = [c for c in comms.itertuples() if c.family == "people"]
     staff = [c for c in comms.itertuples() if c.family != "people"]
-    evs = d.changes
-    notes = {ev["id"]: doc.note(_evidence_note(ev, names)) for ev in evs}
+    evs = endorsed_changes(d)
+    waiting = candidate_changes(d)
     tp_totals = d.touchpoints
     doc.h(1, f"Service specification (draft): {d.programme}")
     doc.table(["", ""], [
         ["Service", d.programme], ["Commissioner lead", "[to be completed]"], ["Provider lead", "[to be completed]"],
         ["Period", "[to be completed]"], ["Date of review", "[to be completed]"],
         ["Drafted", f"{d.generated} by elc from the Experience-Led Commissioning programme ({d.project})"]])
-    doc.p(("b", "Status: "), "a draft for the commissioner to complete. Requirements in 3.2 and KPIs in 5.1 come from "
-          "the high-impact changes of the programme; each cites the evidence behind it in a note. Text in "
-          "[brackets] needs the commissioner's input. Counts are participants out of those asked: coded "
-          "interviews whose guide asks about the subject. ", d.deidentification["statement"])
+    doc.p(("b", "Status: "), "a draft for the commissioner to complete. Requirements in 3.2 and KPIs in 5.1 come only "
+          "from the high-impact changes the challenge workshop endorsed, amended or added; each cites the evidence "
+          "behind it in a note. Text in [brackets] needs the commissioner's input. Counts are participants out of "
+          "those asked: coded interviews whose guide asks about the subject. ", d.deidentification["statement"])
+    if not evs:
+        doc.p(("b", "DRAFT awaiting the challenge workshop: "), "no change has been endorsed yet, so 3.2 has no "
+              f"numbered requirements. The {len(waiting)} candidate change{'s' if len(waiting) != 1 else ''} and "
+              "their evidence are listed, unnumbered, in Appendix D.")
+    elif waiting:
+        doc.p(("b", "Awaiting the workshop: "), f"{len(waiting)} candidate change{'s' if len(waiting) != 1 else ''} "
+              "not yet decided, listed unnumbered in Appendix D.")
     for line in d.coverage:
         doc.p(("b", "Note: "), line + ".")
     if d.unreviewed_quotes:
         doc.p(("b", "Warning: "), f"{d.unreviewed_quotes} of the quotes in this draft contain de-identification "
               "nobody has reviewed yet; review them before the draft is shared.")
 
+    c = (names, comms, people, staff, evs, waiting, tp_totals)
+    _population(doc, d, c)
+    _outcomes(doc, d, c)
+    _scope(doc, d, c)
+    _standards(doc, d, c)
+    _quality(doc, d, c)
+    _location(doc, d, c)
+    _codesign(doc, d, evs)
+    from elc.export.spec_appendix import scrutiny_appendix
+
+    scrutiny_appendix(doc, d)
+    workshop_annex(doc, d)
+    _awaiting(doc, d, waiting)
+    return doc
+
+
+def _population(doc: Doc, d: ReportData, c: tuple) -> None:
+    names, comms, people, staff, evs, waiting, tp_totals = c
     # 1 Population needs -------------------------------------------------------------------
     doc.h(2, "1. Population needs")
     doc.h(3, "1.1 National/local context and evidence base")
@@ -191,6 +218,9 @@ def build_spec(d: ReportData) -> Doc:
                      f"{r.to_improve} of the same {r.of} said it needs to improve"
                      + (" (mixed views)" if r.to_improve >= r.working_well / 2 else "") for r in best.itertuples()])
 
+
+def _outcomes(doc: Doc, d: ReportData, c: tuple) -> None:
+    names, comms, people, staff, evs, waiting, tp_totals = c
     # 2 Outcomes ---------------------------------------------------------------------------
     doc.h(2, "2. Outcomes")
     doc.h(3, "2.1 NHS Outcomes Framework domains and indicators")
@@ -203,11 +233,15 @@ def build_spec(d: ReportData) -> Doc:
     doc.h(3, "2.2 Local defined outcomes")
     if evs:
         doc.bullets([[f"Outcome {i}: {ev['title']}", f" (requirements 3.2.{i}; KPIs "
-                      + (", ".join(f"{i}.{j}" for j in range(1, len(ev["measures"]) + 1)) or "to be defined") + ")"]
+                      + (", ".join(f"{i}.{j}" for j in range(1, len(d.record.kpis.get(ev["id"], [])) + 1))
+                         or "none recorded") + ")"]
                      for i, ev in enumerate(evs, 1)])
     else:
-        doc.p("[No high-impact changes have been recorded yet: add them with 'elc changes PROJECT --add'.]")
+        doc.p("No outcome is defined until the challenge workshop endorses a change (candidates: Appendix D).")
 
+
+def _scope(doc: Doc, d: ReportData, c: tuple) -> None:
+    names, comms, people, staff, evs, waiting, tp_totals = c
     # 3 Scope ------------------------------------------------------------------------------
     doc.h(2, "3. Scope")
     doc.h(3, "3.1 Aims and objectives of service")
@@ -218,28 +252,31 @@ def build_spec(d: ReportData) -> Doc:
         doc.bullets([ev["title"] for ev in evs])
     doc.h(3, "3.2 Service description/care pathway")
     journey = [r.touchpoint for r in tp_totals.itertuples() if r.touchpoint_family == "people"] if len(tp_totals) else []
-    if journey:
-        doc.p("The passenger's journey, as the interviews followed it: " + " → ".join(journey) + ".")
-    doc.p("The requirements below come from the programme's high-impact changes. Each note gives the evidence: "
-          "how many of each community's interviewed participants raised it, and what they said.")
+    if journey and people:
+        doc.p(f"The experience of {_names([c.name for c in people])}, touchpoint by touchpoint as the interview "
+              "guide followed it: " + " → ".join(journey) + ".")
+    doc.p("The requirements below come from the high-impact changes the challenge workshop endorsed. Each note gives "
+          "the evidence: how many of each community's interviewed participants raised it, and what they said. "
+          "Each requirement names the party responsible for meeting it.")
+    if not evs:
+        doc.p("[No change endorsed yet: see Appendix D for the candidates awaiting the workshop.]")
     for i, ev in enumerate(evs, 1):
-        doc.h(4, f"3.2.{i} {ev['title']}")
-        if ev["rationale"]:
-            label = ("Why (from the evidence): " if ev.get("rationale_basis") == "evidence"
-                     else "Why (the programme team's judgement, not a finding): ")
-            doc.p(("b", label), ev["rationale"])
-        for j, text in enumerate(shall_statements(ev), 1):
-            doc.req(f"3.2.{i}.{j}", text, notes[ev["id"]])
-        if ev["owner"]:
-            doc.p(("b", "Lead: "), ev["owner"])
+        _requirement(doc, d, i, ev)
+    _covered(doc, d, c)
+
+
+def _covered(doc: Doc, d: ReportData, c: tuple) -> None:
+    """3.3 to 3.5: who the service is for, eligibility, and the other parties involved."""
+    names, comms, people, staff, evs, waiting, tp_totals = c
     doc.h(3, "3.3 Population covered")
     doc.p("[Commissioner to define the registered population and geography covered.] The people this "
           "service is for, as engaged by the programme: "
           + ("; ".join(f"{c.name} ({c.interviewed} interviewed)" for c in people) or "-") + ".")
     doc.h(3, "3.4 Any acceptance and exclusion criteria and thresholds")
-    doc.p("[Commissioner to state the eligibility criteria, including for carers and escorts.]")
-    elig = [r for r in tp_totals.itertuples() if re.search(r"eligib|escort", r.touchpoint, re.I)] if len(tp_totals) else []
-    elig_codes = d.codebook[d.codebook.name.str.contains("eligib|escort", case=False, regex=True)]
+    doc.p("[Commissioner to state the eligibility criteria"
+          + (f", including for {_names([c.name for c in people[1:]])}" if len(people) > 1 else "") + ".]")
+    elig = [r for r in tp_totals.itertuples() if re.search(r"eligib", r.touchpoint, re.I)] if len(tp_totals) else []
+    elig_codes = d.codebook[d.codebook.name.str.contains("eligib", case=False, regex=True)]
     lines = [f"{r.touchpoint}: {r.raised} participants raised it ({r.to_improve} to improve)" for r in elig if r.raised]
     lines += [f"{c.name}: {c.participants} participants ({c.to_improve} to improve)"
               for c in elig_codes.itertuples() if c.kind != "touchpoint" and c.participants]
@@ -248,175 +285,103 @@ def build_spec(d: ReportData) -> Doc:
         doc.bullets(lines)
     doc.h(3, "3.5 Interdependence with other services/providers")
     owners = list(dict.fromkeys(ev["owner"] for ev in evs if ev["owner"]))
-    doc.p("The changes name these leads and partners:")
-    doc.bullets(owners or ["[to be completed]"])
+    parties = list(dict.fromkeys(who for ev in evs for _, who in requirement_lines(d, ev)
+                                 if not who.startswith(("provider", "responsible party not set"))))
+    doc.p("The endorsed changes name these leads, and these parties other than the provider are responsible "
+          "for requirements:")
+    doc.bullets(owners + parties or ["[to be completed]"])
     if staff:
         doc.p("Staff communities consulted: " + "; ".join(f"{c.name} ({c.interviewed} interviewed)" for c in staff) + ".")
 
+
+def _requirement(doc: Doc, d: ReportData, i: int, ev: dict) -> None:
+    """3.2.i: an endorsed change, the workshop's decision and its numbered requirements."""
+    doc.h(4, f"3.2.{i} {ev['title']}")
+    if ev["rationale"]:
+        label = ("Why (from the evidence): " if ev.get("rationale_basis") == "evidence"
+                 else "Why (the programme team's judgement, not a finding): ")
+        doc.p(("b", label), ev["rationale"])
+    dec = d.record.decisions.get(ev["id"])
+    doc.p(("b", "Workshop decision: "), decision_text(dec, d.record, {e["id"]: e["title"] for e in d.changes})
+          + (f" ({dec.note})" if dec.note else "")
+          + (f"; incorporates {_names(merged_into(d, ev))} (merged by the workshop)" if merged_into(d, ev) else ""))
+    note = doc.note(_evidence_note(ev, d.community_names))
+    for j, (text, who) in enumerate(requirement_lines(d, ev), 1):
+        doc.req(f"3.2.{i}.{j}", text, note if j == 1 else None, who)
+    owner = dec.owner or ev["owner"]
+    if owner:
+        doc.p(("b", "Lead: "), owner)
+
+
+def _standards(doc: Doc, d: ReportData, c: tuple) -> None:
+    names, comms, people, staff, evs, waiting, tp_totals = c
     # 4 Standards --------------------------------------------------------------------------
     doc.h(2, "4. Applicable service standards")
     doc.h(3, "4.1 Applicable national standards (e.g. NICE)")
     doc.p("[Commissioner to list, e.g. the national eligibility criteria for this service, the CQC fundamental "
           "standards for regulated activities, and the Accessible Information Standard (DCB1605) for "
-          "passengers with communication needs.]")
+          "people with communication needs.]")
     doc.h(3, "4.2 Applicable standards set out in guidance and/or issued by a competent body")
     doc.p("[Commissioner to complete.]")
     doc.h(3, "4.3 Applicable local standards")
-    doc.p("The requirements in 3.2, drawn from what passengers, carers and staff said in this programme.")
+    doc.p(f"The requirements in 3.2, drawn from what {_names([c.name for c in comms.itertuples()]) or 'participants'} "
+          "said in this programme.")
 
+
+def _quality(doc: Doc, d: ReportData, c: tuple) -> None:
+    names, comms, people, staff, evs, waiting, tp_totals = c
     # 5 Quality ----------------------------------------------------------------------------
     doc.h(2, "5. Applicable quality requirements and CQUIN goals")
     doc.h(3, "5.1 Applicable quality requirements (key performance indicators)")
-    kpis = []
-    for i, ev in enumerate(evs, 1):
-        base = (f"{ev['participants']} of {ev['of']} asked raised it "
-                f"({ev['valence']['to-improve']} to improve, {ev['valence']['working-well']} working well, "
-                f"{ev['valence']['both']} both)" if ev["participants"] else "no evidence yet")
-        for j, m in enumerate(ev["measures"], 1):
-            kpis.append([f"KPI {i}.{j}", m, f"{i}. {ev['title']}", "[to be agreed]", "[monthly report]", base])
+    kpis = kpi_rows(d, evs)
     if kpis:
-        doc.table(["KPI", "Indicator", "High-impact change", "Threshold", "Method of measurement",
-                   "Evidence at baseline"], kpis)
+        doc.p("Each KPI is a record (elc kpi): a field not yet set is shown as “missing” and named in the last "
+              "column; the KPI cannot be signed off until it is complete.")
+        doc.table(KPI_HEADER, kpis)
     else:
-        doc.p("[No success measures recorded for the changes yet.]")
+        doc.p("No KPI is recorded for an endorsed change yet." + (" The candidates' measures are listed with them in "
+                                                                 "Appendix D." if waiting else ""))
     doc.h(3, "5.2 Applicable CQUIN goals")
     quality = [ev["title"] for ev in evs if re.search(r"reward|quality|incentive", ev["title"], re.I)]
     doc.p("[Commissioner to agree.] " + (f"The programme asked to “{quality[0]}”: a CQUIN or quality incentive "
                                          "linked to the KPIs above is one way to do so." if quality else ""))
 
+
+def _location(doc: Doc, d: ReportData, c: tuple) -> None:
+    names, comms, people, staff, evs, waiting, tp_totals = c
     # 6 Location ---------------------------------------------------------------------------
     doc.h(2, "6. Location of provider premises")
-    doc.p("[Provider to state the bases, control room and any satellite sites.] Service area: as covered by "
+    doc.p("[Provider to state the premises and any satellite sites.] Service area: as covered by "
           f"the programme ({d.programme}).")
 
-    _scrutiny(doc, d, notes)
-    return doc
+
+def _names(items: list[str]) -> str:
+    items = [i for i in items if i]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
-def _scrutiny(doc: Doc, d: ReportData, notes: dict) -> None:
-    comms = d.communities
-    evs = d.changes
-    doc.h(2, "Appendix A. Questions from overview and scrutiny")
-    doc.p("The health overview and scrutiny committee's standard questions, answered from the programme's data.")
-    doc.h(3, f"A.1 {SCRUTINY['why']}")
-    doc.p(f"To answer the focus question “{d.focus_question}” with the people who use, interact with and deliver "
-          "the service. [Commissioner to add the contractual reason, e.g. re-procurement.]")
-    doc.h(3, f"A.2 {SCRUTINY['consulted']}")
-    method_text = "; ".join(f"{m['method']} ({m['interviews']} interview{'s' if m['interviews'] != 1 else ''}"
-                            + (f", {m['first']} to {m['last']}" if m["first"] else "") + ")" for m in d.methods)
-    doc.p(("b", "Who, and how many: "), f"{plural(d.totals['participants'], 'participant')} against a target of "
-          f"{d.totals['target']}, in {plural(d.totals['interviews'], 'interview')}. ", ("b", "Method and when: "),
-          (method_text or "not recorded") + ". "
-          + " ".join(f"{p.get('phase', '')}: {str(p.get('method', '')).rstrip('.')}." for p in d.phases))
-    doc.table(["Community of interest", "Target n", "Interviewed", "% of target", "Interviews", "Method"],
-              [[c.name, "" if c.target_n != c.target_n or c.target_n is None else int(c.target_n), c.interviewed,
-                f"{c.achieved_share * 100:.0f}%" if c.achieved_share is not None and c.achieved_share == c.achieved_share else "-",
-                c.interviews, ", ".join(m["method"] for m in d.methods if c.key in m["communities"]) or "-"]
-               for c in comms.itertuples()])
-    short = [c.name for c in comms.itertuples() if c.target_n and c.target_n == c.target_n and c.interviewed < c.target_n]
-    if short:
-        doc.p(("b", "Below target: "), "; ".join(short) + ". Their views are under-represented in what follows.")
-    doc.p(("b", "What the response has been, by touchpoint: "),
-          "participants who raised something to improve (↓) or working well (↑) out of those asked (a "
-          "participant can hold both), with an example; communities whose guide has no such touchpoint were not asked.")
-    m = d.matrix
-    rows = []
-    for tp, g in (m.groupby("touchpoint", sort=False) if len(m) else []):
-        raised = g[(g.raised > 0) | g.asked]
-        if not int(g.raised.sum()):
-            continue
-        who = "; ".join(f"{r.community_name} ↓{r.to_improve} ↑{r.working_well} of {int(r.of)} asked" if r.asked
-                        else f"{r.community_name}: not asked ({r.raised} raised it unprompted)"
-                        for r in raised.itertuples())
-        quotes = [q for r in raised.itertuples() for q in r.quotes]
-        ex = ""
-        if quotes:
-            q = sorted(quotes, key=lambda q: (q["valence"] not in ("to-improve", "working-well"), q["words"] > 40))[0]
-            ex = f"“{clip(q['text'], FOOTNOTE_QUOTE_WORDS)}” ({q['participant']}, {d.community_names.get(q['community'], q['community'])})"
-        rows.append([tp, who, ex])
-    if rows:
-        doc.table(["Touchpoint", "Communities (↓ to improve, ↑ working well)", "Example"], rows)
+def _codesign(doc: Doc, d: ReportData, evs: list[dict]) -> None:
+    doc.h(2, "7. Co-design")
+    items = codesign_items(d, evs)
+    if items:
+        doc.p("Who co-designed what, after the challenge workshop:")
+        doc.bullets(items)
     else:
-        doc.p("[Nothing has been coded yet.]")
-    doc.h(3, f"A.3 {SCRUTINY['taken_into_account']}")
-    if evs:
-        doc.p("Every requirement in this draft comes from a high-impact change, and every change from what "
-              "participants said. Which change came from which evidence:")
-        doc.table(["Change", "Requirements", "Raised by (n of N asked)", "Evidence", "Coded as"],
-                  [[f"{i}. {ev['title']}", _req_range(i, len(shall_statements(ev))),
-                    "; ".join(f"{b['name']} {_of(b)}" for b in ev["by_community"]
-                              if b["participants"] and b["asked"]) or "none yet",
-                    f"{ev['strength']}" + (f" ({'; '.join(f['message'] for f in ev['flags'] if f['flag'] in ('thin-evidence', 'mixed-views', 'no-evidence', 'no-links'))})"
-                                          if any(f['flag'] in ('thin-evidence', 'mixed-views', 'no-evidence', 'no-links') for f in ev['flags']) else ""),
-                    ", ".join(ev["codes"] + ev["themes"]) or "-"]
-                   for i, ev in enumerate(evs, 1)])
-    else:
-        doc.p("[No high-impact changes have been recorded yet.]")
-    doc.h(3, f"A.4 {SCRUTINY['partners']}")
-    owners = list(dict.fromkeys(ev["owner"] for ev in evs if ev["owner"]))
-    doc.p("Leads named by the changes: " + ("; ".join(owners) if owners else "[to be completed]") + ". Staff consulted: "
-          + ("; ".join(f"{c.name} ({c.interviewed})" for c in comms.itertuples() if c.family != "people") or "none")
-          + ".")
-    doc.h(3, f"A.5 {SCRUTINY['beneficiaries']}")
-    doc.p("; ".join(f"{c.name}" for c in comms.itertuples() if c.family == "people") or "[to be completed]")
-    doc.h(3, f"A.6 {SCRUTINY['difference']}")
-    if evs:
-        doc.bullets([[f"{ev['title']}: ", ("; ".join(ev["measures"]) or "[measures to be defined]")]
-                     for ev in evs])
-        doc.p("Success is measured by the KPIs in 5.1, against the baseline of what participants reported.")
-    doc.h(3, f"A.7 {SCRUTINY['risks']}")
-    doc.p("Risks in the evidence, computed from the data (to address before the proposal is final); "
-          "[commissioner to add delivery risks]:")
-    doc.bullets(d.risks or ["None found in the evidence: every community asked raised each change, all are at "
-                            "target, coding was checked by a second coder and de-identification is reviewed."])
-    if d.agreement:
-        doc.p(("b", "Inter-coder agreement where measured: "), "; ".join(
-            f"{a['coders'][0]} and {a['coders'][1]}: Cohen's kappa {a['kappa']:.2f} ({a['percent_agreement'] * 100:.0f}% "
-            f"agreement) on {a['interviews']} interview{'s' if a['interviews'] != 1 else ''} both coded"
-            for a in d.agreement) + ".")
-    doc.h(3, f"A.8 {SCRUTINY['cost']}")
-    doc.p("[Commissioner to complete.]")
-    _committee_extra(doc, d)
-    _open_questions(doc, d)
+        doc.p("No co-design is recorded yet for the endorsed changes.")
 
 
-def _committee_extra(doc: Doc, d: ReportData) -> None:
-    fields = d.programme_fields or {}
-    doc.h(3, "A.9 What options were considered?")
-    doc.p(fields.get("options_considered") or "[Not recorded: set it with 'elc programme PROJECT --options-considered TEXT'.]")
-    doc.h(3, "A.10 How does this fit with the council's priorities?")
-    doc.p(fields.get("council_priorities") or "[Not recorded: set it with 'elc programme PROJECT --council-priorities TEXT'.]")
-    doc.h(3, "A.11 Is the impact greater on any particular group?")
-    if not d.breakdowns:
-        doc.p("[No participant attributes recorded: import them with 'elc attributes PROJECT --csv FILE' to break the "
-              "evidence down by area, age band, sex, ethnicity, disability or service used.]")
-    for attr, bd in d.breakdowns.items():
-        table = bd.table()
-        doc.p(("b", f"By {attr.replace('_', ' ')}: "), "participants who said each change's subject needs to improve (↓) "
-              f"or works well (↑), of N asked in each group. Counts from 1 to {SUPPRESS_BELOW - 1} are shown as "
-              f"<{SUPPRESS_BELOW}, and a second count is hidden where a total would reveal one, so that no participant "
-              "can be identified.")
-        doc.table(["Change", *bd.groups, "All"], [[r["row"], *[r[g] for g in bd.groups], r["All"]]
-                                                  for r in table.to_dict("records")])
-
-
-def _open_questions(doc: Doc, d: ReportData) -> None:
-    if not d.open_answers:
+def _awaiting(doc: Doc, d: ReportData, waiting: list[dict]) -> None:
+    """Appendix D: candidate changes not yet decided, unnumbered, each with its evidence note."""
+    if not waiting:
         return
-    doc.h(2, "Appendix B. Answers to the open questions")
-    doc.p("Each community's answers to the interview guide's open questions, with examples. Counts are participants "
-          "who answered, of those interviewed.")
-    for rec in d.open_answers:
-        doc.h(3, rec["question"])
-        items = []
-        for b in rec["by_community"]:
-            quotes = " ".join(f"“{clip(q['text'], FOOTNOTE_QUOTE_WORDS)}” ({q['participant']})" for q in b["quotes"][:2])
-            items.append([("b", f"{b['name']}: "), f"{b['answered']} of {b['of']} answered. " + quotes])
-        doc.bullets(items or ["[No answers recorded.]"])
-        if rec.get("changes_asked"):
-            doc.p(f"Of the {rec.get('answered', 0)} who answered, how many asked for each change "
-                  "(their answer is coded with the change's codes): "
-                  + "; ".join(f"change {i}: {n}" for i, n in rec["changes_asked"].items()) + ".")
+    names = d.community_names
+    doc.h(2, "Appendix D. Candidate changes awaiting the workshop")
+    doc.p("Not requirements: the challenge workshop has not decided on these yet. Each note gives the evidence.")
+    for ev in waiting:
+        measures = [k.measure for k in d.record.kpis.get(ev["id"], [])]
+        doc.p(("b", ev["title"]), ("fn", doc.note(_evidence_note(ev, names))))
+        if measures:
+            doc.p("Proposed measures: " + "; ".join(measures) + ".")
 
 
 # ---------------------------------------------------------------------------- renderers
@@ -453,7 +418,8 @@ def render_markdown(doc: Doc) -> str:
         elif kind == "ul":
             lines += ["- " + _md_runs(item) for item in b[1]] + [""]
         elif kind == "req":
-            lines += [f"**{b[1]}** {md_escape(b[2])}[^{b[3]}]", ""]
+            note = f"[^{b[3]}]" if b[3] else ""
+            lines += [f"**{b[1]}** {md_escape(b[2])}{note} *Responsible: {md_escape(b[4])}*", ""]
         elif kind == "table":
             header, rows = b[1], b[2]
             lines.append("| " + " | ".join(md_escape(h) for h in header) + " |")
@@ -471,6 +437,8 @@ def render_docx(doc: Doc, path: Path) -> None:
     import docx
     from docx.shared import Pt, RGBColor
 
+    from elc.export.docx_notes import add_footnotes, add_reference
+
     document = docx.Document()
     style = document.styles["Normal"]
     style.font.name = "Arial"
@@ -481,7 +449,7 @@ def render_docx(doc: Doc, path: Path) -> None:
             if isinstance(r, tuple) and r[0] == "b":
                 par.add_run(xml_text(r[1])).bold = True
             elif isinstance(r, tuple) and r[0] == "fn":
-                par.add_run(str(r[1])).font.superscript = True
+                add_reference(par, r[1])
             else:
                 par.add_run(xml_text(str(r)))
 
@@ -500,7 +468,10 @@ def render_docx(doc: Doc, path: Path) -> None:
             par = document.add_paragraph()
             par.add_run(b[1] + " ").bold = True
             par.add_run(xml_text(b[2]))
-            par.add_run(str(b[3])).font.superscript = True
+            if b[3]:
+                add_reference(par, b[3])
+            who = par.add_run(f" Responsible: {xml_text(b[4])}")
+            who.italic = True
         elif kind == "table":
             header, rows = b[1], b[2]
             table = document.add_table(rows=1, cols=len(header))
@@ -514,11 +485,7 @@ def render_docx(doc: Doc, path: Path) -> None:
                     cell.text = xml_text(v)
             document.add_paragraph()
     if doc.notes:
-        document.add_heading("Evidence notes", level=1)
-        for i, text in enumerate(doc.notes, 1):
-            par = document.add_paragraph()
-            par.add_run(f"{i}. ").bold = True
-            par.add_run(xml_text(text))
+        add_footnotes(document, doc.notes)
     document.save(str(path))
 
 

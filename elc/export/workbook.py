@@ -31,8 +31,13 @@ from elc.export.data import ReportData, collect, plain, theme_rows
 from elc.export.safety import safe_xlsx_cell
 from elc.insights.quotes import attribution
 
-SHEETS = ("Summary", "Insight matrix", "Matrix detail", "Themes by community", "Quotes",
-          "High-impact changes", "Open questions", "Risks", "Groups", "Codebook")
+#: The pack (printed for the room) first, then the appendix sheets (the detail, for filtering on screen).
+PACK_SHEETS = ("Summary", "Insight matrix", "Communities", "Changes", "Workshop", "KPI returns",
+               "Open questions", "Risks", "Groups")
+APPENDIX_SHEETS = ("High-impact changes", "Matrix detail", "Themes by community", "Quotes", "Codebook")
+SHEETS = PACK_SHEETS + APPENDIX_SHEETS
+A4 = 9  # openpyxl's paperSize code for A4
+LANDSCAPE_ABOVE = 110  # total column width (characters) above which a sheet prints landscape
 
 NHS_BLUE = "005EB8"
 RED, WHITE, GREEN = "F8696B", "FFFFFF", "63BE7B"
@@ -56,15 +61,18 @@ def _value(v):
 class _Sheet:
     """A write-only sheet with widths, a frozen header and an autofilter set up front."""
 
-    def __init__(self, wb: Workbook, title: str, widths: list[float], wrap_cols=(), freeze: str | None = "A3"):
+    def __init__(self, wb: Workbook, title: str, widths: list[float], wrap_cols=(), freeze: str | None = "A3",
+                 titles: str | None = "1:2"):
         self.ws = wb.create_sheet(title)
         self.row = 0
         for i, w in enumerate(widths, 1):
             self.ws.column_dimensions[get_column_letter(i)].width = w
         if freeze:
             self.ws.freeze_panes = freeze
+        print_setup(self.ws, sum(widths), titles)
         self.wrap_cols = set(wrap_cols)
         self.n_cols = len(widths)
+        self.widths = list(widths)
 
     def cell(self, value, font=None, fill=None, align=None, fmt=None):
         c = WriteOnlyCell(self.ws, value=_value(value))
@@ -94,6 +102,15 @@ class _Sheet:
         return self.row
 
     def title(self, text: str, note: str = "") -> None:
+        """The sheet's title in A, its note wrapped across the other columns (so it prints inside the page)."""
+        if note and self.n_cols > 1:
+            room = max(sum(self.widths[1:]), 1)
+            lines = max(math.ceil(len(note) / room), math.ceil(len(text) / max(self.widths[0] * 0.8, 1)), 1)
+            self.ws.row_dimensions[self.row + 1].height = 16 * lines + 4
+            r = self.append([text, note], {0: {"font": TITLE_FONT, "align": WRAP},
+                                           1: {"font": NOTE_FONT, "align": WRAP}})
+            self.ws.merged_cells.add(f"B{r}:{get_column_letter(self.n_cols)}{r}")
+            return
         self.append([text] + ([note] if note else []), {0: {"font": TITLE_FONT}, 1: {"font": NOTE_FONT}})
 
     def note(self, text: str) -> None:
@@ -108,6 +125,20 @@ class _Sheet:
         self.ws.auto_filter.ref = f"A{header_row}:{get_column_letter(n_cols)}{max(last_row, header_row)}"
 
 
+def print_setup(ws, width: float, titles: str | None = "1:2") -> None:
+    """A4, fit to one page wide (as many pages tall as needed), landscape when wide, the title and
+    header rows repeated on every printed page."""
+    ws.page_setup.paperSize = A4
+    ws.page_setup.orientation = "landscape" if width > LANDSCAPE_ABOVE else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    if titles:
+        ws.print_title_rows = titles
+
+
 def _pct(x):
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
 
@@ -115,7 +146,7 @@ def _pct(x):
 # ---------------------------------------------------------------------------- sheets
 def _summary(wb: Workbook, d: ReportData) -> None:
     widths = [40, 12, 11, 11, 11, 11, 13, 13, 11]
-    sh = _Sheet(wb, "Summary", widths, freeze="A2")
+    sh = _Sheet(wb, "Summary", widths, freeze="A2", titles=None)
     span = f"B{{r}}:{get_column_letter(len(widths))}{{r}}"
     sh.title(f"{d.programme}: ELC workshop pack")
     facts = [
@@ -428,47 +459,6 @@ def _splice(path: str, bulk: dict) -> None:
     os.replace(out, path)
 
 
-def _changes(wb: Workbook, d: ReportData) -> None:
-    comms = list(d.communities.itertuples())
-    widths = [5, 36, 24, 50, 10, 7, 12] + [13] * len(comms) + [10, 10, 50, 36, 24, 36, 50, 90]
-    n_fixed = 7
-    wrap = {1, 2, 3} | set(range(n_fixed + len(comms) + 2, n_fixed + len(comms) + 8))
-    sh = _Sheet(wb, "High-impact changes", widths, wrap_cols=wrap, freeze="C3")
-    sh.title("High-impact changes and the evidence behind them",
-             "participants per community who raised it (of those interviewed); strength from breadth, "
-             "number of participants and consistency; flags name thin evidence and missing voices")
-    names = ["#", "Change", "Owner", "Rationale (basis)", "Strength", "Score", "Participants"]
-    names += [f"{c.name}: raised of N asked" for c in comms]
-    names += ["To improve", "Working well", "Flags", "Linked codes", "Linked themes", "Touchpoints",
-              "Success measures", "Top quotes"]
-    head = sh.header(names)
-    for i, ev in enumerate(d.changes, 1):
-        by = {b["community"]: b for b in ev["by_community"]}
-        basis = "from the evidence" if ev.get("rationale_basis") == "evidence" else "programme team's judgement"
-        row = [i, ev["title"], ev["owner"], f"({basis}) {ev['rationale']}" if ev["rationale"] else None,
-               ev["strength"], ev["score"], ev["participants"]]
-        row += [(f"{by[c.key]['participants']} of {by[c.key]['of']}" if by[c.key]["asked"] else "not asked")
-                if c.key in by else None for c in comms]
-        row += [ev["valence"]["to-improve"], ev["valence"]["working-well"],
-                "\n".join(f["message"] for f in ev["flags"]) or "none",
-                "\n".join(ev["codes"]) or None, "\n".join(ev["themes"]) or None,
-                "\n".join(f"{t['touchpoint']} ({t['participants']})" for t in ev["touchpoints"]) or None,
-                "\n".join(f"• {m}" for m in ev["measures"]) or None,
-                "\n\n".join(_quote_cell(q, d.community_names) for q in ev["quotes"]) or None]
-        sh.append(row, {5: {"fmt": "0.00"}})
-    last = max(sh.row, head + 1)
-    sh.autofilter(head, len(names), last)
-    rng = f"E{head + 1}:E{last}"
-    for word, colour in (("strong", "B7E1CD"), ("moderate", "FCE8B2"), ("thin", "F9CB9C"), ("none", "F4C7C3")):
-        sh.ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{word}"'],
-                                                         fill=PatternFill("solid", fgColor=colour)))
-    first_comm = get_column_letter(n_fixed + 1)
-    last_comm = get_column_letter(n_fixed + len(comms))
-    if comms:
-        sh.ws.conditional_formatting.add(f"{first_comm}{head + 1}:{last_comm}{last}", CellIsRule(
-            operator="beginsWith", formula=['"0 of"'], fill=PatternFill("solid", fgColor="F4C7C3")))
-
-
 def _open_questions(wb: Workbook, d: ReportData) -> None:
     sh = _Sheet(wb, "Open questions", [50, 30, 11, 11, 90, 90, 90], wrap_cols={0, 4, 5, 6})
     sh.title("Answers to the guide's open questions, per community",
@@ -545,16 +535,23 @@ def render_workbook(d: ReportData, path: str | Path) -> Path:
     """Write ``d`` to ``path`` (xlsx). The file appears whole or not at all."""
     path = _check_target(Path(path))
     wb = Workbook(write_only=True)
+    from elc.export.workbook_pack import (change_pages_sheet, changes_table_sheet, communities_sheet,
+                                          kpi_returns_sheet, workshop_sheet)
+
     _summary(wb, d)
     _matrix(wb, d)
+    communities_sheet(wb, d)
+    change_pages_sheet(wb, d)
+    workshop_sheet(wb, d)
+    kpi_returns_sheet(wb, d)
+    _open_questions(wb, d)
+    _risks(wb, d)
+    _groups(wb, d)
+    changes_table_sheet(wb, d)
     _matrix_detail(wb, d)
     _themes(wb, d)
     bulk: dict = {}
     _quotes(wb, d, bulk)
-    _changes(wb, d)
-    _open_questions(wb, d)
-    _risks(wb, d)
-    _groups(wb, d)
     _codebook(wb, d)
     fd, tmp = tempfile.mkstemp(prefix=".elc-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
@@ -576,4 +573,4 @@ def write_workbook(project, path: str | Path, coder: str | None = None, data: Re
     return render_workbook(data or collect(project, coder=coder), path)
 
 
-__all__ = ["SHEETS", "write_workbook", "render_workbook"]
+__all__ = ["SHEETS", "PACK_SHEETS", "APPENDIX_SHEETS", "write_workbook", "render_workbook", "print_setup"]

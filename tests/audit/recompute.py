@@ -199,3 +199,56 @@ def open_answers(path) -> dict:
             if fam == family and key in _words(question):
                 out[(text, comm)].add(pid)
     return {k: len(v) for k, v in out.items()}
+
+
+# ---------------------------------------------------------------------------- the workshop record
+def decisions(path) -> dict[int, dict]:
+    """Each change's latest decision (append-only table: the highest id wins); absent = candidate."""
+    con = connect(path)
+    try:
+        out = {}
+        for cid, decision, votes, priority, merged in con.execute(
+                "SELECT change_id, decision, votes, priority, merged_into FROM change_decisions ORDER BY id"):
+            out[cid] = {"decision": decision, "votes": votes, "priority": priority, "merged_into": merged}
+        return out
+    finally:
+        con.close()
+
+
+def states(path) -> dict[str, int]:
+    """How many changes are in each state (candidate when never decided)."""
+    con = connect(path)
+    try:
+        ids = [r[0] for r in con.execute("SELECT id FROM changes")]
+    finally:
+        con.close()
+    latest = decisions(path)
+    out: dict[str, int] = defaultdict(int)
+    for cid in ids:
+        out[latest[cid]["decision"] if cid in latest else "candidate"] += 1
+    return dict(out)
+
+
+def attendees_total(path) -> int:
+    con = connect(path)
+    try:
+        return int(con.execute("SELECT COALESCE(SUM(n), 0) FROM workshop_attendees").fetchone()[0])
+    finally:
+        con.close()
+
+
+def kpi_latest(path) -> dict[int, dict]:
+    """Each KPI with returns: its latest month and value, the number of months, baseline and threshold."""
+    con = connect(path)
+    try:
+        out = {}
+        for kid, period, value in con.execute("SELECT kpi_id, period, value FROM kpi_returns ORDER BY kpi_id, period"):
+            rec = out.setdefault(kid, {"n": 0})
+            rec.update(period=period, value=value)
+            rec["n"] += 1
+        for kid, baseline, threshold in con.execute("SELECT id, baseline, threshold FROM kpis"):
+            if kid in out:
+                out[kid].update(baseline=baseline, threshold=threshold)
+        return out
+    finally:
+        con.close()

@@ -49,6 +49,7 @@ EXPORTS = (
     ("elc.export.html", "write_html", "html"),
     ("elc.export.spec", "write_spec", "spec.md"),
     ("elc.export.spec", "write_spec", "spec.docx"),
+    ("elc.export.you_said", "write_you_said", "you-said.html"),
 )
 REQUIRED = {"export_csv", "export_qdpx"}
 
@@ -124,6 +125,7 @@ def test_no_identifier_in_any_export(built):
     project, folder, originals = built
     files, ran = _produce(project, folder)
     assert REQUIRED <= ran, ran
+    assert "html/appendix.html" in files and "you-said.html" in files  # the pack's appendix is screened too
     assert any(name.endswith(".csv") for name in files) and any(name.endswith(".qdpx") for name in files)
     assert any("[NHS number]" in text for name, data in files.items() for _, text in _texts(data, name))
     patterns = {o: (o.split()[0].casefold(), _pattern(o)) for o in originals}

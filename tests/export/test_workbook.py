@@ -162,9 +162,9 @@ def test_themes_sheet_from_latest_run_and_cli(tmp_path_factory, tmp_path):
     assert row[0] == "People who use non-emergency transport" and row[2] == "early starts"
     assert row[header.index("Quotes")].startswith("'=cmd")
     assert ws.auto_filter.ref == "A2:G3"
-    assert "early starts" in (tmp_path / "h" / "index.html").read_text(encoding="utf-8")
+    assert "early starts" in (tmp_path / "h" / "appendix.html").read_text(encoding="utf-8")
     res = CliRunner().invoke(main, ["report", loc])
-    assert res.exit_code == 1 and "--xlsx FILE and/or --html DIR" in res.output
+    assert res.exit_code == 1 and "--xlsx FILE, --html DIR and/or --you-said FILE.html" in res.output
 
 
 def test_bulk_rows_are_neutralised_escaped_and_well_formed():
@@ -186,3 +186,31 @@ def test_bulk_rows_are_neutralised_escaped_and_well_formed():
     assert "D5" not in cells and cells["E5"].get("s") == "3" and text["E5"] == "a < b & c"
     assert [r.get("r") for r in root.iter(f"{ns}row")] == ["5", "6"]
     assert cells["F5"].find(f"{ns}is/{ns}t").get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+
+
+def test_every_sheet_prints_a4_fit_to_width_with_print_titles(book):
+    from elc.export.workbook import LANDSCAPE_ABOVE
+
+    for ws in book.worksheets:
+        setup = ws.page_setup
+        assert (setup.paperSize, setup.fitToWidth, setup.fitToHeight) == (9, 1, 0), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        width = sum(d.width or 0 for d in ws.column_dimensions.values())
+        if width > LANDSCAPE_ABOVE + 5:
+            assert setup.orientation == "landscape", ws.title
+        if ws.title not in ("Summary", "Communities", "Changes"):
+            assert ws.print_title_rows == "$1:$2", ws.title
+
+
+def test_one_page_per_community_and_change(book):
+    ws = book["Communities"]
+    titles = [r[0] for r in ws.iter_rows(values_only=True) if r[0] and str(r[0]).startswith("What we heard from")]
+    assert titles == ["What we heard from People who use non-emergency transport", "What we heard from Family carers "
+                      "and escorts", "What we heard from Drivers", "What we heard from NHS staff",
+                      "What we heard from Current provider staff"]
+    assert len(ws.row_breaks.brk) == len(titles) - 1
+    ws = book["Changes"]
+    titles = [r[0] for r in ws.iter_rows(values_only=True) if r[0] and str(r[0]).startswith("Change ")]
+    assert titles == ["Change 1: Avoid early morning pick-ups", "Change 2: Recognise the driver relationship",
+                      "Change 3: Fix the hospital entrance"]
+    assert len(ws.row_breaks.brk) == 2
