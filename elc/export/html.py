@@ -290,8 +290,8 @@ def _groups(d: ReportData) -> str:
 
     parts = ['<section class="page" id="groups"><h2>Is the impact greater on any particular group?</h2>'
              f'<p class="note">↓ to improve, ↑ working well, of N asked in each group; counts from 1 to '
-             f"{SUPPRESS_BELOW - 1} are shown as &lt;{SUPPRESS_BELOW}, and a second count is hidden where a total "
-             "would reveal one.</p>"]
+             f"{SUPPRESS_BELOW - 1} are shown as &lt;{SUPPRESS_BELOW}, and a second count is withheld (shown as c) where "
+             "a total would reveal one.</p>"]
     if not d.breakdowns:
         parts.append('<p class="note">No participant attributes recorded (elc attributes PROJECT --csv FILE).</p>')
     for attr, bd in d.breakdowns.items():

@@ -138,7 +138,7 @@ def _committee_extra(doc: Doc, d: ReportData) -> None:
         table = bd.table()
         doc.p(("b", f"By {attr.replace('_', ' ')}: "), "participants who said each change's subject needs to improve (↓) "
               f"or works well (↑), of N asked in each group. Counts from 1 to {SUPPRESS_BELOW - 1} are shown as "
-              f"<{SUPPRESS_BELOW}, and a second count is hidden where a total would reveal one, so that no participant "
+              f"<{SUPPRESS_BELOW}, and a second count is withheld (shown as c) where a total would reveal one, so that no participant "
               "can be identified.")
         doc.table(["Change", *bd.groups, "All"], [[r["row"], *[r[g] for g in bd.groups], r["All"]]
                                                   for r in table.to_dict("records")])

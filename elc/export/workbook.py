@@ -494,7 +494,7 @@ def _groups(wb: Workbook, d: ReportData) -> None:
     sh = _Sheet(wb, "Groups", [60] + [18] * 10, freeze="B2")
     sh.title("Is the impact greater on any particular group?",
              f"↓ to improve, ↑ working well, of N asked in each group; 1 to {SUPPRESS_BELOW - 1} shown as "
-             f"<{SUPPRESS_BELOW}, with a second count hidden where a total would reveal one")
+             f"<{SUPPRESS_BELOW}, with a second count withheld (c) where a total would reveal one")
     if not d.breakdowns:
         sh.note("No participant attributes recorded: elc attributes PROJECT --csv FILE")
     for attr, bd in d.breakdowns.items():
