@@ -197,9 +197,6 @@ class _MiniLMCore:
     input_kind = "text"
 
     name = "minilm"
-    #: UMAP's neighbour graph is built on the embeddings' leading singular directions
-    #: (:func:`elc.themes.reduction.project_svd`): None = all 384 dimensions.
-    knn_dims: int | None = None
 
     def __init__(self):
         self.embedding_model = None

@@ -412,7 +412,7 @@ class ThemeModel:
             nn = scaled_n_neighbors(n)
             mcs = int(self.min_topic_size or scaled_min_cluster_size(n))
             umap_model = KnnUMAP(n_neighbors=nn, n_components=5, min_dist=0.0, metric="cosine",
-                                 random_state=self.random_state, svd_dims=getattr(embedder, "knn_dims", None))
+                                 random_state=self.random_state)
             nr_topics = None  # broad themes come from merge_themes_to, after refinement
             cluster_model = make_hdbscan(n, min_cluster_size=mcs)
             extra.update({"n_neighbors": nn, "min_cluster_size": mcs, "min_samples": cluster_model.min_samples})

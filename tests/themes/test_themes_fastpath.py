@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from elc.themes import minilm, static
-from elc.themes.reduction import exact_cosine_knn, project_svd
 
 needs_model = pytest.mark.skipif(not minilm.available(), reason="requirements/embedding.txt is not installed")
 SAMPLE = Path(minilm.__file__).resolve().parents[1] / "data" / "corpora" / "llr-nepts"
@@ -67,16 +66,6 @@ def test_batches_hold_one_length_each_and_cover_every_row():
     for b in batches:
         assert len(set(lengths[b].tolist())) == 1
         assert len(b) == 1 or len(b) * lengths[b[0]] <= 64
-
-
-def test_svd_projection_keeps_cosines_and_is_deterministic():
-    rng = np.random.default_rng(0)
-    X = (rng.standard_normal((400, 8)) @ rng.standard_normal((8, 64))).astype(np.float32)  # rank 8
-    P = project_svd(X, 8)
-    assert P.shape == (400, 8)
-    np.testing.assert_array_equal(P, project_svd(X.copy(), 8))
-    np.testing.assert_allclose(P @ P.T, X @ X.T, rtol=1e-3, atol=1e-2)
-    assert (exact_cosine_knn(P, 5)[0] == exact_cosine_knn(X, 5)[0]).mean() > 0.95
 
 
 class _FakeEncoder:
