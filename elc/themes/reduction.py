@@ -93,17 +93,6 @@ def exact_cosine_knn(X: np.ndarray, n_neighbors: int, chunk: int = 1024) -> tupl
     return indices, dists
 
 
-def project_svd(X: np.ndarray, dims: int) -> np.ndarray:
-    """Rows of ``X`` on its ``dims`` leading right singular vectors (no centring: dot products,
-    hence cosines, are what is kept best). Computed from the small Gram matrix ``X'X`` in float64,
-    signs fixed (largest loading positive), so it is deterministic."""
-    X64 = np.asarray(X, dtype=np.float64)
-    w, V = np.linalg.eigh(X64.T @ X64)
-    V = V[:, np.argsort(-w, kind="stable")[:dims]]
-    V *= np.sign(V[np.abs(V).argmax(axis=0), np.arange(V.shape[1])])
-    return np.asarray(X64 @ V, dtype=np.float32)
-
-
 class KnnUMAP:
     """UMAP (``n_components`` dims, cosine) fitted on an exact k-NN graph; a BERTopic ``umap_model``.
 
@@ -120,7 +109,6 @@ class KnnUMAP:
         n_epochs: int | None = None,
         init: str = "pca",
         exact_knn_max: int = 60_000,
-        svd_dims: int | None = None,
     ):
         self.n_neighbors = n_neighbors
         self.n_components = n_components
@@ -130,7 +118,6 @@ class KnnUMAP:
         self.n_epochs = n_epochs
         self.init = init
         self.exact_knn_max = exact_knn_max
-        self.svd_dims = svd_dims
 
     def fit(self, X, y=None):
         try:
@@ -138,13 +125,11 @@ class KnnUMAP:
         except ModuleNotFoundError as exc:
             raise missing_dependency("umap-learn", "Themes on a large corpus (UMAP)") from exc
         enable_numba_cache()
-        X_in = X = np.asarray(X, dtype=np.float32)
+        X = np.asarray(X, dtype=np.float32)
         n = len(X)
         nn = int(max(2, min(self.n_neighbors, n - 1)))
         precomputed = (None, None, None)
         t = time.perf_counter()
-        if self.svd_dims and X.shape[1] > self.svd_dims and n > self.svd_dims:
-            X = project_svd(X, self.svd_dims)
         if n <= self.exact_knn_max and self.metric == "cosine":
             idx, dist = exact_cosine_knn(X, nn)
             precomputed = (idx, dist, None)
@@ -171,7 +156,7 @@ class KnnUMAP:
             t = time.perf_counter()
             self.embedding_ = np.asarray(self.umap_.fit_transform(X, y=y_arr), dtype=np.float32)
             self.seconds_["umap"] = round(time.perf_counter() - t, 3)
-        self.X_fit_ = X_in
+        self.X_fit_ = X
         return self
 
     def fit_transform(self, X, y=None):
