@@ -6,6 +6,10 @@ package, no torch) on the segments' text. On the NHS feedback benchmark its them
 the human labels far better than the lexical route (see bench/themes.py). Where the model
 package is not installed, ``"auto"`` falls back to ``"tfidf-svd"``.
 
+``"minilm-static"`` is the faster option: a static embedding distilled once (on first use,
+then cached) from the same weights (:mod:`elc.themes.static`), a mean of token vectors with no
+transformer at run time; its themes agree less with human labels than the full model's.
+
 ``"tfidf-svd"`` runs offline on every machine: a scikit-learn pipeline of
 ``TfidfVectorizer`` (stop words removed, sublinear tf, ``min_df``, bigrams on larger corpora) -> ``TruncatedSVD`` (100
 dimensions, fixed ``random_state``) -> L2 ``Normalizer``, fitted on the corpus' lemmas. It is
@@ -334,7 +338,8 @@ def make_embedder(spec=DEFAULT_EMBEDDER, random_state: int = 42, **kwargs):
     ----------
     spec : str, path or embedder
         ``"auto"`` (default: ``"minilm"`` when installed, else ``"tfidf-svd"``); ``"minilm"``
-        (all-MiniLM-L6-v2 in NumPy); ``"tfidf-svd"`` (offline LSA on lemmas); a path to a local
+        (all-MiniLM-L6-v2 in NumPy); ``"minilm-static"`` (its distilled static embedding);
+        ``"tfidf-svd"`` (offline LSA on lemmas); a path to a local
         sentence-transformers model folder; or an object that already has ``embed`` (returned
         as is, so any BERTopic backend can be passed).
     random_state : int
@@ -364,7 +369,7 @@ def make_embedder(spec=DEFAULT_EMBEDDER, random_state: int = 42, **kwargs):
         path = Path(spec).expanduser()
         if not path.is_dir():
             raise ThemesError(
-                f"Embedder {str(spec)!r} is neither 'auto', 'minilm', 'tfidf-svd' nor a local sentence-transformers model folder "
+                f"Embedder {str(spec)!r} is neither 'auto', 'minilm', 'minilm-static', 'tfidf-svd' nor a local sentence-transformers model folder "
                 "(elc never downloads models: pass the folder the model was saved to)."
             )
         try:

