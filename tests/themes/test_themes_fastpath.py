@@ -57,6 +57,15 @@ def test_fast_path_is_deterministic_across_threads_and_batch_sizes(sentences):
 
 
 @needs_model
+def test_reference_mode_encodes_through_the_reference_path(sentences, monkeypatch):
+    few = sentences[:40]
+    ref = minilm.MiniLMEncoder(reference=True)
+    np.testing.assert_array_equal(ref.encode(few), ref.encode_ids_reference(ref.token_ids(few)))
+    monkeypatch.setenv("ELC_MINILM_REFERENCE", "1")
+    assert minilm.MiniLMEncoder().reference and not minilm.MiniLMEncoder(reference=False).reference
+
+
+@needs_model
 def test_batches_hold_one_length_each_and_cover_every_row():
     enc = minilm.MiniLMEncoder(batch_tokens=64)
     lengths = np.array([5, 3, 5, 0, 40, 3, 3, 100, 5])
