@@ -229,7 +229,8 @@ class CodingActions(_Base):
         self.after_coding(sid)
         if sid is not None and result.get("start") is not None:
             t = self.transcript
-            if not (t.selection_span() and t.selection_span()[0] <= result["start"] < t.selection_span()[1]):
+            span = t.selection_span()
+            if not (span and span[0] <= result["start"] < span[1]):
                 t.move_to_offset(result["start"], center=False)
         self.selected_coding_id = result.get("coding_id")
         self.refresh_detail()

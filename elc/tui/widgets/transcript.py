@@ -119,7 +119,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self._visible_set = set(self.filter_indices) if self.filter_indices is not None else None
         self.sel_anchor = None
         self.word_span = None
-        if self.filter_indices:
+        if self.filter_indices and self._visible_set is not None:
             if self.cursor not in self._visible_set:
                 after = [i for i in self.filter_indices if i >= self.cursor]
                 self.cursor = after[0] if after else self.filter_indices[-1]
@@ -215,7 +215,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.sel_anchor = None
         self.word_span = None
         index = max(0, min(len(self.doc.sentences) - 1, index))
-        if self.filter_indices is not None and index not in self._visible_set:
+        if self._visible_set is not None and index not in self._visible_set:
             self.set_filter(None)
         self.cursor = index
         self._after_change(before, center=center)
@@ -318,6 +318,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             if not self.enter_word_mode():
                 return
         before = self._before_change()
+        assert self.word_span is not None  # enter_word_mode() chose a word
         a, b = self.word_span
         last = len(self.words) - 1
         if which == "start":

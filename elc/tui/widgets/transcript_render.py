@@ -36,7 +36,7 @@ def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
 
     for para_start, para_end in _paragraphs(text, start, end):
         line_start = None
-        last_end = None
+        last_end = para_start  # always set before it is read: the end of the line's last word
         i = para_start
         n = para_end
         while i < n:
