@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from elc.tui.controller import VALENCE_GLYPH, VALENCE_LABEL, Passage, Workbench
+from elc.tui.controller import VALENCE_GLYPH, VALENCE_LABEL, CodeView, Passage, Workbench
 from elc.tui.widgets.panes import add_swatch
 
 
@@ -57,11 +57,7 @@ class RetrieveScreen(Screen[Passage | None]):
             head.append("That code no longer exists.", style="bold")
             self.query_one("#retrieve-head", Static).update(head)
             return
-        add_swatch(head, code.colour)
-        head.append(code.name, style="bold")
-        head.append(f"  {code.kind}{' · ' + code.family if code.family else ''}\n", style="dim")
-        if code.definition:
-            head.append(code.definition + "\n", style="italic")
+        _code_head(head, code)
         options: list[Option] = []
         self.passages = []
         n_total = 0
@@ -75,26 +71,10 @@ class RetrieveScreen(Screen[Passage | None]):
             pids = sorted({p.label for p in passages})
             people |= {f"{key}:{p}" for p in pids}
             n_total += len(passages)
-            counts = {v: sum(1 for p in passages if p.valence == v) for v in VALENCE_GLYPH}
-            title = Text()
-            title.append(f"{name}", style="bold underline")
-            title.append(f"  {plural(len(passages), 'passage')} from {plural(len(pids), 'participant')}: "
-                         f"{', '.join(pids)}  ", style="dim")
-            title.append("  ".join(f"{VALENCE_GLYPH[v]} {n}" for v, n in counts.items() if n))
-            options.append(Option(title, disabled=True))
+            options.append(Option(_group_title(name, passages, pids), disabled=True))
             summary.append(f"{key or '-'} {len(passages)}")
             for p in passages:
-                t = Text(overflow="fold")
-                t.append(f"{VALENCE_GLYPH[p.valence]} ", style=code.colour)
-                t.append(f"{p.label}", style="bold")
-                if p.code_id != self.code_id:
-                    t.append(f" [{p.code}]", style="dim")
-                if p.coder != self.wb.coder:
-                    t.append(f" ({p.coder})", style="italic")
-                t.append("  “" + " ".join(p.text.split()) + "”")
-                if p.memo:
-                    t.append(f"\n     memo: {p.memo}", style="italic dim")
-                options.append(Option(t, id=str(len(self.passages))))
+                options.append(Option(self._passage_text(p, code.colour), id=str(len(self.passages))))
                 self.passages.append(p)
         head.append(f"{plural(n_total, 'passage')} · {plural(len(people), 'participant')} · ", style="bold")
         head.append(" · ".join(summary) or "nothing coded yet", style="dim")
@@ -107,6 +87,20 @@ class RetrieveScreen(Screen[Passage | None]):
         first = next((i for i, o in enumerate(options) if not o.disabled), None)
         if first is not None:
             lst.highlighted = first
+
+    def _passage_text(self, p: Passage, colour: str) -> Text:
+        """One passage: valence, participant, the sub-code and the other coder when not ours, the quote, the memo."""
+        t = Text(overflow="fold")
+        t.append(f"{VALENCE_GLYPH[p.valence]} ", style=colour)
+        t.append(f"{p.label}", style="bold")
+        if p.code_id != self.code_id:
+            t.append(f" [{p.code}]", style="dim")
+        if p.coder != self.wb.coder:
+            t.append(f" ({p.coder})", style="italic")
+        t.append("  “" + " ".join(p.text.split()) + "”")
+        if p.memo:
+            t.append(f"\n     memo: {p.memo}", style="italic dim")
+        return t
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -137,3 +131,23 @@ class RetrieveScreen(Screen[Passage | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _code_head(head: Text, code: CodeView) -> None:
+    """The code's swatch, name, kind and family, and its definition."""
+    add_swatch(head, code.colour)
+    head.append(code.name, style="bold")
+    head.append(f"  {code.kind}{' · ' + code.family if code.family else ''}\n", style="dim")
+    if code.definition:
+        head.append(code.definition + "\n", style="italic")
+
+
+def _group_title(name: str, passages: list[Passage], pids: list[str]) -> Text:
+    """A community's heading: how many passages from whom, and the count per valence."""
+    counts = {v: sum(1 for p in passages if p.valence == v) for v in VALENCE_GLYPH}
+    title = Text()
+    title.append(f"{name}", style="bold underline")
+    title.append(f"  {plural(len(passages), 'passage')} from {plural(len(pids), 'participant')}: "
+                 f"{', '.join(pids)}  ", style="dim")
+    title.append("  ".join(f"{VALENCE_GLYPH[v]} {n}" for v, n in counts.items() if n))
+    return title

@@ -42,6 +42,33 @@ def _int(v) -> int:
         return 0
 
 
+def _items(value, sep: str) -> list[str]:
+    """The non-empty items of a ``sep``-separated cell (a missing cell reads as "nan": dropped too)."""
+    return [x.strip() for x in str(value or "").split(sep) if x.strip() and x.strip() != "nan"]
+
+
+def _touchpoints(recs: list[dict]) -> list[str]:
+    """The touchpoints of a theme over its communities, each once, in first-seen order."""
+    tps: list[str] = []
+    for r in recs:
+        tps += [tp for tp in _items(r.get("touchpoints"), ",") if tp not in tps]
+    return tps
+
+
+def _theme(tid: int, recs: list[dict]) -> dict:
+    first = recs[0]
+    return {
+        "id": tid, "label": str(first["label"]), "phrases": _items(first.get("phrases"), ";"),
+        "subthemes": _items(first.get("subthemes"), ";"),
+        "quote_ids": [int(x) for x in str(first.get("theme_quote_ids") or "").split(";") if x.strip().isdigit()],
+        "keywords": [k.strip() for k in str(first["keywords"] or "").split(",") if k.strip()],
+        "size": _int(first["theme_size"]), "participants": _int(first["theme_participants"]),
+        "communities": recs, "touchpoints": _touchpoints(recs),
+        "valence": {k: sum(_int(r.get(k)) for r in recs) for k in ("to_improve", "working_well", "neutral",
+                                                                     "uncoded")},
+    }
+
+
 def summarise(run: dict | None, order: list[str]) -> list[dict]:
     """One dict per theme (not the unassigned -1) from the run's theme × community table."""
     if run is None or not len(run["table"]):
@@ -52,23 +79,7 @@ def summarise(run: dict | None, order: list[str]) -> list[dict]:
         if int(tid) < 0:
             continue
         recs = sorted(rows.to_dict("records"), key=lambda r: rank.get(r["community"], len(rank)))
-        first = recs[0]
-        tps = []
-        for r in recs:
-            for tp in str(r.get("touchpoints") or "").split(","):
-                if tp.strip() and tp.strip() not in tps and tp.strip() != "nan":
-                    tps.append(tp.strip())
-        phrases = [x.strip() for x in str(first.get("phrases") or "").split(";") if x.strip() and x.strip() != "nan"]
-        subs = [x.strip() for x in str(first.get("subthemes") or "").split(";") if x.strip() and x.strip() != "nan"]
-        quote_ids = [int(x) for x in str(first.get("theme_quote_ids") or "").split(";") if x.strip().isdigit()]
-        out.append({
-            "id": int(tid), "label": str(first["label"]), "phrases": phrases, "subthemes": subs, "quote_ids": quote_ids,
-            "keywords": [k.strip() for k in str(first["keywords"] or "").split(",") if k.strip()],
-            "size": _int(first["theme_size"]), "participants": _int(first["theme_participants"]),
-            "communities": recs, "touchpoints": tps,
-            "valence": {k: sum(_int(r.get(k)) for r in recs) for k in ("to_improve", "working_well", "neutral",
-                                                                         "uncoded")},
-        })
+        out.append(_theme(int(tid), recs))
     return out
 
 

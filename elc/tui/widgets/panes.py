@@ -212,63 +212,9 @@ class DetailPane(TextPane):
             t.append("No source open.", style="dim")
             self.update(t)
             return
-        turn = doc.turns[sentence.turn]
-        t.append(sentence.speaker or "?", style="bold")
-        t.append(f" · {sentence.role}", style="dim")
-        t.append(f" · sentence {sentence.index + 1}/{len(doc.sentences)}", style="dim")
-        if turn.ts_start is not None:
-            secs = int(turn.ts_start)
-            t.append(f" · {secs // 3600:02d}:{secs % 3600 // 60:02d}:{secs % 60:02d}", style="dim")
-        t.append("\n")
-        if word_mode and span:
-            words = " ".join(doc.text[span[0]:span[1]].split())
-            if len(words) > 140:
-                words = words[:90] + " … " + words[-40:]
-            t.append("words: ", style="dim")
-            t.append(f"“{words}”\n", style="italic")
-        elif n_selected > 1:
-            t.append(f"{n_selected} sentences selected\n", style="italic")
-        if sentence.question and sentence.role != "interviewer":
-            t.append("Q ", style="bold")
-            q = sentence.question if len(sentence.question) < 160 else sentence.question[:157] + "…"
-            t.append(q + "\n", style="italic dim")
-        t.append("\nCodings", style="bold underline")
-        if not codings:
-            t.append("  none yet\n", style="dim")
-        else:
-            t.append(f"  {len(codings)}\n", style="dim")
-        for i, c in enumerate(codings):
-            code = names.get(c.code_id)
-            glyph = (VALENCE_GLYPH if c.own else OTHER_GLYPH)[c.valence]
-            t.append("▸ " if i == selected else "  ", style="bold")
-            t.append(glyph + " ", style=code.colour if code else "")
-            t.append(code.name if code else f"code {c.code_id}", style="bold" if i == selected else "")
-            t.append("\n    ")
-            if (c.start, c.end) != (sentence.start, sentence.end):
-                excerpt = " ".join(doc.text[c.start:c.end].split())
-                if len(excerpt) > 48:
-                    excerpt = excerpt[:30] + " … " + excerpt[-14:]
-                t.append(f"“{excerpt}” ", style="italic")
-            t.append(VALENCE_LABEL[c.valence], style="dim")
-            if not c.own:
-                t.append(f" · by {c.coder}", style="italic")
-            if c.origin == "suggestion":
-                t.append(" · suggested", style="dim")
-            t.append("\n")
-            if c.memo:
-                t.append(f"    memo: {c.memo}\n", style="italic")
-        if suggestions:
-            t.append("\nSuggestions", style="bold underline")
-            t.append("  a accept · s choose · d reject\n", style="dim")
-            for j, sg in enumerate(suggestions[:5]):
-                t.append("  ")
-                t.append(f"{sg['probability']:.0%}".rjust(4), style="bold" if j == 0 else "")
-                t.append(" ")
-                add_swatch(t, sg.get("colour"))
-                t.append(sg["code"])
-                if sg.get("valence"):
-                    t.append(f"  {VALENCE_GLYPH.get(sg['valence'], '')}", style="dim")
-                t.append("\n")
+        _sentence_head(t, doc, sentence, span, n_selected, word_mode)
+        _coding_lines(t, doc, sentence, codings, selected, names)
+        _suggestion_lines(t, suggestions)
         t.append("\nnext code: ", style="dim")
         t.append(f"{VALENCE_GLYPH[default_valence]} {VALENCE_LABEL[default_valence]}", style="bold")
         self.update(t)
@@ -341,3 +287,75 @@ class StatusBar(Widget):
 
     def render(self) -> Text:
         return self.text
+
+
+def _sentence_head(t: Text, doc: SourceDoc, sentence: Sentence, span: tuple[int, int] | None, n_selected: int,
+                   word_mode: bool) -> None:
+    """Who speaks, where (sentence n/N, the time), what is selected and the question answered."""
+    turn = doc.turns[sentence.turn]
+    t.append(sentence.speaker or "?", style="bold")
+    t.append(f" · {sentence.role}", style="dim")
+    t.append(f" · sentence {sentence.index + 1}/{len(doc.sentences)}", style="dim")
+    if turn.ts_start is not None:
+        secs = int(turn.ts_start)
+        t.append(f" · {secs // 3600:02d}:{secs % 3600 // 60:02d}:{secs % 60:02d}", style="dim")
+    t.append("\n")
+    if word_mode and span:
+        words = " ".join(doc.text[span[0]:span[1]].split())
+        if len(words) > 140:
+            words = words[:90] + " … " + words[-40:]
+        t.append("words: ", style="dim")
+        t.append(f"“{words}”\n", style="italic")
+    elif n_selected > 1:
+        t.append(f"{n_selected} sentences selected\n", style="italic")
+    if sentence.question and sentence.role != "interviewer":
+        t.append("Q ", style="bold")
+        q = sentence.question if len(sentence.question) < 160 else sentence.question[:157] + "…"
+        t.append(q + "\n", style="italic dim")
+
+
+def _coding_lines(t: Text, doc: SourceDoc, sentence: Sentence, codings: list[CodingView], selected: int | None,
+                  names: dict[int, CodeView]) -> None:
+    """Each coding on the segment: glyph, code, the excerpt when it is not the whole sentence, valence,
+    coder, origin and memo; the selected one marked."""
+    t.append("\nCodings", style="bold underline")
+    if not codings:
+        t.append("  none yet\n", style="dim")
+    else:
+        t.append(f"  {len(codings)}\n", style="dim")
+    for i, c in enumerate(codings):
+        code = names.get(c.code_id)
+        glyph = (VALENCE_GLYPH if c.own else OTHER_GLYPH)[c.valence]
+        t.append("▸ " if i == selected else "  ", style="bold")
+        t.append(glyph + " ", style=code.colour if code else "")
+        t.append(code.name if code else f"code {c.code_id}", style="bold" if i == selected else "")
+        t.append("\n    ")
+        if (c.start, c.end) != (sentence.start, sentence.end):
+            excerpt = " ".join(doc.text[c.start:c.end].split())
+            if len(excerpt) > 48:
+                excerpt = excerpt[:30] + " … " + excerpt[-14:]
+            t.append(f"“{excerpt}” ", style="italic")
+        t.append(VALENCE_LABEL[c.valence], style="dim")
+        if not c.own:
+            t.append(f" · by {c.coder}", style="italic")
+        if c.origin == "suggestion":
+            t.append(" · suggested", style="dim")
+        t.append("\n")
+        if c.memo:
+            t.append(f"    memo: {c.memo}\n", style="italic")
+
+
+def _suggestion_lines(t: Text, suggestions: list[dict]) -> None:
+    """The top five suggestions with their probability (nothing when there are none)."""
+    if suggestions:
+        t.append("\nSuggestions", style="bold underline")
+        t.append("  a accept · s choose · d reject\n", style="dim")
+        for j, sg in enumerate(suggestions[:5]):
+            t.append("  ")
+            t.append(f"{sg['probability']:.0%}".rjust(4), style="bold" if j == 0 else "")
+            t.append(" ")
+            add_swatch(t, sg.get("colour"))
+            t.append(sg["code"])
+            if sg.get("valence"):
+                t.append(f"  {VALENCE_GLYPH.get(sg['valence'], '')}", style="dim")
+            t.append("\n")

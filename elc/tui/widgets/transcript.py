@@ -19,7 +19,6 @@ The widget holds view state only (cursor, selection, words); it never writes to 
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -30,66 +29,12 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from elc.tui.controller import OTHER_GLYPH, VALENCE_GLYPH, CodingView, SourceDoc
+from elc.tui.controller import CodingView, SourceDoc
+from elc.tui.widgets.transcript_render import (  # noqa: F401  (wrap, GUTTER: re-exported)
+    GUTTER, Line, LineState, cut_points, gutter, overlaps, piece_key, visible_ranges, wrap,
+)
 
-GUTTER = 5  # cursor bar, three coding markers, a space
 SCROLL_MARGIN = 4
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    turn: int  # -1 for the blank line between turns
-    start: int
-    end: int
-
-
-def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
-    """Greedy word wrap of text[start:end] into (a, b) ranges of at most ``width`` cells."""
-    width = max(8, width)
-    out: list[tuple[int, int]] = []
-    ascii_ = text.isascii()
-    from rich.cells import cell_len
-
-    def cells(a: int, b: int) -> int:
-        return b - a if ascii_ else cell_len(text[a:b])
-
-    for para_start, para_end in _paragraphs(text, start, end):
-        line_start = None
-        last_end = None
-        i = para_start
-        n = para_end
-        while i < n:
-            while i < n and text[i] == " ":
-                i += 1
-            if i >= n:
-                break
-            j = text.find(" ", i, n)
-            j = n if j == -1 else j
-            if line_start is None:
-                line_start = i
-            elif cells(line_start, j) > width:
-                out.append((line_start, last_end))
-                line_start = i
-            while cells(line_start, j) > width:  # a word longer than the line: fold it
-                cut = line_start + width
-                out.append((line_start, cut))
-                line_start = cut
-            last_end = j
-            i = j
-        if line_start is not None:
-            out.append((line_start, last_end))
-    return out or [(start, start)]
-
-
-def _paragraphs(text: str, start: int, end: int):
-    a = start
-    while True:
-        nl = text.find("\n", a, end)
-        if nl == -1:
-            yield a, end
-            return
-        yield a, nl
-        a = nl + 1
 
 
 class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -174,7 +119,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self._visible_set = set(self.filter_indices) if self.filter_indices is not None else None
         self.sel_anchor = None
         self.word_span = None
-        if self.filter_indices:
+        if self.filter_indices and self._visible_set is not None:
             if self.cursor not in self._visible_set:
                 after = [i for i in self.filter_indices if i >= self.cursor]
                 self.cursor = after[0] if after else self.filter_indices[-1]
@@ -270,7 +215,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.sel_anchor = None
         self.word_span = None
         index = max(0, min(len(self.doc.sentences) - 1, index))
-        if self.filter_indices is not None and index not in self._visible_set:
+        if self._visible_set is not None and index not in self._visible_set:
             self.set_filter(None)
         self.cursor = index
         self._after_change(before, center=center)
@@ -373,6 +318,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             if not self.enter_word_mode():
                 return
         before = self._before_change()
+        assert self.word_span is not None  # enter_word_mode() chose a word
         a, b = self.word_span
         last = len(self.words) - 1
         if which == "start":
@@ -613,69 +559,20 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _build_line(self, line: Line, width: int) -> Strip:
         base = self.rich_style
-        if line.turn < 0:
+        if line.turn < 0 or self.doc is None:
             return Strip.blank(width, base)
         doc = self.doc
         turn = doc.turns[line.turn]
         a, b = line.start, line.end
         codings = [c for c in self._by_turn.get(line.turn, ()) if c.start < max(b, a + 1) and c.end > a]
-        seg_span = self.segments_span()
-        sel_span = self.selection_span()
-        word = self.word_span is not None
-        # gutter
-        in_sel = seg_span is not None and seg_span[0] < max(b, a + 1) and a < seg_span[1]
-        segs = [Segment("▌" if in_sel else " ", self._component("transcript--bar") + base if in_sel else base)]
-        shown = codings if len(codings) <= 3 else codings[:2]
-        for c in shown:
-            glyph = (VALENCE_GLYPH if c.own else OTHER_GLYPH)[c.valence] if c.start >= a else "│"
-            segs.append(Segment(glyph, self._marker_style(self.colours.get(c.code_id, "#7F7F7F"))))
-        if len(codings) > 3:
-            segs.append(Segment("+", base))
-        segs.append(Segment(" " * (GUTTER - 1 - min(3, len(codings))), base))
-        # text: split at every boundary inside [a, b)
-        cuts = {a, b}
-        if a < turn.body_start < b:
-            cuts.add(turn.body_start)
-        for c in codings:
-            cuts.add(min(max(c.start, a), b))
-            cuts.add(min(max(c.end, a), b))
-        for span in (seg_span, sel_span, self.match):
-            if span:
-                cuts.add(min(max(span[0], a), b))
-                cuts.add(min(max(span[1], a), b))
-        dim_ranges = None
-        if self._visible_set is not None:
-            dim_ranges = []
-            for i in range(turn.first, turn.last):
-                if i in self._visible_set:
-                    s = doc.sentences[i]
-                    dim_ranges.append((s.start, s.end))
-                    cuts.add(min(max(s.start, a), b))
-                    cuts.add(min(max(s.end, a), b))
-        points = sorted(cuts)
-        text = doc.text
-        role = turn.role if turn.role in ("interviewer", "participant") else "other"
+        state = LineState(self.segments_span(), self.selection_span(), self.word_span is not None, self.match,
+                          self.colours)
+        segs = gutter(codings, a, overlaps(state.seg_span, a, b), base, self._component("transcript--bar"),
+                      self._marker_style, self.colours)
+        dim = visible_ranges(doc, turn, self._visible_set)
+        spans = [*((c.start, c.end) for c in codings), state.seg_span, state.sel_span, self.match, *(dim or ())]
+        points = cut_points(a, b, turn.body_start, spans)
         for x0, x1 in zip(points, points[1:]):
-            if x1 <= x0:
-                continue
-            label = x0 < turn.body_start
-            colour = None
-            own = True
-            inner = None
-            for c in codings:
-                if c.start <= x0 and x1 <= c.end:
-                    if inner is None or (c.own, -(c.end - c.start)) > (inner.own, -(inner.end - inner.start)):
-                        inner = c
-            if inner is not None:
-                colour = self.colours.get(inner.code_id, "#7F7F7F")
-                own = inner.own
-            sel = None
-            if seg_span and seg_span[0] <= x0 and x1 <= seg_span[1]:
-                sel = "selection" if word else "cursor"
-            if word and sel_span and sel_span[0] <= x0 and x1 <= sel_span[1]:
-                sel = "word"
-            dim = dim_ranges is not None and not any(s0 <= x0 and x1 <= s1 for s0, s1 in dim_ranges)
-            match = bool(self.match and self.match[0] <= x0 and x1 <= self.match[1])
-            style = self._style((role, label, colour, own, sel, dim, match))
-            segs.append(Segment(text[x0:x1], style))
+            if x1 > x0:
+                segs.append(Segment(doc.text[x0:x1], self._style(piece_key(turn, codings, dim, state, x0, x1))))
         return Strip(segs).adjust_cell_length(width, base)
