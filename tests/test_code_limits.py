@@ -31,7 +31,6 @@ COMPLEX_FUNCTIONS = {
     "elc/themes/profile.py": _THEMES,  # build_profiles
     "elc/themes/decisions.py": _THEMES,  # apply_decisions
     "elc/cli/themes.py": _CLI,  # themes
-    "elc/cli/report.py": _CLI,  # changes (six modes in one verb)
     "elc/tui/screens/themes.py": _TUI,  # summarise
     "elc/tui/screens/retrieve.py": _TUI,  # RetrieveScreen.refresh_passages
     "elc/tui/widgets/panes.py": _TUI,  # DetailPane.show

@@ -60,3 +60,21 @@ def open_or_fail(path: str):
     if ctx is not None:
         ctx.call_on_close(project.close)
     return project
+
+
+class VerbGroup(click.Group):
+    """Subcommands (``elc changes add PROJECT ...``) that still accept, for one release, the old
+    single-verb form (``elc changes PROJECT --add ...``): arguments that do not start with a
+    subcommand go to the hidden ``legacy`` command, which prints one ``deprecated:`` line."""
+
+    legacy = "legacy"
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = [self.legacy, *args]
+        return super().parse_args(ctx, args)
+
+
+def deprecated(new: str) -> None:
+    """The one line an old command form prints before it runs as the new one."""
+    click.echo(f"deprecated: use {new}", err=True)
