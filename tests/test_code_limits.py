@@ -24,13 +24,11 @@ LONG_MODULES = {
 }
 _EXPORT = "the report writers are being reworked on the export branch"
 _THEMES = "theme labelling and profiles are being reworked on the themes branch"
-_CLI = "the CLI registries (issue 11 step 4) are on another branch"
 COMPLEX_FUNCTIONS = {
     "elc/export/workbook.py": _EXPORT,  # _matrix
     "elc/themes/phrases.py": _THEMES,  # label_themes, candidates_of, _phrase
     "elc/themes/profile.py": _THEMES,  # build_profiles
     "elc/themes/decisions.py": _THEMES,  # apply_decisions
-    "elc/cli/themes.py": _CLI,  # themes
     "elc/tui/screens/themes.py": _TUI,  # summarise
     "elc/tui/screens/retrieve.py": _TUI,  # RetrieveScreen.refresh_passages
     "elc/tui/widgets/panes.py": _TUI,  # DetailPane.show
