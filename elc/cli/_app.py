@@ -24,7 +24,28 @@ def _terminated(signum, frame):
 
 
 class ElcGroup(click.Group):
-    """Turns ElcError into one line on stderr and a non-zero exit; tracebacks only for bugs."""
+    """Turns ElcError into one line on stderr and a non-zero exit; tracebacks only for bugs.
+
+    ``lazy_commands`` are callables returning more commands by name (the import formats), called
+    only when a name is not found or the commands are listed, so plain verbs never pay for them."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands: list = []
+
+    def _load_lazy(self) -> None:
+        while self.lazy_commands:
+            for name, command in self.lazy_commands.pop(0)().items():
+                self.commands.setdefault(name, command)
+
+    def get_command(self, ctx, cmd_name):
+        if cmd_name not in self.commands:
+            self._load_lazy()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx):
+        self._load_lazy()
+        return super().list_commands(ctx)
 
     def invoke(self, ctx):
         _exit_cleanly_on_sigterm()
