@@ -83,8 +83,7 @@ def _import_command(fmt: formats.Importer) -> click.Command:
     params: list[click.Parameter] = [click.Argument(["file"], type=click.Path(dir_okay=False)),
                                      click.Argument(["project"], type=click.Path(dir_okay=False))]
     params += [opt.to_click() for opt in fmt.options]
-    command = click.Command(f"import-{fmt.name}", callback=run, params=params, help=fmt.help,
-                            short_help=fmt.help.split(". ")[0].rstrip("."))
+    command = click.Command(f"import-{fmt.name}", callback=run, params=params, help=fmt.help)
     command.elc_format = fmt  # type: ignore[attr-defined]
     return command
 
