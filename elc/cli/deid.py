@@ -285,7 +285,7 @@ def legacy(project, show_report, as_json, label, yes, reviewer, **kw):
     """``elc deidentify PROJECT [--report] [--accept ID] ...``: the old form, actions in its order."""
     from elc.deid import review
 
-    given = [verb for opt, verb in _OLD if kw[opt] not in (None, False, ())]
+    given = [verb for opt, verb in _OLD if (kw[opt] is not None if opt == "keep" else kw[opt])]
     first = given[0] if given else "report" if show_report else "run"
     deprecated(f"elc deidentify {first} {project} ..." + (" (one subcommand per action)" if len(given) > 1 else ""))
     p = open_or_fail(project)

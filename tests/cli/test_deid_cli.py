@@ -13,6 +13,9 @@ def test_old_form_runs_every_action_in_its_order(elc, path_of):
     assert res.stderr == f"deprecated: use elc deidentify report {path_of} ...\n"
     rep = json.loads(res.stdout)
     assert rep["allow_list"] == ["Gujarati"] and rep["names"] == 1
+    res = elc("deidentify", path_of, "--no-keep-originals")  # a setting alone de-identifies nothing
+    assert res.stderr == f"deprecated: use elc deidentify settings {path_of} ...\n"
+    assert "not yet reviewed" not in res.stdout
     res = elc("deidentify", path_of)
     assert res.stderr.startswith(f"deprecated: use elc deidentify run {path_of}")
     assert f"see 'elc deidentify report {path_of}'" in res.stdout
