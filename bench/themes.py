@@ -22,7 +22,11 @@ For each configuration:
   embeddings from the NumPy encoder, fine themes merged into broad ones, phrase labels;
 * ``tfidf``  -- the named baseline, the previous default route:
   ``ThemeModel(embedder="tfidf-svd", max_themes=None)`` (lexical TF-IDF/SVD embedding of
-  lemmas, every HDBSCAN theme kept), with the same phrase labelling.
+  lemmas, every HDBSCAN theme kept), with the same phrase labelling;
+* ``static`` -- only with ``--kinds``: ``ThemeModel(embedder="minilm-static")``, the faster
+  option, a static embedding distilled once from the same weights (:mod:`elc.themes.static`).
+  Its one-off distillation ("first use after install") runs first, in its own process, into a
+  fresh cache folder, and is reported apart; the runs then read the cached table.
 
 The encoder's on-disk embedding cache is switched off (``ELC_EMBEDDING_CACHE=0``), so every
 MiniLM run embeds every segment: the times are those of a first run on new interviews.
@@ -38,7 +42,9 @@ assignments with the human ``label`` and ``subcategory`` (outliers count as one 
 The machine's load average is printed too: two cores are shared, and times scale with load.
 
 Run: ``.venv/bin/python bench/themes.py`` (about 10 minutes on two free cores). ``--only 2k``
-runs one size.
+runs one size; ``--kinds tfidf,minilm,static`` chooses the routes; ``--repeat 3`` runs each
+route three times, alternating routes, and reports the median fit time (the ratio is computed
+from medians: on a shared machine the load changes during a run; AMI is the same every time).
 """
 
 from __future__ import annotations
@@ -166,6 +172,12 @@ def worker(kind: str, path: str) -> dict:
         load_encoder()  # the one-off model load a new process pays (counted in fit_s too)
         load_s = time.perf_counter() - t
         model = ThemeModel().fit(segs)
+    elif kind == "static":
+        from elc.themes.static import load_static
+
+        load_static()  # model load + reading the cached distilled table (counted in fit_s too)
+        load_s = time.perf_counter() - t
+        model = ThemeModel(embedder="minilm-static").fit(segs)
     else:
         model = ThemeModel(embedder="tfidf-svd", max_themes=None).fit(segs)
     labels = model.assignments_.loc[segs["segment_id"]].to_numpy()
@@ -192,9 +204,23 @@ def worker(kind: str, path: str) -> dict:
     }
 
 
-def run_one(kind: str, config: str, path: Path) -> dict:
+def distil_worker() -> dict:
+    """First use of the static route after install: load the model, distil, cache the table."""
+    import resource
+
+    t = time.perf_counter()
+    from elc.themes.static import load_static
+
+    info = load_static().info
+    return {"first_use_s": round(time.perf_counter() - t, 2), "distil_s": info["seconds"], "cached": info["cached"],
+            "maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
+def run_one(kind: str, config: str, path: Path, cache: Path | None = None) -> dict:
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""),
                ELC_EMBEDDING_CACHE="0")
+    if kind in ("static", "distil"):  # the distilled table is cached (a one-off); texts are not
+        env.update(ELC_EMBEDDING_CACHE="1", ELC_CACHE_DIR=str(cache))
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, __file__, "--worker", kind, str(path)], capture_output=True, text=True,
                           env=env, cwd=str(REPO))
@@ -208,14 +234,65 @@ def run_one(kind: str, config: str, path: Path) -> dict:
     return res
 
 
+def summarise(rs: list[dict]) -> dict:
+    """One route at one size over its runs: the median fit time, the largest memory; AMI and
+    themes are those of the first run (every run gives the same: everything is seeded)."""
+    import statistics
+
+    r = dict(rs[0])
+    r["fit_runs"] = [x["fit_s"] for x in rs]
+    r["fit_s"] = round(statistics.median(r["fit_runs"]), 2)
+    r["maxrss_mb"] = max(x["maxrss_mb"] for x in rs)
+    r["tracemalloc_peak_mb"] = max(x["tracemalloc_peak_mb"] for x in rs)
+    r["same_ami"] = len({round(x["ami_label"], 10) for x in rs}) == 1
+    return r
+
+
+def report(results: list[dict], first_use: dict | None) -> None:
+    head = (f"{'config':<6} {'model':<6} {'segments':>8} {'themes':>6} {'outliers':>8} {'AMI label':>9} "
+            f"{'AMI subcat':>10} {'fit s':>7} {'import s':>8} {'py peak MB':>10} {'maxrss MB':>9}  fit s per run")
+    print()
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        print(f"{r['config']:<6} {r['kind']:<6} {r['segments']:>8} {r['themes']:>6} {r['outlier_share']:>8.1%} "
+              f"{r['ami_label']:>9.4f} {r['ami_subcategory']:>10.4f} {r['fit_s']:>7.1f} {r['import_s']:>8.1f} "
+              f"{r['tracemalloc_peak_mb']:>10.1f} {r['maxrss_mb']:>9.1f}  {r['fit_runs']}"
+              + ("" if r["same_ami"] else "  (AMI differed between runs!)"))
+    print()
+    for r in results:
+        print(f"{r['config']} {r['kind']}: embedder {r['embedder']}, method {r['method']}, fine themes "
+              f"{r['fine_themes']}, model load {r['load_s']} s, stage seconds {r['seconds']}")
+        print(f"    labels: {' | '.join(r['labels'])}")
+    if first_use is not None:
+        print(f"static: first use after install (model load + distillation into an empty cache) "
+              f"{first_use['first_use_s']:.1f} s (target < 120 s), peak RSS {first_use['maxrss_mb']:.0f} MB")
+    for config in dict.fromkeys(r["config"] for r in results):
+        by = {r["kind"]: r for r in results if r["config"] == config}
+        b = by.get("tfidf")
+        for kind in ("minilm", "static"):
+            m = by.get(kind)
+            if m is None or b is None:
+                continue
+            print(f"{config}: AMI(label) {kind} {m['ami_label']:.4f} vs tfidf {b['ami_label']:.4f} = "
+                  f"{m['ami_label'] / max(b['ami_label'], 1e-9):.2f}x (target >= 1.3x); fit time "
+                  f"{m['fit_s']:.1f} s vs {b['fit_s']:.1f} s = {m['fit_s'] / max(b['fit_s'], 1e-9):.2f}x "
+                  f"(target <= 1.5x); peak RSS {m['maxrss_mb']:.0f} MB (target < 1536 MB)")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", choices=["2k", "20k"], help="run one configuration")
+    ap.add_argument("--kinds", default="tfidf,minilm", help="routes to run, tfidf first (default: tfidf,minilm)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per route, alternating routes; median fit time")
     ap.add_argument("--worker", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(*args.worker)))
+        print(json.dumps(distil_worker() if args.worker[0] == "distil" else worker(*args.worker)))
         return 0
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    if set(kinds) - {"tfidf", "minilm", "static"} or "tfidf" not in kinds or len(set(kinds)) != len(kinds):
+        ap.error("--kinds: a comma-separated list of tfidf, minilm, static that includes tfidf (the baseline)")
 
     data = Path(os.environ.get("ELC_NHS_DATA", DEFAULT_DATA))
     if not data.is_file():
@@ -223,38 +300,23 @@ def main(argv=None) -> int:
         return 0
     t0 = time.perf_counter()
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
-    results = []
+    runs: dict[tuple[str, str], list[dict]] = {}
+    first_use = None
     with tempfile.TemporaryDirectory(prefix="elc-bench-themes-") as tmp:
         paths = prepare(data, Path(tmp), args.only)
+        cache = Path(tmp) / "cache"
+        if "static" in kinds:
+            first_use = run_one("distil", "-", Path(tmp), cache)
+            print(f"  static first use (model load + distillation, empty cache): {first_use['first_use_s']:.1f} s "
+                  f"(load {os.getloadavg()[0]:.2f})", flush=True)
         for config, path in paths.items():
-            for kind in ("tfidf", "minilm"):
-                res = run_one(kind, config, path)
-                results.append(res)
-                print(f"  done {kind:<4} {config:<4} in {res['process_s']:.1f} s "
-                      f"(load {os.getloadavg()[0]:.2f})", flush=True)
-
-    head = (f"{'config':<6} {'model':<6} {'segments':>8} {'themes':>6} {'outliers':>8} {'AMI label':>9} "
-            f"{'AMI subcat':>10} {'fit s':>7} {'import s':>8} {'py peak MB':>10} {'maxrss MB':>9}")
-    print()
-    print(head)
-    print("-" * len(head))
-    for r in results:
-        print(f"{r['config']:<6} {r['kind']:<6} {r['segments']:>8} {r['themes']:>6} {r['outlier_share']:>8.1%} "
-              f"{r['ami_label']:>9.4f} {r['ami_subcategory']:>10.4f} {r['fit_s']:>7.1f} {r['import_s']:>8.1f} "
-              f"{r['tracemalloc_peak_mb']:>10.1f} {r['maxrss_mb']:>9.1f}")
-    print()
-    for r in results:
-        print(f"{r['config']} {r['kind']}: embedder {r['embedder']}, method {r['method']}, fine themes "
-              f"{r['fine_themes']}, model load {r['load_s']} s, stage seconds {r['seconds']}")
-        print(f"    labels: {' | '.join(r['labels'])}")
-    for config in dict.fromkeys(r["config"] for r in results):
-        pair = {r["kind"]: r for r in results if r["config"] == config}
-        if len(pair) == 2:
-            m, b = pair["minilm"], pair["tfidf"]
-            print(f"{config}: AMI(label) minilm {m['ami_label']:.4f} vs tfidf {b['ami_label']:.4f} = "
-                  f"{m['ami_label'] / max(b['ami_label'], 1e-9):.2f}x (target >= 1.3x); fit time "
-                  f"{m['fit_s']:.1f} s vs {b['fit_s']:.1f} s = {m['fit_s'] / max(b['fit_s'], 1e-9):.2f}x (target <= 1.5x); "
-                  f"peak RSS {m['maxrss_mb']:.0f} MB (target < 1536 MB)")
+            for rep in range(max(1, args.repeat)):
+                for kind in kinds:
+                    res = run_one(kind, config, path, cache)
+                    runs.setdefault((config, kind), []).append(res)
+                    print(f"  done {kind:<6} {config:<4} run {rep + 1} in {res['process_s']:.1f} s "
+                          f"(fit {res['fit_s']:.1f} s; load {os.getloadavg()[0]:.2f})", flush=True)
+    report([summarise(rs) for rs in runs.values()], first_use)
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
           f"total {time.perf_counter() - t0:.0f} s")
     return 0

@@ -10,7 +10,6 @@ import click
 from elc.cli._app import main, open_or_fail, project_argument
 from elc.errors import ElcError
 from elc.guides.bundled import DEFAULT_PROGRAMME
-from elc.ingest.roles import is_generic
 
 @main.command("new")
 @project_argument
@@ -51,6 +50,8 @@ def _print_speakers(sp) -> str:
 def _print_plans(report, preview: bool = False) -> None:
     """One line per source: layout, turns, speakers; who was taken for the interviewer and why
     (not for a refused file: its refusal is its one line)."""
+    from elc.ingest.roles import is_generic
+
     refused = {path for path, _ in report.failed}
     for plan in report.plans:
         if str(plan.path) in refused:

@@ -370,6 +370,15 @@ def _codesign(doc: Doc, d: ReportData, evs: list[dict]) -> None:
         doc.p("No co-design is recorded yet for the endorsed changes.")
 
 
+def _with_baseline(k) -> str:
+    """``Measure (baseline 161 patients, 2018-12, source)`` when the KPI record has a baseline."""
+    if k.baseline is None:
+        return k.measure
+    value = f"{k.baseline:g}{'%' if k.unit.startswith('%') else ' ' + k.unit if k.unit else ''}"
+    where = ", ".join(x for x in (k.baseline_date, k.baseline_source) if x)
+    return f"{k.measure} (baseline {value}{', ' + where if where else ''})"
+
+
 def _awaiting(doc: Doc, d: ReportData, waiting: list[dict]) -> None:
     """Appendix D: candidate changes not yet decided, unnumbered, each with its evidence note."""
     if not waiting:
@@ -378,7 +387,7 @@ def _awaiting(doc: Doc, d: ReportData, waiting: list[dict]) -> None:
     doc.h(2, "Appendix D. Candidate changes awaiting the workshop")
     doc.p("Not requirements: the challenge workshop has not decided on these yet. Each note gives the evidence.")
     for ev in waiting:
-        measures = [k.measure for k in d.record.kpis.get(ev["id"], [])]
+        measures = [_with_baseline(k) for k in d.record.kpis.get(ev["id"], [])]
         doc.p(("b", ev["title"]), ("fn", doc.note(_evidence_note(ev, names))))
         if measures:
             doc.p("Proposed measures: " + "; ".join(measures) + ".")

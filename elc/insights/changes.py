@@ -25,7 +25,7 @@ import pandas as pd
 
 from elc.errors import ElcError, GuideError
 from elc.store import changes as store
-from elc.store.kpis import kpis_by_change
+from elc.store.kpis import kpis_by_change, set_fields_by_measure
 from elc.store.requirements import requirements_by_change
 from elc.store.workshop import CANDIDATE, current_decisions
 
@@ -267,7 +267,8 @@ def read_changes_file(path: str | Path) -> list[dict]:
         if low in seen:
             raise ChangesFileError(path, f"change {i} repeats the title '{change['title']}' (first at line {seen[low]})", line)
         seen[low] = line
-        for key in ("measures", "requirements", "codes", "themes"):
+        change["measures"], change["kpi_fields"] = _measures_of(path, i, change["title"], item.get("measures"), line)
+        for key in ("requirements", "codes", "themes"):
             value = item.get(key)
             if value is None:
                 value = []
@@ -279,6 +280,57 @@ def read_changes_file(path: str | Path) -> list[dict]:
             change[key] = [str(v).strip() for v in value if str(v).strip()]
         out.append(change)
     return out
+
+
+KPI_FIELDS = {"unit": str, "better": str, "baseline": float, "baseline_source": str, "baseline_date": str,
+              "threshold": float, "data_source": str, "frequency": str, "owner": str}
+
+
+def _kpi_fields(path, where: str, entry: dict, line) -> tuple[str, dict]:
+    """One measure written as a mapping: its text (``measure``) and the KPI fields it gives."""
+    measure = entry.get("measure")
+    if not isinstance(measure, str) or not measure.strip():
+        raise ChangesFileError(path, f"{where}: a measure written as a mapping needs 'measure: TEXT'", line)
+    values = {}
+    for key, value in entry.items():
+        if key == "measure" or value is None:
+            continue
+        kind = KPI_FIELDS.get(str(key))
+        if kind is None:
+            raise ChangesFileError(path, f"{where}: unknown KPI field '{key}' (fields: measure, "
+                                         f"{', '.join(KPI_FIELDS)})", line)
+        if kind is float:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ChangesFileError(path, f"{where}: '{key}' should be a number, not {value!r}", line)
+            values[key] = float(value)
+        else:
+            values[key] = str(value).strip()
+    if values.get("better", "") not in ("", "higher", "lower"):
+        raise ChangesFileError(path, f"{where}: 'better' is higher or lower (not {values['better']!r})", line)
+    return " ".join(measure.split()), values
+
+
+def _measures_of(path, i: int, title: str, value, line) -> tuple[list[str], dict[str, dict]]:
+    """A change's measures: text, or mappings giving the KPI record (baseline, threshold ...)."""
+    if value is None:
+        return [], {}
+    if isinstance(value, (str, dict)):
+        value = [value]
+    if not isinstance(value, list):
+        raise ChangesFileError(path, f"change {i} ('{title}'): 'measures' should be a list", line)
+    texts, fields = [], {}
+    for j, entry in enumerate(value, 1):
+        where = f"change {i} ('{title}'), measure {j}"
+        if isinstance(entry, dict):
+            text, values = _kpi_fields(path, where, entry, getattr(entry, "line", line))
+            fields[text] = values
+        elif isinstance(entry, (str, int, float)) and not isinstance(entry, bool):
+            text = str(entry).strip()
+        else:
+            raise ChangesFileError(path, f"{where} should be text or a mapping", line)
+        if text:
+            texts.append(text)
+    return texts, fields
 
 
 def read_programme_fields(path: str | Path) -> dict:
@@ -341,6 +393,7 @@ def load_changes_file(project, path: str | Path, replace: bool = False) -> list[
             store.link(conn, cid, [by_name[n.lower()] for n in ch["codes"]], ch["themes"])
             store.set_requirements(conn, cid, list(ch["requirements"] or []))
             store.set_measures(conn, cid, list(ch["measures"] or []))
+            set_fields_by_measure(conn, cid, ch.get("kpi_fields") or {})
             ids.append(cid)
         if replace:
             for cid in set(existing.id) - set(ids):

@@ -160,6 +160,16 @@ def replace_measures(conn, change_id: int, measures: list[str], by: str = "") ->
             conn.execute(t.delete().where(t.c.id == r["id"]))
 
 
+def set_fields_by_measure(conn, change_id: int, fields: dict[str, dict], by: str = "") -> None:
+    """Inside the caller's transaction: set the named fields of the change's KPIs, by measure text
+    (a changes file giving a KPI's baseline, threshold ...); fields not named are left alone."""
+    t = s.kpis
+    for measure, values in fields.items():
+        if values:
+            conn.execute(t.update().where((t.c.change_id == change_id) & (t.c.measure == measure)).values(
+                updated_by=by, updated_at=database.now(), **_check(dict(values))))
+
+
 def unlink_change_kpis(conn, change_id: int) -> None:
     """A change is being deleted: drop its KPIs without returns, keep (unlinked) those with."""
     replace_measures(conn, change_id, [])

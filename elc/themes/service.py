@@ -7,13 +7,10 @@ and re-applied after every re-run, matched to the new themes by keyword overlap.
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
-from sqlalchemy import select
 
 from elc.errors import ElcError
-from elc.store import database, schema as s
+from elc.store.themes import add_theme_decision, latest_theme_run, store_theme_run, theme_decisions
 
 MIN_WORDS = 4  # "Yeah." and "[laughs]" carry no theme
 AUTO_CODED_MIN = 200  # with this many coded passages, themes come from them: less chatter, clearer themes
@@ -69,9 +66,7 @@ def guide_seeds(project) -> list[list[str]]:
 
 
 def decisions(project) -> list[dict]:
-    with project.engine.connect() as conn:
-        return [json.loads(r[0]) for r in conn.execute(select(s.theme_decisions.c.decision)
-                                                       .order_by(s.theme_decisions.c.id))]
+    return theme_decisions(project)
 
 
 def run_themes(project, unit: str = "auto", guided: bool = False, nr_topics=None, random_state: int = 42,
@@ -103,12 +98,7 @@ def _by_segment(ids, values) -> dict[str, int]:
 def _store_run(project, result, params: dict) -> None:
     from elc.themes import themes_table
 
-    table = themes_table(result)
-    assignments = {str(k): int(v) for k, v in result.assignments_.items()}
-    with project.engine.begin() as conn:
-        conn.execute(s.theme_runs.insert().values(
-            ts=database.now(), method=result.method_, params=json.dumps(params),
-            themes=table.to_json(orient="records"), assignments=json.dumps(assignments)))
+    store_theme_run(project, result.method_, params, themes_table(result), dict(result.assignments_.items()))
 
 
 def apply_stored_decisions(project):
@@ -135,7 +125,7 @@ def apply_stored_decisions(project):
     fine = {_segment_key(k): int(v) for k, v in params.get("fine", params["fitted"]).items()}
     embedder = params.get("embedder") or "auto"
     model = ThemeModel.from_assignments(frame, fitted, method=run["method"], fine=fine,
-                                        embedder=embedder if embedder in ("minilm", "tfidf-svd") else "auto",
+                                        embedder=embedder if embedder in ("minilm", "minilm-static", "tfidf-svd") else "auto",
                                         random_state=params.get("random_state", 42))
     stored = decisions(project)
     result = apply_decisions(model, stored) if stored else model
@@ -155,21 +145,12 @@ def _relabel_latest(project, theme_id: int, label: str) -> None:
     table = run["table"].copy()
     table.loc[table.theme_id == theme_id, "label"] = label
     params = dict(run["params"], decisions=int(run["params"].get("decisions", 0)) + 1, refit=False)
-    with project.engine.begin() as conn:
-        conn.execute(s.theme_runs.insert().values(
-            ts=database.now(), method=run["method"], params=json.dumps(params),
-            themes=table.to_json(orient="records"),
-            assignments=json.dumps({str(k): int(v) for k, v in run["assignments"].items()})))
+    store_theme_run(project, run["method"], params, table, run["assignments"])
 
 
 def latest_run(project) -> dict | None:
-    with project.engine.connect() as conn:
-        row = conn.execute(select(s.theme_runs).order_by(s.theme_runs.c.id.desc()).limit(1)).mappings().first()
-    if row is None:
-        return None
-    return {"id": row["id"], "ts": row["ts"], "method": row["method"], "params": json.loads(row["params"]),
-            "table": pd.read_json(__import__("io").StringIO(row["themes"]), orient="records"),
-            "assignments": {int(k): v for k, v in json.loads(row["assignments"]).items()}}
+    """The newest stored run (id, ts, method, params, table, assignments), or None."""
+    return latest_theme_run(project)
 
 
 def _keywords(run: dict, theme_id: int) -> list[str]:
@@ -214,8 +195,7 @@ def add_decision(project, coder: str, action: str, themes: list[int], label: str
                       + (" Examples: " + " | ".join(quotes) if quotes else ""))
         decision["code_id"] = Codebook(project, coder).add(name, "theme", definition,
                                                           keywords=tuple(decision["keywords"][:8]))
-    with project.engine.begin() as conn:
-        conn.execute(s.theme_decisions.insert().values(ts=database.now(), coder=coder, decision=json.dumps(decision)))
+    add_theme_decision(project, coder, decision)
     if apply:
         if action == "rename":
             _relabel_latest(project, themes[0], str(label))

@@ -61,7 +61,8 @@ def test_load_file_is_idempotent(project, tmp_path):
     ("changes: [\n", r"bad\.yaml:\d+: YAML syntax error"),
     ("title: not a list\n", r"bad\.yaml:1: expected a non-empty 'changes:' list"),
     ("changes:\n  - title: A\n  - title: a\n", r"bad\.yaml:3: change 2 repeats the title"),
-    ("changes:\n  - title: A\n    measures: {x: 1}\n", r"bad\.yaml:2: .*'measures' should be a list of text"),
+    ("changes:\n  - title: A\n    measures: {x: 1}\n", r"bad\.yaml:[23]: .*a measure written as a mapping needs 'measure: TEXT'"),
+    ("changes:\n  - title: A\n    measures: [[1]]\n", r"bad\.yaml:2: .*measure 1 should be text or a mapping"),
 ])
 def test_bad_file_is_one_line_naming_the_file_and_changes_nothing(project, tmp_path, text, message):
     from elc.errors import ElcError
