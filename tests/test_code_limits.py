@@ -19,14 +19,11 @@ MAX_COMPLEXITY = 25
 LONG_MODULES: dict[str, str] = {}
 _EXPORT = "the report writers are being reworked on the export branch"
 _THEMES = "theme labelling and profiles are being reworked on the themes branch"
-_CLI = "the CLI registries (issue 11 step 4) are on another branch"
 COMPLEX_FUNCTIONS = {
     "elc/export/workbook.py": _EXPORT,  # _matrix
     "elc/themes/phrases.py": _THEMES,  # label_themes, candidates_of, _phrase
     "elc/themes/profile.py": _THEMES,  # build_profiles
     "elc/themes/decisions.py": _THEMES,  # apply_decisions
-    "elc/cli/themes.py": _CLI,  # themes
-    "elc/cli/report.py": _CLI,  # changes (six modes in one verb)
 }
 
 

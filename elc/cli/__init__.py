@@ -12,7 +12,7 @@ from elc.cli._app import main
 
 # Verb modules, in help order. A module that fails to import for a missing optional extra
 # is skipped so the rest of the CLI still works.
-VERB_MODULES = ("project", "code", "deid", "suggest", "themes", "report", "attributes", "exchange", "merge", "workshop",
+VERB_MODULES = ("project", "code", "deid", "suggest", "themes", "report", "changes", "attributes", "exchange", "merge", "workshop",
                 "kpi")
 
 for _name in VERB_MODULES:

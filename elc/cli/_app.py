@@ -24,7 +24,28 @@ def _terminated(signum, frame):
 
 
 class ElcGroup(click.Group):
-    """Turns ElcError into one line on stderr and a non-zero exit; tracebacks only for bugs."""
+    """Turns ElcError into one line on stderr and a non-zero exit; tracebacks only for bugs.
+
+    ``lazy_commands`` are callables returning more commands by name (the import formats), called
+    only when a name is not found or the commands are listed, so plain verbs never pay for them."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands: list = []
+
+    def _load_lazy(self) -> None:
+        while self.lazy_commands:
+            for name, command in self.lazy_commands.pop(0)().items():
+                self.commands.setdefault(name, command)
+
+    def get_command(self, ctx, cmd_name):
+        if cmd_name not in self.commands:
+            self._load_lazy()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx):
+        self._load_lazy()
+        return super().list_commands(ctx)
 
     def invoke(self, ctx):
         _exit_cleanly_on_sigterm()
@@ -60,3 +81,21 @@ def open_or_fail(path: str):
     if ctx is not None:
         ctx.call_on_close(project.close)
     return project
+
+
+class VerbGroup(click.Group):
+    """Subcommands (``elc changes add PROJECT ...``) that still accept, for one release, the old
+    single-verb form (``elc changes PROJECT --add ...``): arguments that do not start with a
+    subcommand go to the hidden ``legacy`` command, which prints one ``deprecated:`` line."""
+
+    legacy = "legacy"
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = [self.legacy, *args]
+        return super().parse_args(ctx, args)
+
+
+def deprecated(new: str) -> None:
+    """The one line an old command form prints before it runs as the new one."""
+    click.echo(f"deprecated: use {new}", err=True)

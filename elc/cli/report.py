@@ -1,4 +1,4 @@
-"""Insight and output verbs: matrix, changes, report (workbook / HTML), spec."""
+"""Insight and output verbs: matrix, report (workbook / HTML), spec (changes: elc.cli.changes)."""
 
 from __future__ import annotations
 
@@ -81,132 +81,6 @@ def _print_breakdown(bd, as_json: bool = False) -> None:
                    + f"{row['All']:>{width}}")
 
 
-# ---------------------------------------------------------------------------- changes
-def _print_evidence(ev: dict, verbose: bool = True) -> None:
-    from elc.insights.evidence import evidence_sentence, n_of_n, sides_sentence, strength_label
-
-    click.echo(f"[{ev['id']}] {ev['title']}  ({strength_label(ev)})")
-    if ev["owner"]:
-        click.echo(f"    owner: {ev['owner']}")
-    if verbose and ev["rationale"]:
-        label = "why (from the evidence)" if ev["rationale_basis"] == "evidence" else "why (programme team's judgement)"
-        click.echo(f"    {label}: {' '.join(ev['rationale'].split())}")
-    click.echo(f"    evidence: {evidence_sentence(ev)}")
-    if ev["participants"]:
-        click.echo(f"    both sides (participants): {sides_sentence(ev)}")
-        for b in ev["by_community"]:
-            if b["asked"] and b["of"]:
-                click.echo(f"      {b['name']}: {n_of_n(b)} (↓{b['to_improve']} to improve, ↑{b['working_well']} "
-                           f"working well, {b['both']} both)")
-    click.echo(f"    codes: {', '.join(ev['codes']) or '-'}" + (f"; themes: {', '.join(ev['themes'])}" if ev["themes"] else ""))
-    if verbose and ev["touchpoints"]:
-        click.echo("    touchpoints: " + ", ".join(f"{t['touchpoint']} ({t['participants']})" for t in ev["touchpoints"]))
-    for f in ev["flags"]:
-        click.echo(f"    ! {f['message']}")
-    if verbose:
-        for q in ev["quotes"]:
-            notes = []
-            if q.get("also_for"):
-                notes.append("also quoted for change " + ", ".join(str(x) for x in q["also_for"]))
-            if q.get("unreviewed"):
-                notes.append("contains unreviewed de-identification")
-            click.echo(f"    “{q['text']}” ({q['participant']}, {q['community']}; {q['valence']})"
-                       + (f" [{'; '.join(notes)}]" if notes else ""))
-
-
-@main.command("changes")
-@project_argument
-@click.option("--json", "as_json", is_flag=True, help="Print every change with its evidence as JSON.")
-@click.option("--add", "add_title", metavar="TITLE", help="Add a high-impact change with this title.")
-@click.option("--link", "link_to", metavar="CHANGE", help="Link codes/themes to this change (id or title).")
-@click.option("--unlink", "unlink_from", metavar="CHANGE", help="Remove links from this change (id or title).")
-@click.option("--edit", "edit", metavar="CHANGE", help="Edit this change's rationale, owner, measures or title.")
-@click.option("--remove", "remove", metavar="CHANGE", help="Delete this change and its links.")
-@click.option("--load", "load", type=click.Path(dir_okay=False), help="Load changes from a YAML file.")
-@click.option("--code", "codes", multiple=True, metavar="NAME", help="A code (touchpoint or theme) to link; repeatable.")
-@click.option("--theme", "themes", multiple=True, metavar="LABEL", help="A theme-run label to link; repeatable.")
-@click.option("--title", help="With --edit: the new title.")
-@click.option("--rationale", help="Why this change (with --add or --edit).")
-@click.option("--owner", help="Who leads it (with --add or --edit).")
-@click.option("--measure", "measures", multiple=True, metavar="TEXT", help="A success measure; repeatable.")
-@click.option("--requirement", "requirements", multiple=True, metavar="TEXT",
-              help="A shall-statement for the specification; repeatable.")
-@click.option("--brief", is_flag=True, help="One block per change without quotes.")
-@click.option("--by", metavar="ATTRIBUTE", help="Each change's evidence broken down by a participant attribute "
-              "(area, age_band, sex, ethnicity, disability, service), small counts suppressed.")
-def changes(project, as_json, add_title, link_to, unlink_from, edit, remove, load, codes, themes, title, rationale,
-            owner, measures, requirements, brief, by):
-    """List high-impact changes with their evidence, or add, link, edit and load them.
-
-    \b
-    elc changes nepts.elc                       # each change, its evidence, strength and flags
-    elc changes nepts.elc --json
-    elc changes nepts.elc --add "Avoid early morning pick-ups" --code "Early morning pick-ups"
-    elc changes nepts.elc --link 3 --code "Journey home" --theme "waiting in the lounge"
-    elc changes nepts.elc --load corpora/llr-nepts/changes.yaml
-    """
-    from elc.insights import changes as ch
-    from elc.insights.evidence import all_evidence, change_evidence
-
-    actions = [a for a in (add_title, link_to, unlink_from, edit, remove, load) if a]
-    if len(actions) > 1:
-        raise ElcError("use one of --add, --link, --unlink, --edit, --remove or --load at a time")
-    p = open_or_fail(project)
-    touched = None
-    if add_title:
-        touched = ch.add_change(p, add_title, rationale or "", owner or "", measures, codes, themes, requirements)
-        click.echo(f"added change {touched}: {add_title}")
-    elif link_to:
-        n = ch.link_change(p, link_to, codes, themes)
-        touched = ch.resolve_change(p, link_to)
-        click.echo(f"linked {n} new code/theme(s) to change {touched}")
-    elif unlink_from:
-        n = ch.unlink_change(p, unlink_from, codes, themes)
-        touched = ch.resolve_change(p, unlink_from)
-        click.echo(f"removed {n} link(s) from change {touched}")
-    elif edit:
-        touched = ch.resolve_change(p, edit)
-        ch.update_change(p, touched, title=title, rationale=rationale, owner=owner,
-                         measures=list(measures) if measures else None,
-                         requirements=list(requirements) if requirements else None)
-        if codes or themes:
-            ch.link_change(p, touched, codes, themes)
-        click.echo(f"updated change {touched}")
-    elif remove:
-        cid = ch.resolve_change(p, remove)
-        ch.remove_change(p, cid)
-        click.echo(f"removed change {cid}")
-        return
-    elif load:
-        ids = ch.load_changes_file(p, load)
-        click.echo(f"loaded {len(ids)} change(s) from {load}")
-    elif codes or themes or title or rationale or owner or measures or requirements:
-        raise ElcError("--code, --theme, --rationale, --owner, --measure and --requirement go with --add, --link or --edit")
-    if touched is not None:
-        ev = change_evidence(p, touched)
-        if as_json:
-            click.echo(json.dumps(ev, indent=2))
-        else:
-            _print_evidence(ev)
-        return
-    if by:
-        from elc.insights.breakdown import changes_by
-
-        _print_breakdown(changes_by(p, by), as_json)
-        return
-    evs = all_evidence(p)
-    if as_json:
-        click.echo(json.dumps(evs, indent=2))
-        return
-    if not evs:
-        click.echo("no high-impact changes yet (add one: elc changes PROJECT --add TITLE --code NAME)")
-        return
-    for ev in evs:
-        _print_evidence(ev, verbose=not brief)
-        click.echo("")
-    _print_coverage(p)
-
-
 # ---------------------------------------------------------------------------- report / spec
 @main.command("report")
 @project_argument
@@ -260,7 +134,7 @@ def _warn_review(data) -> None:
         click.echo(f"note: {line}")
     if data.unreviewed_quotes:
         click.echo(f"warning: {data.unreviewed_quotes} quote(s) used contain de-identification nobody has reviewed "
-                   "yet: review them (elc deidentify PROJECT, or D in the workbench) before sharing", err=True)
+                   "yet: review them (elc deidentify report PROJECT, or D in the workbench) before sharing", err=True)
 
 
 @main.command("spec")

@@ -123,7 +123,7 @@ def test_elc_matrix_prints_the_recomputed_numbers(sample_path, truth):
 
 
 def test_elc_changes_prints_the_recomputed_numbers(sample_path, truth):
-    out = _cli("changes", sample_path)
+    out = _cli("changes", "list", sample_path)
     blocks = re.split(r"\n(?=\[\d+\] )", out.strip())
     names = {c["key"]: c["name"] for c in truth.communities}
     for block, want in zip(blocks, rc.change_evidence(truth), strict=False):

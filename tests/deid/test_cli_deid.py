@@ -1,10 +1,8 @@
-"""`elc deidentify`: finishing de-identification of raw imports, review decisions, report, purge."""
+"""`elc deidentify run|report|accept|reject|add-name|allow|purge-originals`: finishing de-identification of raw imports, review decisions, report, purge."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
@@ -21,7 +19,7 @@ def elc(*args, ok=True):
 
 
 def report(project):
-    return json.loads(elc("deidentify", project, "--report", "--json").stdout)
+    return json.loads(elc("deidentify", "report", project, "--json").stdout)
 
 
 @pytest.fixture
@@ -34,26 +32,28 @@ def raw_project(tmp_path):
     return project
 
 
-def test_help_explains_every_option():
-    out = subprocess.run([sys.executable, "-m", "elc", "deidentify", "--help"], capture_output=True, text=True,
-                         check=True).stdout
-    for word in ("--no-deidentify", "--report", "--json", "--add-name", "--allow", "--accept", "--reject",
-                 "--add-span", "--purge-originals", "--keep-originals", "--reviewer", "--label",
-                 ".originals", "audit", "re-applies", "codings"):
+def test_help_explains_every_subcommand():
+    out = elc("deidentify", "--help").stdout
+    for word in ("run", "report", "add-name", "allow", "accept", "reject", "accept-source", "add-span",
+                 "purge-originals", "settings", "--reviewer", ".originals", "audit", "re-applies"):
         assert word in out, word
+    assert "--no-deidentify" in elc("deidentify", "run", "--help").stdout
+    assert "codings" in elc("deidentify", "run", "--help").stdout
+    assert "--label" in elc("deidentify", "add-name", "--help").stdout
+    assert "--keep-originals" in elc("deidentify", "settings", "--help").stdout
 
 
 def test_deidentify_raw_sources_then_review(raw_project, monkeypatch):
     monkeypatch.setenv("ELC_CODER", "rita")
     before = report(raw_project)
     assert [p["name"] for p in before["pending_sources"]] == ["P07-call.txt"] and before["detections"] == 0
-    out = elc("deidentify", raw_project).stdout
+    out = elc("deidentify", "run", raw_project).stdout
     assert "de-identified 1 source(s)" in out
     rep = report(raw_project)
     assert rep["pending_sources"] == [] and rep["detections"] >= 3
     assert rep["by_label"]["PHONE"] == 1 and rep["by_label"]["NHS_NUMBER"] == 1
     assert rep["originals"]["keep"] and rep["originals"]["exists"]
-    text = elc("deidentify", raw_project, "--report").stdout
+    text = elc("deidentify", "report", raw_project).stdout
     assert "per entity:" in text and "[phone]" in text and "sources not yet de-identified: none" in text
 
     from elc import open_project
@@ -63,7 +63,7 @@ def test_deidentify_raw_sources_then_review(raw_project, monkeypatch):
         df = review.detections(p)
         phone = int(df[df.label == "PHONE"].id.iat[0])
         driver = int(df[df.original == "Dev"].id.iat[0])
-    out = elc("deidentify", raw_project, "--reject", driver, "--accept", phone).stdout
+    out = elc("deidentify", "reject", raw_project, driver).stdout + elc("deidentify", "accept", raw_project, phone).stdout
     assert "accepted 1" in out and "rejected 1" in out
     rep = report(raw_project)
     assert rep["by_status"]["rejected"] == 1 and rep["by_status"]["accepted"] == 1
@@ -75,14 +75,14 @@ def test_deidentify_raw_sources_then_review(raw_project, monkeypatch):
 
 
 def test_names_allow_and_purge(raw_project):
-    elc("deidentify", raw_project, "--reviewer", "sam")
-    out = elc("deidentify", raw_project, "--add-name", "Royal", "--label", "org", "--reviewer", "sam").stdout
+    elc("deidentify", "run", raw_project, "--reviewer", "sam")
+    out = elc("deidentify", "add-name", raw_project, "Royal", "--label", "org", "--reviewer", "sam").stdout
     assert "name added (ORG); 1 occurrence(s) replaced" in out
-    out = elc("deidentify", raw_project, "--allow", "Dev", "--reviewer", "sam").stdout
+    out = elc("deidentify", "allow", raw_project, "Dev", "--reviewer", "sam").stdout
     assert "allowed 'Dev'; 1 replacement(s) restored" in out
     rep = report(raw_project)
     assert rep["names"] == 1 and "Dev" in rep["allow_list"]
-    out = elc("deidentify", raw_project, "--purge-originals", "--yes", "--reviewer", "sam").stdout
+    out = elc("deidentify", "purge-originals", raw_project, "--yes", "--reviewer", "sam").stdout
     assert "deleted p.elc.originals" in out
     assert not (raw_project.parent / "p.elc.originals").exists()
     rep = report(raw_project)
@@ -94,17 +94,17 @@ def test_names_allow_and_purge(raw_project):
     with open_project(raw_project) as p:
         df = review.detections(p)
         phone = int(df[df.label == "PHONE"].id.iat[0])
-    res = elc("deidentify", raw_project, "--reject", phone, "--reviewer", "sam", ok=False)
+    res = elc("deidentify", "reject", raw_project, phone, "--reviewer", "sam", ok=False)
     assert res.exit_code == 1 and "purged" in res.stderr and res.stderr.strip().count("\n") == 0
     assert report(raw_project)["by_status"].get("rejected", 0) == 1  # only Dev, restored by --allow
 
 
 def test_bad_decisions_are_one_line_errors(raw_project):
-    res = elc("deidentify", raw_project, "--accept", 42, "--reviewer", "sam", ok=False)
+    res = elc("deidentify", "accept", raw_project, 42, "--reviewer", "sam", ok=False)
     assert res.exit_code == 1 and "no detection with id 42" in res.stderr
-    res = elc("deidentify", raw_project, "--add-name", "Zed", "--label", "NOPE", "--reviewer", "sam", ok=False)
+    res = elc("deidentify", "add-name", raw_project, "Zed", "--label", "NOPE", "--reviewer", "sam", ok=False)
     assert res.exit_code == 1 and "unknown label" in res.stderr
-    res = elc("deidentify", raw_project.parent / "missing.elc", ok=False)
+    res = elc("deidentify", "run", raw_project.parent / "missing.elc", ok=False)
     assert res.exit_code == 1 and "no such project" in res.stderr
 
 

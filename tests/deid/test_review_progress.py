@@ -1,5 +1,5 @@
 """Review progress (issue 14.3): risk order, one decision per surface form, a per-source reviewed
-state, and a summary writers and `elc deidentify --report` print."""
+state, and a summary writers and `elc deidentify report` print."""
 
 from __future__ import annotations
 
@@ -76,11 +76,13 @@ def test_cli_report_says_how_many_are_unreviewed(project, tmp_path):
     path = project.location
     s = review.review_summary(project)
     project.close()
-    out = CliRunner().invoke(main, ["deidentify", str(path), "--report"], catch_exceptions=False).stdout
+    out = CliRunner().invoke(main, ["deidentify", "report", str(path)], catch_exceptions=False).stdout
     assert f"unreviewed: {s.unreviewed} of {s.total} detection(s) not yet reviewed" in out
     assert "sources reviewed: 0 of 2 with detections" in out
-    out = CliRunner().invoke(main, ["deidentify", str(path), "--accept-source", "1", "--places", "keep",
-                                    "--reviewer", "rita"], catch_exceptions=False).stdout
+    out = CliRunner().invoke(main, ["deidentify", "accept-source", str(path), "1", "--reviewer", "rita"],
+                             catch_exceptions=False).stdout
+    out += CliRunner().invoke(main, ["deidentify", "settings", str(path), "--places", "keep", "--reviewer", "rita"],
+                              catch_exceptions=False).stdout
     assert "source 1 reviewed" in out and "places and organisations: keep" in out
     with elc.open_project(path) as p:
         assert review.place_policy(p) == "keep" and review.build_detector(p).places == "keep"

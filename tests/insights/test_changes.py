@@ -119,20 +119,20 @@ def test_cli_add_link_and_json(project):
 
     runner = CliRunner()
     loc = project.location
-    res = runner.invoke(main, ["changes", loc, "--add", "Keep crews consistent", "--code", "Driver-patient relationship",
+    res = runner.invoke(main, ["changes", "add", loc, "Keep crews consistent", "--code", "Driver-patient relationship",
                                "--measure", "Share with a regular crew"])
     assert res.exit_code == 0, res.output
     assert "added change" in res.output and "3 participants" in res.output
-    res = runner.invoke(main, ["changes", loc, "--link", "keep crews", "--code", "Relationship with crew (driver)"])
+    res = runner.invoke(main, ["changes", "link", loc, "keep crews", "--code", "Relationship with crew (driver)"])
     assert res.exit_code == 0 and "linked 1 new" in res.output
-    res = runner.invoke(main, ["changes", loc, "--json"])
+    res = runner.invoke(main, ["changes", "list", loc, "--json"])
     evs = json.loads(res.output)
     keep = next(e for e in evs if e["title"] == "Keep crews consistent")
     assert keep["codes"] == ["Driver-patient relationship", "Relationship with crew (driver)"]
     assert keep["measures"] == ["Share with a regular crew"]
-    res = runner.invoke(main, ["changes", loc, "--link", "nothing like it", "--code", "Journey home"])
+    res = runner.invoke(main, ["changes", "link", loc, "nothing like it", "--code", "Journey home"])
     assert res.exit_code == 1 and res.output.count("\n") == 1 and "no change titled" in res.output
-    res = runner.invoke(main, ["changes", loc])
+    res = runner.invoke(main, ["changes", "list", loc])
     assert "! missing voice: NHS staff (nobody interviewed yet; target 16)" in res.output
 
 

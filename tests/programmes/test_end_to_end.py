@@ -123,7 +123,7 @@ def built(request, tmp_path_factory) -> Built:
     seconds["build"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     cli = {"status": _cli("status", target), "status_json": _cli("status", target, "--json"),
-           "matrix": _cli("matrix", target), "changes": _cli("changes", target)}
+           "matrix": _cli("matrix", target), "changes": _cli("changes", "list", target)}
     cli["report"] = _cli("report", target, "--xlsx", folder / "workshop.xlsx", "--html", folder / "pack")
     cli["spec_md"] = _cli("spec", target, "--out", folder / "spec.md")
     cli["spec_docx"] = _cli("spec", target, "--out", folder / "spec.docx")

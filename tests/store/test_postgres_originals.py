@@ -77,7 +77,7 @@ def test_the_same_review_on_a_file_and_on_postgresql(target, tmp_path, blank):
         with p.engine.connect() as c:  # the key is kept apart, never in the data the team reads
             state = json.loads(c.execute(select(s.meta.c.value).where(s.meta.c.key == "deid_pseudonyms")).scalar())
         assert "salt" not in state and state["people"]
-        out = _cli("deidentify", target, "--report")
+        out = _cli("deidentify", "report", target)
         assert out.returncode == 0, out.stderr
         assert "originals: kept in" in out.stdout and "allow-list (project): Gujarati, Kev" in out.stdout
         review.purge_originals(p, "alice")
@@ -134,7 +134,7 @@ def test_a_role_without_the_grant_codes_but_cannot_read_the_originals(coder_url,
         assert not failed.imported and "elc_originals" in failed.failed[0][1]
     finally:
         coder.close()
-    out = _cli("deidentify", url, "--reject", phone, "--reviewer", "carol")
+    out = _cli("deidentify", "reject", url, phone, "--reviewer", "carol")
     assert out.returncode != 0 and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and "elc_originals" in out.stderr
     # the owner (a reviewer) still restores it
