@@ -211,6 +211,52 @@ def _summary(wb: Workbook, d: ReportData) -> None:
         sh.ws.add_chart(chart, f"K{head}")
 
 
+def _num(x):
+    """A balance for a cell: None for missing or NaN (nothing valenced)."""
+    return None if x is None or x != x else x
+
+
+def _matrix_row(tp: str, comms: list, cells: dict, totals: dict) -> list:
+    fam = next((cells[(tp, c.key)].touchpoint_family for c in comms if (tp, c.key) in cells), None)
+    row = [tp, fam]
+    for c in comms:
+        r = cells.get((tp, c.key))
+        row += [None, None, None] if r is None or not r.asked else [_num(r.balance), r.working_well, r.to_improve]
+    tot = totals.get(tp)
+    return row + ([tot.working_well, tot.to_improve, _num(tot.balance)] if tot is not None else [None, None, None])
+
+
+def _matrix_colours(sh: "_Sheet", n_comms: int, n_cols: int, first: int, last: int) -> None:
+    """Balance columns as a red-white-green heat map; counts shaded by size."""
+    def cols(start: int, total: int) -> str:
+        letters = [get_column_letter(start + 3 * k) for k in range(n_comms)] + [get_column_letter(total)]
+        return " ".join(f"{c}{first}:{c}{last}" for c in letters)
+
+    heat = ColorScaleRule(start_type="num", start_value=-1, start_color=RED, mid_type="num", mid_value=0,
+                          mid_color=WHITE, end_type="num", end_value=1, end_color=GREEN)
+    sh.ws.conditional_formatting.add(cols(3, n_cols), heat)
+    sh.ws.conditional_formatting.add(cols(4, n_cols - 2), ColorScaleRule(
+        start_type="num", start_value=0, start_color=WHITE, end_type="max", end_color="B7E1CD"))
+    sh.ws.conditional_formatting.add(cols(5, n_cols - 1), ColorScaleRule(
+        start_type="num", start_value=0, start_color=WHITE, end_type="max", end_color="F4C7C3"))
+
+
+def _matrix_chart(sh: "_Sheet", n_cols: int, head: int, first: int, last: int, n_rows: int) -> None:
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "clustered"
+    chart.title = "Participants per touchpoint: to improve vs working well"
+    chart.x_axis.scaling.orientation = "maxMin"
+    ww_col, ti_col = n_cols - 2, n_cols - 1
+    chart.add_data(Reference(sh.ws, min_col=ti_col, min_row=head, max_row=last), titles_from_data=True)
+    chart.add_data(Reference(sh.ws, min_col=ww_col, min_row=head, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(sh.ws, min_col=1, min_row=first, max_row=last))
+    chart.series[0].graphicalProperties.solidFill = "C0392B"
+    chart.series[1].graphicalProperties.solidFill = "1A9850"
+    chart.height, chart.width = max(8, 0.6 * n_rows), 18
+    sh.ws.add_chart(chart, f"A{last + 3}")
+
+
 def _matrix(wb: Workbook, d: ReportData) -> None:
     m = d.matrix
     comms = list(d.communities.itertuples())
@@ -229,47 +275,14 @@ def _matrix(wb: Workbook, d: ReportData) -> None:
     cells = {(r.touchpoint, r.community): r for r in m.itertuples()} if len(m) else {}
     totals = {r.touchpoint: r for r in d.touchpoints.itertuples()} if len(d.touchpoints) else {}
     tps = list(dict.fromkeys(m.touchpoint)) if len(m) else []
+    balance_fmt = {i: {"fmt": "+0.00;-0.00;0.00"} for i in [2 + 3 * k for k in range(len(comms))] + [len(names) - 1]}
     for tp in tps:
-        fam = next((cells[(tp, c.key)].touchpoint_family for c in comms if (tp, c.key) in cells), None)
-        row = [tp, fam]
-        for c in comms:
-            r = cells.get((tp, c.key))
-            if r is None or not r.asked:
-                row += [None, None, None]
-            else:
-                row += [None if r.balance is None or r.balance != r.balance else r.balance, r.working_well, r.to_improve]
-        tot = totals.get(tp)
-        row += [tot.working_well, tot.to_improve, None if tot.balance is None or tot.balance != tot.balance
-                else tot.balance] if tot is not None else [None, None, None]
-        sh.append(row, {i: {"fmt": "+0.00;-0.00;0.00"} for i in [2 + 3 * k for k in range(len(comms))]
-                        + [len(names) - 1]})
+        sh.append(_matrix_row(tp, comms, cells, totals), balance_fmt)
     last = max(sh.row, head + 1)
     sh.autofilter(head, len(names), last)
-    first = head + 1
-    bal_cols = [get_column_letter(3 + 3 * k) for k in range(len(comms))] + [get_column_letter(len(names))]
-    heat = ColorScaleRule(start_type="num", start_value=-1, start_color=RED, mid_type="num", mid_value=0,
-                          mid_color=WHITE, end_type="num", end_value=1, end_color=GREEN)
-    sh.ws.conditional_formatting.add(" ".join(f"{c}{first}:{c}{last}" for c in bal_cols), heat)
-    ww_cols = [get_column_letter(4 + 3 * k) for k in range(len(comms))] + [get_column_letter(len(names) - 2)]
-    ti_cols = [get_column_letter(5 + 3 * k) for k in range(len(comms))] + [get_column_letter(len(names) - 1)]
-    sh.ws.conditional_formatting.add(" ".join(f"{c}{first}:{c}{last}" for c in ww_cols), ColorScaleRule(
-        start_type="num", start_value=0, start_color=WHITE, end_type="max", end_color="B7E1CD"))
-    sh.ws.conditional_formatting.add(" ".join(f"{c}{first}:{c}{last}" for c in ti_cols), ColorScaleRule(
-        start_type="num", start_value=0, start_color=WHITE, end_type="max", end_color="F4C7C3"))
+    _matrix_colours(sh, len(comms), len(names), head + 1, last)
     if tps:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.grouping = "clustered"
-        chart.title = "Participants per touchpoint: to improve vs working well"
-        chart.x_axis.scaling.orientation = "maxMin"
-        ww_col, ti_col = len(names) - 2, len(names) - 1
-        chart.add_data(Reference(sh.ws, min_col=ti_col, min_row=head, max_row=last), titles_from_data=True)
-        chart.add_data(Reference(sh.ws, min_col=ww_col, min_row=head, max_row=last), titles_from_data=True)
-        chart.set_categories(Reference(sh.ws, min_col=1, min_row=first, max_row=last))
-        chart.series[0].graphicalProperties.solidFill = "C0392B"
-        chart.series[1].graphicalProperties.solidFill = "1A9850"
-        chart.height, chart.width = max(8, 0.6 * len(tps)), 18
-        sh.ws.add_chart(chart, f"A{last + 3}")
+        _matrix_chart(sh, len(names), head, head + 1, last, len(tps))
 
 
 def _quote_cell(q: dict, names: dict) -> str:
