@@ -45,6 +45,11 @@ Run: ``.venv/bin/python bench/themes.py`` (about 10 minutes on two free cores). 
 runs one size; ``--kinds tfidf,minilm,static`` chooses the routes; ``--repeat 3`` runs each
 route three times, alternating routes, and reports the median fit time (the ratio is computed
 from medians: on a shared machine the load changes during a run; AMI is the same every time).
+``--seeds 42,1,2`` fits every route once per seed (``ThemeModel(random_state=...)``; UMAP and
+k-means follow it) and reports the AMI per seed and the ratio of the routes' mean AMIs (one
+seed's AMI swings by a few hundredths at 20k); the time ratio is that of the median fit times
+over all runs. ``--static-recipe "dims=0,weight=corpus,pc=1"`` runs the static route with
+another recipe (:class:`elc.themes.static.Recipe`; passed as ``ELC_STATIC_RECIPE``).
 """
 
 from __future__ import annotations
@@ -145,7 +150,7 @@ def prepare(data: Path, workdir: Path, only: str | None) -> dict[str, Path]:
 
 
 # ---------------------------------------------------------------- worker (one subprocess per run)
-def worker(kind: str, path: str) -> dict:
+def worker(kind: str, path: str, seed: int = 42) -> dict:
     import resource
     import tracemalloc
 
@@ -171,15 +176,15 @@ def worker(kind: str, path: str) -> dict:
 
         load_encoder()  # the one-off model load a new process pays (counted in fit_s too)
         load_s = time.perf_counter() - t
-        model = ThemeModel().fit(segs)
+        model = ThemeModel(random_state=seed).fit(segs)
     elif kind == "static":
         from elc.themes.static import load_static
 
         load_static()  # model load + reading the cached distilled table (counted in fit_s too)
         load_s = time.perf_counter() - t
-        model = ThemeModel(embedder="minilm-static").fit(segs)
+        model = ThemeModel(embedder="minilm-static", random_state=seed).fit(segs)
     else:
-        model = ThemeModel(embedder="tfidf-svd", max_themes=None).fit(segs)
+        model = ThemeModel(embedder="tfidf-svd", max_themes=None, random_state=seed).fit(segs)
     labels = model.assignments_.loc[segs["segment_id"]].to_numpy()
     extra = {"method": model.method_, "embedder": model.info_.get("embedder"), "seconds": model.info_["seconds"],
              "fine_themes": model.info_.get("fine_themes"), "load_s": round(load_s, 2),
@@ -191,6 +196,7 @@ def worker(kind: str, path: str) -> dict:
     maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "kind": kind,
+        "seed": seed,
         "segments": int(len(segs)),
         "themes": int(len(set(labels.tolist()) - {-1})),
         "outlier_share": float((labels == -1).mean()),
@@ -216,13 +222,14 @@ def distil_worker() -> dict:
             "maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
-def run_one(kind: str, config: str, path: Path, cache: Path | None = None) -> dict:
+def run_one(kind: str, config: str, path: Path, cache: Path | None = None, seed: int = 42,
+            recipe: str = "") -> dict:
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""),
                ELC_EMBEDDING_CACHE="0")
     if kind in ("static", "distil"):  # the distilled table is cached (a one-off); texts are not
-        env.update(ELC_EMBEDDING_CACHE="1", ELC_CACHE_DIR=str(cache))
+        env.update(ELC_EMBEDDING_CACHE="1", ELC_CACHE_DIR=str(cache), ELC_STATIC_RECIPE=recipe)
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, __file__, "--worker", kind, str(path)], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, __file__, "--worker", kind, str(path), str(seed)], capture_output=True, text=True,
                           env=env, cwd=str(REPO))
     wall = time.perf_counter() - t
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
@@ -236,15 +243,21 @@ def run_one(kind: str, config: str, path: Path, cache: Path | None = None) -> di
 
 def summarise(rs: list[dict]) -> dict:
     """One route at one size over its runs: the median fit time, the largest memory; AMI and
-    themes are those of the first run (every run gives the same: everything is seeded)."""
+    themes are the mean over seeds of each seed's first run (runs of one seed give the same AMI:
+    everything is seeded); ``ami_by_seed`` keeps each seed's."""
     import statistics
 
     r = dict(rs[0])
+    firsts = {x["seed"]: x for x in reversed(rs)}
+    r["ami_by_seed"] = {seed: firsts[seed]["ami_label"] for seed in dict.fromkeys(x["seed"] for x in rs)}
+    for key in ("ami_label", "ami_subcategory", "outlier_share", "themes"):
+        r[key] = statistics.fmean(firsts[seed][key] for seed in r["ami_by_seed"])
     r["fit_runs"] = [x["fit_s"] for x in rs]
     r["fit_s"] = round(statistics.median(r["fit_runs"]), 2)
     r["maxrss_mb"] = max(x["maxrss_mb"] for x in rs)
     r["tracemalloc_peak_mb"] = max(x["tracemalloc_peak_mb"] for x in rs)
-    r["same_ami"] = len({round(x["ami_label"], 10) for x in rs}) == 1
+    r["same_ami"] = all(len({round(x["ami_label"], 10) for x in rs if x["seed"] == seed}) == 1
+                        for seed in r["ami_by_seed"])
     return r
 
 
@@ -255,7 +268,7 @@ def report(results: list[dict], first_use: dict | None) -> None:
     print(head)
     print("-" * len(head))
     for r in results:
-        print(f"{r['config']:<6} {r['kind']:<6} {r['segments']:>8} {r['themes']:>6} {r['outlier_share']:>8.1%} "
+        print(f"{r['config']:<6} {r['kind']:<6} {r['segments']:>8} {r['themes']:>6.0f} {r['outlier_share']:>8.1%} "
               f"{r['ami_label']:>9.4f} {r['ami_subcategory']:>10.4f} {r['fit_s']:>7.1f} {r['import_s']:>8.1f} "
               f"{r['tracemalloc_peak_mb']:>10.1f} {r['maxrss_mb']:>9.1f}  {r['fit_runs']}"
               + ("" if r["same_ami"] else "  (AMI differed between runs!)"))
@@ -274,6 +287,11 @@ def report(results: list[dict], first_use: dict | None) -> None:
             m = by.get(kind)
             if m is None or b is None:
                 continue
+            if len(m["ami_by_seed"]) > 1:
+                print(f"{config}: AMI(label) per seed, {kind} / tfidf: " + ", ".join(
+                    f"seed {s} {a:.4f} / {b['ami_by_seed'].get(s, float('nan')):.4f} = "
+                    f"{a / max(b['ami_by_seed'].get(s, float('nan')), 1e-9):.2f}x" for s, a in m["ami_by_seed"].items())
+                    + " (the line below: means over these seeds)")
             print(f"{config}: AMI(label) {kind} {m['ami_label']:.4f} vs tfidf {b['ami_label']:.4f} = "
                   f"{m['ami_label'] / max(b['ami_label'], 1e-9):.2f}x (target >= 1.3x); fit time "
                   f"{m['fit_s']:.1f} s vs {b['fit_s']:.1f} s = {m['fit_s'] / max(b['fit_s'], 1e-9):.2f}x "
@@ -285,14 +303,31 @@ def main(argv=None) -> int:
     ap.add_argument("--only", choices=["2k", "20k"], help="run one configuration")
     ap.add_argument("--kinds", default="tfidf,minilm", help="routes to run, tfidf first (default: tfidf,minilm)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per route, alternating routes; median fit time")
-    ap.add_argument("--worker", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
+    ap.add_argument("--seeds", default="42", help="random_state values, comma-separated; AMI is their mean")
+    ap.add_argument("--static-recipe", default="", help="elc.themes.static.Recipe for the static route")
+    ap.add_argument("--worker", nargs=3, metavar=("KIND", "PATH", "SEED"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        print(json.dumps(distil_worker() if args.worker[0] == "distil" else worker(*args.worker)))
+        kind, path, seed = args.worker
+        print(json.dumps(distil_worker() if kind == "distil" else worker(kind, path, int(seed))))
         return 0
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     if set(kinds) - {"tfidf", "minilm", "static"} or "tfidf" not in kinds or len(set(kinds)) != len(kinds):
         ap.error("--kinds: a comma-separated list of tfidf, minilm, static that includes tfidf (the baseline)")
+
+    from elc.themes import ThemesError
+    from elc.themes.static import Recipe
+
+    try:
+        seeds = [int(x) for x in args.seeds.split(",") if x.strip()]
+    except ValueError:
+        ap.error("--seeds: comma-separated integers, e.g. 42,1,2")
+    try:
+        Recipe.parse(args.static_recipe)
+    except ThemesError as exc:
+        ap.error(f"--static-recipe: {exc}")
+    if not seeds:
+        ap.error("--seeds: at least one seed")
 
     data = Path(os.environ.get("ELC_NHS_DATA", DEFAULT_DATA))
     if not data.is_file():
@@ -306,16 +341,18 @@ def main(argv=None) -> int:
         paths = prepare(data, Path(tmp), args.only)
         cache = Path(tmp) / "cache"
         if "static" in kinds:
-            first_use = run_one("distil", "-", Path(tmp), cache)
+            first_use = run_one("distil", "-", Path(tmp), cache, recipe=args.static_recipe)
             print(f"  static first use (model load + distillation, empty cache): {first_use['first_use_s']:.1f} s "
                   f"(load {os.getloadavg()[0]:.2f})", flush=True)
         for config, path in paths.items():
             for rep in range(max(1, args.repeat)):
-                for kind in kinds:
-                    res = run_one(kind, config, path, cache)
-                    runs.setdefault((config, kind), []).append(res)
-                    print(f"  done {kind:<6} {config:<4} run {rep + 1} in {res['process_s']:.1f} s "
-                          f"(fit {res['fit_s']:.1f} s; load {os.getloadavg()[0]:.2f})", flush=True)
+                for seed in seeds:
+                    for kind in kinds:
+                        res = run_one(kind, config, path, cache, seed, args.static_recipe)
+                        runs.setdefault((config, kind), []).append(res)
+                        print(f"  done {kind:<6} {config:<4} seed {seed} run {rep + 1} in {res['process_s']:.1f} s "
+                              f"AMI {res['ami_label']:.4f} "
+                              f"(fit {res['fit_s']:.1f} s; load {os.getloadavg()[0]:.2f})", flush=True)
     report([summarise(rs) for rs in runs.values()], first_use)
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
           f"total {time.perf_counter() - t0:.0f} s")
