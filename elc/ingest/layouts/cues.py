@@ -33,7 +33,10 @@ def cue_text(raw: str) -> tuple[str | None, str]:
 def merge(cues: list[tuple[str | None, str, float, float]]) -> list[Turn]:
     """Consecutive cues of one speaker (or with no speaker of their own) become one turn."""
     turns: list[Turn] = []
-    cur_speaker, parts, start, end = None, [], None, None
+    cur_speaker: str | None = None
+    parts: list[str] = []
+    start: float | None = None
+    end: float | None = None
     for speaker, text, s, e in cues:
         if speaker is None:
             speaker = cur_speaker
@@ -63,8 +66,9 @@ def parse(lines: list[str]) -> Parsed:
     voice_tags = named_lines = labels = 0
     for k, i in enumerate(arrows):
         m = ARROW.match(lines[i])
+        assert m is not None  # ``arrows`` holds only the lines ARROW matches
         stop = arrows[k + 1] if k + 1 < len(arrows) else len(lines)
-        body = []
+        body: list[str] = []
         for ln in lines[i + 1:stop]:
             if not ln.strip():
                 if body:
