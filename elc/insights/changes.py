@@ -244,7 +244,8 @@ def read_changes_file(path: str | Path) -> list[dict]:
     if not isinstance(items, list) or not items:
         raise ChangesFileError(path, "expected a non-empty 'changes:' list at the top level",
                                getattr(data, "line", 1))
-    out, seen = [], {}
+    out: list[dict] = []
+    seen: dict[str, int | None] = {}  # lowered title -> its line
     for i, item in enumerate(items, 1):
         line = getattr(item, "line", None)
         if not isinstance(item, dict):
