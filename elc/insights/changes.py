@@ -292,7 +292,7 @@ def _kpi_fields(path, where: str, entry: dict, line) -> tuple[str, dict]:
     measure = entry.get("measure")
     if not isinstance(measure, str) or not measure.strip():
         raise ChangesFileError(path, f"{where}: a measure written as a mapping needs 'measure: TEXT'", line)
-    values = {}
+    values: dict[str, float | str] = {}
     for key, value in entry.items():
         if key == "measure" or value is None:
             continue
