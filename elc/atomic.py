@@ -30,7 +30,7 @@ def _umask() -> int:
     return mask
 
 
-def _write_failure(exc: BaseException) -> OSError | None:
+def _write_failure(exc: BaseException | None) -> OSError | None:
     """The OSError behind ``exc`` (itself, or the cause/context an XML writer wrapped), if any."""
     seen = 0
     while exc is not None and seen < 8:
@@ -55,7 +55,7 @@ def _one_line(target: Path, exc: BaseException) -> ExportError | None:
     return ExportError(f"{target}: could not be written ({reason}); nothing was left behind")
 
 
-def _release(exc: BaseException) -> None:
+def _release(exc: BaseException | None) -> None:
     """Drop the failed writer's frames now, quietly: otherwise its half-closed zip and XML
     streams complain at exit ("Exception ignored in ...") after the one line was printed."""
     import gc

@@ -113,7 +113,7 @@ class CodingSession:
         self._update("move", coding_id, start=start, end=end)
 
     # ---------------------------------------------------------------- undo / redo
-    def _stack(self, conn):
+    def _stack(self, conn) -> tuple[list, list]:
         """(undoable, redoable) action rows for this coder, derived from the log."""
         rows = sql.actions_by(conn, self.coder)
         done: list = []

@@ -19,26 +19,27 @@ row, instead of NaN and a runtime warning.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 REQUIRED_COLUMNS = ("segment_id", "code", "coder")
 
 
 # --------------------------------------------------------------------------- statistics
-def percent_agreement(a: Sequence, b: Sequence) -> float:
+def percent_agreement(a: ArrayLike, b: ArrayLike) -> float:
     """Fraction of items on which the two coders gave the same value."""
-    a, b = np.asarray(a), np.asarray(b)
-    if a.shape != b.shape or a.ndim != 1:
+    xa, xb = np.asarray(a), np.asarray(b)
+    if xa.shape != xb.shape or xa.ndim != 1:
         raise ValueError("a and b must be 1-D and the same length")
-    if len(a) == 0:
+    if len(xa) == 0:
         raise ValueError("no items to compare")
-    return float(np.mean(a == b))
+    return float(np.mean(xa == xb))
 
 
-def cohen_kappa(a: Sequence, b: Sequence) -> float:
+def cohen_kappa(a: ArrayLike, b: ArrayLike) -> float:
     """Cohen's kappa of two coders' nominal values (sklearn), 1.0 if they agree on every item.
 
     sklearn returns NaN with a warning when both coders used one and the same value for
@@ -46,12 +47,12 @@ def cohen_kappa(a: Sequence, b: Sequence) -> float:
     """
     from sklearn.metrics import cohen_kappa_score
 
-    a, b = np.asarray(a), np.asarray(b)
-    if len(a) == 0:
+    xa, xb = np.asarray(a), np.asarray(b)
+    if len(xa) == 0:
         raise ValueError("no items to compare")
-    if np.array_equal(a, b):
+    if np.array_equal(xa, xb):
         return 1.0
-    return float(cohen_kappa_score(a, b))
+    return float(cohen_kappa_score(xa, xb))
 
 
 def krippendorff_alpha_nominal(data) -> float:
@@ -222,7 +223,7 @@ def valence_agreement(codings: pd.DataFrame, segments: Iterable, coders=None) ->
     if "valence" not in codings.columns:
         raise ValueError("codings have no 'valence' column")
     pairs = _valence_pairs(codings, segments, coders)
-    out = {"n_pairs": len(pairs)}
+    out: dict[str, int | float] = {"n_pairs": len(pairs)}
     if len(pairs):
         a, b = pairs["valence_a"].astype(str).to_numpy(), pairs["valence_b"].astype(str).to_numpy()
         out.update({"percent_agreement": percent_agreement(a, b), "kappa": cohen_kappa(a, b),

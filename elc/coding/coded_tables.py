@@ -274,8 +274,10 @@ def _import_rows(project, path: Path, rows: list[tuple], community: str | None) 
         message = (report.failed or report.skipped)[0][1]
         reason = message.removeprefix(f"{plain}: ").removesuffix(" (nothing was imported from this file)")
         raise ImportFileError(path, reason)
-    earlier = coded_units.import_by_hash(project, file_hash(plain_bytes))
-    return earlier[0], False
+    stored = coded_units.import_by_hash(project, file_hash(plain_bytes))
+    if stored is None:  # the import reported no failure, so this would be a bug, not bad input
+        raise ImportFileError(path, "was read but nothing was stored (nothing was imported from this file)")
+    return stored[0], False
 
 
 def _row_turns(project, path: Path, rows: list[tuple], import_id: int) -> list[tuple[int, tuple]]:

@@ -89,7 +89,7 @@ class AllowList:
         if ordered:
             body = "|".join(r"\s+".join(map(re.escape, t.split())) for t in ordered)
             # a possessive belongs to the term ("the Glenfield's usually good")
-            self._pattern = re.compile(rf"(?<!{_WORD})(?:{body})(?:['’]s)?(?!{_WORD})", re.IGNORECASE)
+            self._pattern: re.Pattern[str] | None = re.compile(rf"(?<!{_WORD})(?:{body})(?:['’]s)?(?!{_WORD})", re.IGNORECASE)
         else:
             self._pattern = None
 

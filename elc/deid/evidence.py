@@ -166,7 +166,7 @@ def has_cue(text: str, start: int, end: int) -> bool:
     if _LEFT_CUE.search(before) or _CALLED.search(before) or _PAIR_AFTER.match(after):
         return True
     m = _RIGHT_CUE.match(after)
-    return bool(m) and "." not in m.group() and "\n" not in m.group()
+    return m is not None and "." not in m.group() and "\n" not in m.group()
 
 
 def _verdict(text: str, d: Detection, doc: _Doc) -> tuple[str, int, int]:

@@ -501,7 +501,7 @@ class NameList:
                 r"\s+".join(map(re.escape, n.split()))
                 for n in sorted(entries, key=len, reverse=True)
             )
-            self._pattern = re.compile(rf"(?<![\w'-])(?:{body})(?![\w-])", re.IGNORECASE)
+            self._pattern: re.Pattern[str] | None = re.compile(rf"(?<![\w'-])(?:{body})(?![\w-])", re.IGNORECASE)
         else:
             self._pattern = None
 

@@ -174,7 +174,7 @@ class Pseudonymiser:
         if idx is None:
             stem = role or "Person"
             self._counters[stem] = self._counters.get(stem, 0) + 1
-            rec = {"tag": f"[{stem} {self._counters[stem]}]", "role": stem, "names": [],
+            rec: dict[str, Any] = {"tag": f"[{stem} {self._counters[stem]}]", "role": stem, "names": [],
                    "titled": set()}
             self._people.append(rec)
             idx = len(self._people) - 1

@@ -28,7 +28,7 @@ def _scrub_derived(conn, source_id: int, edits: Iterable[tuple[int, int, str]]) 
     segments holding it."""
     text = _source_text(conn, source_id)
     segs = sql.segments_of(conn, source_id)
-    edits = [(a, b, {w.casefold() for w in _WORDS.findall(surface) if any(c.isalpha() for c in w)})
+    replaced = [(a, b, {w.casefold() for w in _WORDS.findall(surface) if any(c.isalpha() for c in w)})
              for a, b, surface in edits]
     question_of_turn: dict[int, str] = {}
     last = ""
@@ -43,11 +43,11 @@ def _scrub_derived(conn, source_id: int, edits: Iterable[tuple[int, int, str]]) 
         else:
             question_of_turn[seg["id"]] = last
     for seg in segs:
-        values = {}
+        values: dict[str, str] = {}
         turn = seg["id"] if seg["kind"] == "turn" else seg["parent_id"]
         if turn in question_of_turn and question_of_turn[turn] != seg["question"]:
             values["question"] = question_of_turn[turn]
-        words = set().union(*(ws for a, b, ws in edits if a < seg["end"] and seg["start"] < b)) if edits else set()
+        words = set().union(*(ws for a, b, ws in replaced if a < seg["end"] and seg["start"] < b)) if replaced else set()
         if words and seg["lemmas"]:
             kept = [w for w in seg["lemmas"].split() if w.casefold() not in words]
             if len(kept) != len(seg["lemmas"].split()):
@@ -144,7 +144,8 @@ def _restore(project, conn, rows: list[dict], reviewer: str, ts: str) -> dict[in
 def _occurrences(conn, names: NameList, sid: int, text: str) -> tuple[list[Detection], list[int]]:
     """Occurrences of the names in a source, and rejected detections they coincide with."""
     existing = sql.detections_in(conn, sid)
-    found, again = [], []
+    found: list[Detection] = []
+    again: list[int] = []
     for det in sorted(names.find(text), key=lambda x: x.start):
         clash = [r for r in existing if r.start < det.end and det.start < r.end]
         if not clash and not any(f.start < det.end and det.start < f.end for f in found):

@@ -129,8 +129,8 @@ _POSTCODE_AREAS = frozenset("""AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM
 
 
 def _valid_area(raw: str) -> bool:
-    area = re.match(r"[A-Za-z]+", raw).group().upper()
-    return area in _POSTCODE_AREAS
+    area = re.match(r"[A-Za-z]+", raw)
+    return area is not None and area.group().upper() in _POSTCODE_AREAS
 
 
 def find_postcodes(text: str) -> Iterator[Detection]:

@@ -84,4 +84,4 @@ def spoken_digit_runs(text: str, min_words: int = 4) -> Iterator[tuple[int, int,
 def _looks_spoken_o(text: str, m: re.Match) -> bool:
     """A bare "o" only counts as zero when a digit word follows."""
     nxt = _TOKEN.search(text, m.end())
-    return bool(nxt) and (nxt.group().isdigit() or nxt.group().lower() in DIGIT_WORDS)
+    return nxt is not None and (nxt.group().isdigit() or nxt.group().lower() in DIGIT_WORDS)

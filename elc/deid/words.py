@@ -135,7 +135,7 @@ _DOUBLED = re.compile(r"([bcdfgklmnprstvz])\1(?:ed|ing|er|est|y)$")
 def _doubled_inflection(w: str) -> bool:
     """"flagged", "stopping", "bigger": an inflection that doubles the stem's last consonant."""
     m = _DOUBLED.search(w)
-    return bool(m) and m.start() >= 2 and w[:m.start() + 1] in _dictionary()
+    return m is not None and m.start() >= 2 and w[:m.start() + 1] in _dictionary()
 
 
 def is_common(word: str) -> bool:

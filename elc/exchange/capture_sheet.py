@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -80,7 +81,7 @@ def _print_ready(ws, widths, landscape: bool = True) -> None:
     ws.print_options.gridLines = True
 
 
-def _table(wb, title, headers, widths, rows, fill_cols=()) -> object:
+def _table(wb, title, headers, widths, rows, fill_cols=()) -> Any:  # an openpyxl worksheet
     ws = wb.create_sheet(title)
     ws.append(list(headers))
     for c in ws[1]:
@@ -195,8 +196,8 @@ def write_sheet(project, path: str | Path) -> dict:
     ws = _table(wb, "Findings", FINDINGS, (14, 40, 34, 14, 40, 20), rows, fill_cols=(4, 5, 6))
     ws.column_dimensions["A"].hidden = False
     _choices(ws, 4, refs["responses"], ws.max_row)
-    rows = [(cid, title, ev) + ("",) * 10 for cid, title, ev in changes]
-    ws = _table(wb, "Decisions", DECISIONS, (6, 34, 28, 12, 14, 24, 28, 34, 8, 10, 18, 24, 22), rows,
+    decision_rows = [(cid, title, ev) + ("",) * 10 for cid, title, ev in changes]
+    ws = _table(wb, "Decisions", DECISIONS, (6, 34, 28, 12, 14, 24, 28, 34, 8, 10, 18, 24, 22), decision_rows,
                 fill_cols=tuple(range(4, 14)))
     _choices(ws, 4, refs["decisions"], ws.max_row)
     _table(wb, "New changes", NEW_CHANGES, (32, 34, 40, 8, 10, 18, 24, 22), [], fill_cols=tuple(range(1, 9)))

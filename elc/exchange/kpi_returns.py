@@ -123,7 +123,7 @@ def _value(value) -> float | None:
 
 
 class _Kpis:
-    def __init__(self, project):
+    def __init__(self, project) -> None:
         self.all = store.kpis(project)
         self.ids = {k.id for k in self.all}
         self.by_text: dict[str, list[int]] = {}
@@ -156,7 +156,10 @@ def read_returns(project, path: str | Path) -> tuple[list[tuple[int, str, float]
         raise ReturnsError(f"{name}: more than {MAX_ROWS} rows; split the file")
     cols = _header_map(name, rows[0])
     kpis = _Kpis(project)
-    out, problems, dropped, seen = [], [], [], {}
+    out: list[tuple[int, str, float]] = []
+    problems: list[str] = []
+    dropped: list[str] = []
+    seen: dict[tuple[int, str], int] = {}  # (kpi id, month) -> its row
     blank = 0
     for n, row in enumerate(rows[1:], 2):
         cells = {role: (row[i] if i < len(row) else None) for role, i in cols.items()}

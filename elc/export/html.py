@@ -244,7 +244,7 @@ def _risks(d: ReportData) -> str:
 # ---------------------------------------------------------------------------- appendix sections
 def _themes(d: ReportData) -> str:
     cols, rows = theme_rows(d.theme_run)
-    if not cols:
+    if not cols or d.theme_run is None:  # (no columns without a run)
         return ('<section class="page first" id="themes"><h2>Themes by community</h2><p class="note">No theme run is '
                 "stored in this project yet: run the themes step (elc themes PROJECT) and export again.</p></section>")
     run = d.theme_run

@@ -148,8 +148,9 @@ def measures_section(rec: Record, titles: dict[int, str], section_id: str = "mea
              "(red).</p>"]
     for k in with_returns:
         rets = rec.returns[k.id]
+        change = titles.get(k.change_id, "programme-wide") if k.change_id is not None else "programme-wide"
         parts.append(f'<div class="kpi" id="kpi-{k.id}" data-kpi="{k.id}" data-latest="{rets[-1].value}">'
-                     f"<h3>{esc(k.measure)}</h3><p>Change: {esc(titles.get(k.change_id, 'programme-wide'))}. "
+                     f"<h3>{esc(k.measure)}</h3><p>Change: {esc(change)}. "
                      f"{esc(kpi_line(k, rets))}.</p>{kpi_chart(k, rets)}</div>")
     parts.append("</section>")
     return "".join(parts)

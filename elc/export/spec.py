@@ -303,12 +303,12 @@ def _requirement(doc: Doc, d: ReportData, i: int, ev: dict) -> None:
         doc.p(("b", label), ev["rationale"])
     dec = d.record.decisions.get(ev["id"])
     doc.p(("b", "Workshop decision: "), decision_text(dec, d.record, {e["id"]: e["title"] for e in d.changes})
-          + (f" ({dec.note})" if dec.note else "")
+          + (f" ({dec.note})" if dec is not None and dec.note else "")
           + (f"; incorporates {_names(merged_into(d, ev))} (merged by the workshop)" if merged_into(d, ev) else ""))
     note = doc.note(_evidence_note(ev, d.community_names))
     for j, (text, who) in enumerate(requirement_lines(d, ev), 1):
         doc.req(f"3.2.{i}.{j}", text, note if j == 1 else None, who)
-    owner = dec.owner or ev["owner"]
+    owner = (dec.owner if dec is not None else None) or ev["owner"]
     if owner:
         doc.p(("b", "Lead: "), owner)
 

@@ -16,6 +16,7 @@ import math
 import os
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -61,7 +62,7 @@ def _value(v):
 class _Sheet:
     """A write-only sheet with widths, a frozen header and an autofilter set up front."""
 
-    def __init__(self, wb: Workbook, title: str, widths: list[float], wrap_cols=(), freeze: str | None = "A3",
+    def __init__(self, wb: Workbook, title: str, widths: Sequence[float], wrap_cols=(), freeze: str | None = "A3",
                  titles: str | None = "1:2"):
         self.ws = wb.create_sheet(title)
         self.row = 0
@@ -300,7 +301,7 @@ def _matrix_detail(wb: Workbook, d: ReportData) -> None:
              "Quote 1", "Quote 2", "Quote 3"]
     head = sh.header(names)
     for r in d.matrix.itertuples():
-        quotes = [_quote_cell(q, d.community_names) for q in r.quotes[:3]]
+        quotes: list[str | None] = [_quote_cell(q, d.community_names) for q in r.quotes[:3]]
         quotes += [None] * (3 - len(quotes))
         sh.append([r.touchpoint, r.touchpoint_family, r.community_name, "yes" if r.asked else "no", r.interviewed,
                    r.coded, None if r.of is pd.NA or r.of is None else int(r.of),
@@ -316,7 +317,7 @@ def _matrix_detail(wb: Workbook, d: ReportData) -> None:
 
 def _themes(wb: Workbook, d: ReportData) -> None:
     cols, rows = theme_rows(d.theme_run)
-    if not cols:
+    if not cols or d.theme_run is None:  # (no columns without a run)
         sh = _Sheet(wb, "Themes by community", [100], freeze="A2")
         sh.title("Themes by community")
         sh.note("No theme run is stored in this project yet: run the themes step (elc themes PROJECT) "

@@ -75,7 +75,9 @@ def turns_from_lines(lines: list[str]):
     from elc.domain import Turn
 
     turns: list[Turn] = []
-    speaker, parts, ts = None, [], None
+    speaker: str | None = None
+    parts: list[str] = []
+    ts: float | None = None
     for raw in lines:
         if not raw.strip():
             continue

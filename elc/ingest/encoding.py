@@ -94,12 +94,12 @@ def decode_text(path: Path, data: bytes, encoding: str | None = None) -> str:
                                         f"(bad byte at position {exc.start + size})") from None
         return _no_nul(path, text, name)
     if b"\x00" in data:
-        codec = _wide_guess(data)
-        if codec is None:
+        wide = _wide_guess(data)
+        if wide is None:
             raise ImportFileError(path, "looks like a binary file, not a text transcript (it holds NUL bytes)")
-        name = codec[:6].upper()
+        name = wide[:6].upper()
         try:
-            text = data.decode(codec)
+            text = data.decode(wide)
         except UnicodeDecodeError:
             raise ImportFileError(path, f"looks like {name} without a marker but is not valid {name}; "
                                         f"re-save it as UTF-8") from None

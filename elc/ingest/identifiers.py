@@ -83,7 +83,7 @@ def screen_dicts(dicts: list[dict], nlp, detector, pseudonymiser) -> None:
     """What an importer found beside the turns (header blocks, speaker lists, titles) is stored as
     source metadata: the text values (and lists of them) of these dicts are de-identified in
     place, like the manifest's, in one batch."""
-    slots = []  # (metadata dict, key, index in a list or None)
+    slots: list[tuple[dict, str, int | None]] = []  # (metadata dict, key, index in a list or None)
     for meta in dicts:
         for key, value in meta.items():
             if isinstance(value, str) and value.strip() and key != "interview_date":

@@ -8,6 +8,7 @@ in every multi-speaker file of the batch; the speaker asking clearly the most qu
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from elc.domain import RawTranscript
@@ -51,7 +52,7 @@ def _questions(tr: RawTranscript, exclude: set[str]) -> Counter:
 
 
 def choose(tr: RawTranscript, participant: str | None, given: set[str], salt: str | None,
-           keys: set[str], manifest_hint: str | None, common: set[str]) -> Choice:
+           keys: Iterable[str], manifest_hint: str | None, common: set[str]) -> Choice:
     speakers = _speakers(tr)
     by_label = tuple(s for s in speakers if INTERVIEWER.match(s.strip().lower()))
     if by_label:

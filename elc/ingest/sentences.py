@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from typing import Any
 
 
 def _sentence_spans(doc, new_text: str, offsets):
     """Sentence spans in the de-identified text, stripped; fragments without a letter or digit
     (e.g. a lone "[" before "laughs]") are joined to the following sentence."""
-    spans = []
+    spans: list[tuple[Any, int, int]] = []  # (spaCy sentence, start, end)
     carry = None
     last_alnum = next((i for i in range(len(new_text) - 1, -1, -1) if new_text[i].isalnum()), -1)
     for sent in doc.sents:

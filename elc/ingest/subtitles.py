@@ -43,7 +43,7 @@ class VttImporter:
         except Exception as exc:  # webvtt-py raises MalformedFileError / MalformedCaptionError
             raise ImportFileError(path, f"is malformed WebVTT ({str(exc).splitlines()[0][:80]})") from None
         cues, raws = [], []
-        for cap in captions:
+        for cap in captions.captions:
             raw = getattr(cap, "raw_text", None) or cap.text
             speaker, body = cue_text(raw)
             cues.append((speaker, body, cap.start_in_seconds, cap.end_in_seconds))

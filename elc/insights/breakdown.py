@@ -64,12 +64,18 @@ class Breakdown:
         return pd.DataFrame(out, columns=["row", *self.groups, "All"])
 
 
-def _people(project, attribute: str, coder: str | None = None) -> pd.DataFrame:
+def _known_key(attribute: str) -> str:
+    """The canonical key of ``attribute``; one clear line when there is none."""
     key = attribute_key(attribute)
     if key is None:
         from elc.store.attributes import AttributeValueError
 
         raise AttributeValueError(f"unknown attribute '{attribute}' (known: {', '.join(ATTRIBUTES)})")
+    return key
+
+
+def _people(project, attribute: str, coder: str | None = None) -> pd.DataFrame:
+    key = _known_key(attribute)
     attrs = participant_attributes(project)[["participant_id", key]].rename(columns={key: "group"})
     coded = participant_coding(project, coder)
     coded = coded[coded.codings > 0][["participant_id", "community", "family"]]
@@ -110,7 +116,7 @@ def matrix_by(project, attribute: str, kind="touchpoint", coder: str | None = No
     codes = codes[codes.kind.isin(kinds)]
     units = coded_units(project, coder)
     spec = [(r.name, {int(r.id)}, [r.family]) for r in codes.itertuples()]
-    return Breakdown(attribute_key(attribute), groups, _count(spec, people, units, groups))
+    return Breakdown(_known_key(attribute), groups, _count(spec, people, units, groups))
 
 
 def changes_by(project, attribute: str, coder: str | None = None) -> Breakdown:
@@ -124,7 +130,7 @@ def changes_by(project, attribute: str, coder: str | None = None) -> Breakdown:
     units = coded_units(project, coder)
     spec = [(f"{i}. {ch['title']}", set(ch["code_ids"]), [fam.get(int(c)) for c in ch["code_ids"]])
             for i, ch in enumerate(list_changes(project).to_dict("records"), 1)]
-    return Breakdown(attribute_key(attribute), groups, _count(spec, people, units, groups))
+    return Breakdown(_known_key(attribute), groups, _count(spec, people, units, groups))
 
 
 __all__ = ["SUPPRESS_BELOW", "WITHHELD", "NOT_RECORDED", "suppress_row", "Breakdown", "matrix_by", "changes_by"]

@@ -244,7 +244,8 @@ def read_changes_file(path: str | Path) -> list[dict]:
     if not isinstance(items, list) or not items:
         raise ChangesFileError(path, "expected a non-empty 'changes:' list at the top level",
                                getattr(data, "line", 1))
-    out, seen = [], {}
+    out: list[dict] = []
+    seen: dict[str, int | None] = {}  # lowered title -> its line
     for i, item in enumerate(items, 1):
         line = getattr(item, "line", None)
         if not isinstance(item, dict):
@@ -291,7 +292,7 @@ def _kpi_fields(path, where: str, entry: dict, line) -> tuple[str, dict]:
     measure = entry.get("measure")
     if not isinstance(measure, str) or not measure.strip():
         raise ChangesFileError(path, f"{where}: a measure written as a mapping needs 'measure: TEXT'", line)
-    values = {}
+    values: dict[str, float | str] = {}
     for key, value in entry.items():
         if key == "measure" or value is None:
             continue

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -105,7 +106,7 @@ class EvidenceContext:
 
 def evidence_context(project, coder: str | None = None, units: pd.DataFrame | None = None,
                      communities: pd.DataFrame | None = None, segments: pd.DataFrame | None = None,
-                     theme_run: dict | None | bool = False) -> EvidenceContext:
+                     theme_run: dict | None | Literal[False] = False) -> EvidenceContext:
     """Read once what every change's evidence needs (pass frames already read to reuse them)."""
     return EvidenceContext(
         communities=interviewed(project, coder) if communities is None else communities,

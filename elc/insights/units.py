@@ -58,7 +58,7 @@ def coded_units(project, coder: str | None = None) -> pd.DataFrame:
     df = add_quote_columns(df)
     is_tp = (df.code_kind == "touchpoint").to_numpy()
     tp_id = np.where(is_tp, df.code_id.to_numpy(dtype=float), np.nan)
-    tp_name = np.where(is_tp, df.code.to_numpy(dtype=object), None)
+    tp_name = np.where(is_tp, df.code.to_numpy(dtype=object), np.array(None, dtype=object))
     if is_tp.any() and (~is_tp).any():
         others = df.loc[~is_tp, ["id", "source_id", "start", "end"]]
         tps = df.loc[is_tp, ["source_id", "start", "end", "code_id", "code"]]

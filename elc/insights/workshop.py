@@ -17,6 +17,7 @@ The CLI verbs, the workbench screen and the capture sheet all build records and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from elc.errors import ElcError
 from elc.insights.changes import _code_ids, changes as list_changes, resolve_change
@@ -177,8 +178,8 @@ class _Checker:
         for c in rec.challenges:
             self.challenge(c)
         self.decisions(new_titles)
-        for c in rec.codesign:
-            self.codesign(c, new_titles)
+        for co in rec.codesign:
+            self.codesign(co, new_titles)
         if self.problems:
             raise WorkshopError(self.problems)
         return self.plan
@@ -265,7 +266,7 @@ class _Checker:
             rows.append((d, cid if ok else None, decision))
         for d, cid, decision in rows:
             votes, priority = self._numbers(d)
-            item = dict(change_id=cid, decision=decision, merged_into=None, votes=votes, priority=priority,
+            item: dict[str, Any] = dict(change_id=cid, decision=decision, merged_into=None, votes=votes, priority=priority,
                         owner=str(d.owner or "").strip(), next_steps=str(d.next_steps or "").strip(),
                         note=str(d.note or "").strip(), amend={})
             has_merge = d.merged_into not in (None, "")
@@ -294,7 +295,7 @@ class _Checker:
         return target
 
     def _amend(self, d: DecisionIn, cid, decision: str) -> dict:
-        wording = {k: v for k, v in (("title", d.title), ("rationale", d.rationale)) if v not in (None, "")}
+        wording: dict[str, Any] = {k: v for k, v in (("title", d.title), ("rationale", d.rationale)) if v not in (None, "")}
         if d.requirements:
             wording["requirements"] = _texts(d.requirements)
         if decision != "amended":
@@ -376,6 +377,7 @@ def record(project, rec: WorkshopRecord, by: str, after=None) -> RecordResult:
         if wid is None and (rec.title or "").strip():
             wid = ws.add_workshop(project, rec.title, check_date(rec.held_on), rec.venue, rec.notes, by=by, conn=conn)
         for a in plan.attendees:
+            assert wid is not None  # _Checker refuses attendees without a workshop title
             ws.add_attendee(project, wid, conn=conn, **a)
         new_ids = []
         for nc in plan.new_changes:
@@ -388,6 +390,7 @@ def record(project, rec: WorkshopRecord, by: str, after=None) -> RecordResult:
                             nc["next_steps"], by, conn=conn)
             new_ids.append(cid)
         for c in plan.challenges:
+            assert wid is not None  # _Checker refuses challenges without a workshop title
             ws.add_challenge(project, wid, c["finding"], c["response"], c["text"], c["raised_by"], by, conn=conn)
         for d in plan.decisions:
             _write_decision(project, conn, d, wid, new_ids, rows, reqs, by)
@@ -428,7 +431,9 @@ def new_workshop(project, title: str, held_on: str = "", venue: str = "", notes:
     """Create a workshop record; returns its id."""
     if not (title or "").strip():
         raise WorkshopError(["a workshop title is required"])
-    return int(record(project, WorkshopRecord(title=title, held_on=held_on, venue=venue, notes=notes), by).workshop_id)
+    result = record(project, WorkshopRecord(title=title, held_on=held_on, venue=venue, notes=notes), by)
+    assert result.workshop_id is not None  # a record with a title always creates its workshop
+    return int(result.workshop_id)
 
 
 def latest_workshop(project) -> int | None:
@@ -481,7 +486,7 @@ def set_decision_fields(project, change, by: str, **fields) -> RecordResult:
     cur = ws.current_decisions(project).get(cid)
     if cur is None:
         raise WorkshopError([f"change {cid} has no decision yet; record one first (endorse, amend, merge, reject)"])
-    values = dict(votes=cur.votes, priority=cur.priority, owner=cur.owner, next_steps=cur.next_steps)
+    values: dict[str, Any] = dict(votes=cur.votes, priority=cur.priority, owner=cur.owner, next_steps=cur.next_steps)
     values.update(fields)
     try:
         values["votes"] = check_count(values["votes"], "votes", 0)

@@ -109,7 +109,8 @@ def _pieces(text: str, size: int) -> list[str]:
 
 
 def _batches(texts: list[str], batch_size: int, batch_chars: int):
-    group, chars = [], 0
+    group: list[str] = []
+    chars = 0
     for t in texts:
         if group and (len(group) >= batch_size or chars + len(t) > batch_chars):
             yield group

@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, inspect, select
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from elc.errors import ProjectError
@@ -83,6 +83,14 @@ _WRITE = "elc_write"
 
 def now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def inserted_id(result: CursorResult) -> int:
+    """The primary key a one-row INSERT created."""
+    key = result.inserted_primary_key
+    if key is None:  # SQLAlchemy gives none for anything but a single-row INSERT
+        raise ValueError("inserted_id: the statement was not a single-row INSERT")
+    return int(key[0])
 
 
 def is_url(target: str | Path) -> bool:
@@ -186,7 +194,9 @@ def checkpoint(engine: Engine) -> bool:
         return True
     raw = engine.raw_connection()
     try:
-        busy, _, _ = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        driver = raw.driver_connection
+        assert driver is not None  # an open pool connection always has its DBAPI connection
+        busy, _, _ = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         return not busy
     except Exception:  # noqa: BLE001 - best effort: a busy or read-only file keeps its WAL
         return False
@@ -238,7 +248,7 @@ def check_and_migrate(engine: Engine, where: str) -> None:
         return
     with engine.begin() as conn:
         row = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")).first()
-        version = parse_version(row[0], where)  # another process may have migrated meanwhile
+        version = parse_version(row[0] if row is not None else None, where)  # another process may have migrated meanwhile
         for target in range(version + 1, schema.SCHEMA_VERSION + 1):
             MIGRATIONS[target](conn)
         if version < schema.SCHEMA_VERSION:

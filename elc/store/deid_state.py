@@ -170,6 +170,8 @@ def migrate_key(engine) -> None:
         if not isinstance(state, dict) or not state.get("salt"):
             return
         path = key_path(conn)
+        if path is None:  # a project that keeps no originals keeps its key in the project file
+            return
         key = sidecar.write_key(path, sidecar.project_identity(conn), str(state["salt"]))
         if key != state["salt"]:
             raise ProjectError(f"{path}: holds a different pseudonym key than the project; move one of them away")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Engine, and_, func, select
 
 from elc.store import database, schema as s
 
@@ -63,7 +63,7 @@ def _key(path: str) -> str:
     return "/".join(part.strip().casefold() for part in path.split("/"))
 
 
-def merge_into(target_engine, copies: list[tuple[str, object]], rename: dict[str, str] | None = None) -> MergeReport:
+def merge_into(target_engine, copies: list[tuple[str, Engine]], rename: dict[str, str] | None = None) -> MergeReport:
     """Merge each ``(label, engine)`` copy into ``target_engine`` in one transaction.
 
     ``rename`` maps a code path in the copies to the name it should have in the target (a new
@@ -101,7 +101,7 @@ def _merge_one(conn, src, label: str, rename: dict[str, str], report: MergeRepor
         if not r["archived"]:
             by_path[_key(target_paths[int(r["id"])])] = r
     their_paths = _paths(theirs)
-    code_map: dict[int, int] = {}
+    code_map: dict[int, int | None] = {}
     position = conn.execute(select(func.max(s.codes.c.position))).scalar() or 0
 
     def target_code(r) -> int | None:

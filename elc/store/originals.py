@@ -86,7 +86,7 @@ _open = sidecar.open_sidecar
 
 # ---------------------------------------------------------------------------- staged writes
 class _Pending:
-    def __init__(self, project):
+    def __init__(self, project) -> None:
         self.project = project
         self.rows: list[tuple] = []
         self.names: list[tuple] = []
@@ -120,6 +120,7 @@ def _flush(conn) -> None:
     if pend is None or not (pend.rows or pend.names):
         return
     path = sidecar_path(pend.project)
+    assert path is not None  # only a project file (never a database URL) stages rows for its sidecar
     rows, names = list(pend.rows), list(pend.names)
     pend.rows.clear()
     pend.names.clear()
@@ -263,7 +264,7 @@ def status(project) -> dict:
     info = {"keep": keeps_originals(project), "path": str(path) if path else None,
             "exists": bool(path and path.exists()), "originals": 0,
             "purged": project.meta_get(META_PURGED)}
-    if info["exists"]:
+    if info["exists"] and path is not None:
         try:
             with project.engine.connect() as c:
                 identity = _project_identity(c)
@@ -301,7 +302,8 @@ def why_missing(project) -> str:
         return "this project does not keep originals (deid_keep_originals is off)"
     if in_schema(project):
         return f"{name} has no original for it"
-    if not sidecar_path(project).exists():
+    path = sidecar_path(project)
+    if path is None or not path.exists():
         return f"{name} is missing"
     return f"{name} has no original for it"
 

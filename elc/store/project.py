@@ -177,13 +177,13 @@ class Project:
                     colour=spec.colour or PALETTE[position % len(PALETTE)],
                     definition=spec.definition, keywords=json.dumps(list(spec.keywords)),
                     created_at=ts))
-                ids[spec.name] = res.inserted_primary_key[0]
+                ids[spec.name] = database.inserted_id(res)
                 position += 1
             for i, ch in enumerate(programme.changes):
                 res = conn.execute(s.changes.insert().values(
                     position=i, title=ch.title, rationale=ch.rationale, owner=ch.owner,
                     measures="[]", created_at=ts))
-                cid = res.inserted_primary_key[0]
+                cid = database.inserted_id(res)
                 replace_measures(conn, cid, list(ch.measures))
                 for name in ch.codes:
                     code_id = conn.execute(select(s.codes.c.id).where(s.codes.c.name == name)).scalar()
@@ -291,7 +291,7 @@ class Project:
         if needed:
             with self.engine.connect() as conn:
                 for sid, text in conn.execute(select(s.sources.c.id, s.sources.c.text)
-                                              .where(s.sources.c.id.in_(needed))):
+                                              .where(s.sources.c.id.in_(needed))).tuples():
                     self._texts[sid] = text
         texts = self._texts
         df["text"] = [texts[sid][a:b] for sid, a, b in zip(df.source_id, df.start, df.end)]

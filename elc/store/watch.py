@@ -37,7 +37,9 @@ class TeamWatch:
     def _data_version(self) -> int | None:
         if self._raw is None:
             return None
-        return int(self._raw.driver_connection.execute("PRAGMA data_version").fetchone()[0])
+        driver = self._raw.driver_connection
+        assert driver is not None  # an open pool connection always has its DBAPI connection
+        return int(driver.execute("PRAGMA data_version").fetchone()[0])
 
     def poll(self) -> TeamChanges:
         """What others committed since the last poll (empty when nothing did)."""

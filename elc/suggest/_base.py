@@ -17,6 +17,7 @@ code ids or names); a 1-D sequence of labels is one-hot encoded (single-label da
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -45,7 +46,7 @@ def as_segments(X) -> pd.DataFrame:
     if "text" not in df.columns and "lemmas" not in df.columns:
         raise ValueError("segments need a 'text' (or at least a 'lemmas') column")
     n = len(df)
-    out = {}
+    out: dict[str, Any] = {}
     out["text"] = _clean_text_column(df["text"].to_numpy(dtype=object)) if "text" in df else None
     if "lemmas" in df.columns:
         raw = pd.Series(df["lemmas"].to_numpy(dtype=object), dtype=object)
@@ -123,7 +124,8 @@ def describe_code(description) -> tuple[str, str, list[str]]:
     ``description``) and ``keywords`` keys, a ``(definition, keywords)`` pair, or an object with
     such attributes (e.g. :class:`elc.domain.CodeSpec` or :class:`elc.domain.Touchpoint`).
     """
-    name, definition, keywords = "", "", ()
+    name, definition = "", ""
+    keywords: Iterable[Any] | str = ()
     if description is None:
         pass
     elif isinstance(description, str):

@@ -20,7 +20,7 @@ from pathlib import Path
 from elc.errors import ElcError, ProjectError
 from elc.exchange.refi import xmlutil as rx
 from elc.exchange.refi.load_codes import CodeImport, insert_codes
-from elc.exchange.refi.mapping import CASE_FIELDS, CASE_MEMO, SOURCE_FIELDS
+from elc.exchange.refi.mapping import CASE_FIELDS, CASE_MEMO, SOURCE_FIELDS, as_dict, as_list
 from elc.exchange.refi.read import QdpxData, QSelection, QSource, iter_texts, read_qdc, read_qdpx
 from elc.exchange.refi.segment import segment_stream
 from elc.store import refi as refi_store
@@ -50,11 +50,11 @@ class QdcImport:
 
 def _apply_extension(data: QdpxData) -> None:
     """Attach the sidecar's machine data to the records it describes (sets, variables)."""
-    sets = data.extension.get("sets") if isinstance(data.extension.get("sets"), dict) else {}
+    sets = as_dict(data.extension.get("sets"))
     for st in data.sets:
         if isinstance(sets.get(st.guid), dict):
             st.marker = sets[st.guid]
-    roles = data.extension.get("variables") if isinstance(data.extension.get("variables"), dict) else {}
+    roles = as_dict(data.extension.get("variables"))
     for guid, (name, typ, marker) in list(data.variables.items()):
         info = roles.get(guid)
         if isinstance(info, dict) and info.get("role") in ("variable", "attribute", "source"):
@@ -142,10 +142,11 @@ def _set_communities(data: QdpxData) -> list:
     out: list = []
     for st in data.sets:
         m = st.marker
-        key = m.get("community").strip()[:64] if isinstance(m.get("community"), str) else ""
+        community = m.get("community")
+        key = community.strip()[:64] if isinstance(community, str) else ""
         if not key or any(c.key == key for c in out):
             continue
-        family = m.get("family") if m.get("family") in FAMILIES else "people"
+        family = m["family"] if m.get("family") in FAMILIES else "people"
         target = m.get("target_n") if isinstance(m.get("target_n"), int) and not isinstance(m.get("target_n"), bool) \
             else None
         out.append(Community(key, st.name or key, family, target, st.description))
@@ -255,7 +256,7 @@ def _memos(data: QdpxData, sel: QSelection) -> tuple[bool, str]:
 
 def _spans(data: QdpxData, src: QSource, length: int, codes: CodeImport, counts: _Counts) -> dict[tuple, _Span]:
     """Codings grouped by span and coder; valence codings kept apart to rate the content codings."""
-    ext = data.extension.get("codings") if isinstance(data.extension.get("codings"), dict) else {}
+    ext = as_dict(data.extension.get("codings"))
     spans: dict[tuple, _Span] = {}
     whole = [QSelection(f"{src.guid}-whole", 0, length, None, None, None, "", None, src.whole, [])] if src.whole else []
     for sel in whole + src.selections:
@@ -268,7 +269,7 @@ def _spans(data: QdpxData, src: QSource, length: int, codes: CodeImport, counts:
             if c.code in codes.valence:
                 span.valences.append((codes.valence[c.code], c.guid))
             elif c.code in codes.ids:
-                info = ext.get(c.guid) if isinstance(ext.get(c.guid), dict) else {}
+                info = as_dict(ext.get(c.guid))
                 memo = "\n\n".join(data.notes[n].text for n in c.notes if n in data.notes) if per_coding else shared
                 span.content.append({"code_id": codes.ids[c.code], "memo": memo, "guid": c.guid,
                                      "origin": str(info.get("origin") or sel.origin or "manual")[:16],
@@ -330,9 +331,9 @@ def _insert_source(conn, data: QdpxData, src: QSource, text: str, participant: s
 
 def _changes(conn, payload: dict, codes: CodeImport, ts: str) -> None:
     """The programme's changes, linked to the imported codes."""
-    changes = payload.get("changes") if isinstance(payload.get("changes"), list) else []
+    changes = as_list(payload.get("changes"))
     for i, ch in enumerate(c for c in changes if isinstance(c, dict) and isinstance(c.get("title"), str)):
-        measures = ch.get("measures") if isinstance(ch.get("measures"), list) else []
+        measures = as_list(ch.get("measures"))
         links = [("code", str(codes.ids[g])) for g in (rx.norm_guid(str(x)) for x in ch.get("codes") or [])
                  if g in codes.ids]
         links += [("theme", t) for t in ch.get("themes") or [] if isinstance(t, str)]
@@ -442,7 +443,7 @@ def _programme(data: QdpxData, path: Path, guide):
         return load_guide(guide)
     name, focus, _ = _programme_text(data)
     payload = _programme_note(data)
-    phases = payload.get("phases") if isinstance(payload.get("phases"), list) else []
+    phases = as_list(payload.get("phases"))
     questions = [OpenQuestion(str(q["text"]), str(q.get("family") or "people"))
                  for q in (payload.get("questions") or []) if isinstance(q, dict) and isinstance(q.get("text"), str)]
     return Programme(name=name, focus_question=focus, communities=[], touchpoints=[], questions=questions,

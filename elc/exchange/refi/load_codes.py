@@ -30,7 +30,7 @@ class CodeImport:
 
 def _special(parsed: list[ParsedCode], case_guids: set[str], extension: dict, out: CodeImport) -> set[str]:
     """GUIDs of codes that are not codes in elc: valence codes, case codes and their "Cases" parent."""
-    valence = extension.get("valence") if isinstance(extension.get("valence"), dict) else {}
+    valence = mp.as_dict(extension.get("valence"))
     by_guid = {str(g).lower(): v for v, g in valence.items()}
     skip: set[str] = set()
     for code in parsed:
@@ -71,7 +71,7 @@ def _kind(code: ParsedCode, kinds: dict, extension: dict, has_children: bool) ->
     keywords = code.keywords
     if isinstance(info, dict) and info.get("kind") in CODE_KINDS:
         family = info.get("family") if info.get("family") in FAMILIES else None
-        words = info.get("keywords") if isinstance(info.get("keywords"), list) else keywords
+        words = info["keywords"] if isinstance(info.get("keywords"), list) else keywords
         return info["kind"], family, [str(w) for w in words if isinstance(w, (str, int, float))]
     default = ("category" if not code.codable and has_children else "theme", None)
     kind, family = kinds.get(code.guid, default)

@@ -254,6 +254,16 @@ def normalise_newlines(text: str):
     return "".join(out), lambda k: mapping[max(0, min(k, len(text)))]
 
 
+def as_dict(value) -> dict:
+    """``value`` when it is a dict, else an empty one (the sidecar's JSON is checked, not trusted)."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value) -> list:
+    """``value`` when it is a list, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
 def isna(value) -> bool:
     """None, NaN, pd.NA or NaT: a missing value in a frame read from the database."""
     if value is None:

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from elc.errors import ElcError
 from elc.exchange.refi import mapping as mp, xmlutil as rx
@@ -198,7 +199,7 @@ def parse_codes(codes_el, where: str) -> list[ParsedCode]:
     """Every Code under ``codes_el`` in document order (parents before children)."""
     out: list[ParsedCode] = []
     seen: set[str] = set()
-    stack = [(c, None, 0) for c in reversed(kids(codes_el, "Code"))] if codes_el is not None else []
+    stack: list[tuple[Any, str | None, int]] = [(c, None, 0) for c in reversed(kids(codes_el, "Code"))] if codes_el is not None else []
     while stack:
         el, parent, depth = stack.pop()
         if depth >= MAX_CODE_DEPTH:
@@ -211,7 +212,7 @@ def parse_codes(codes_el, where: str) -> list[ParsedCode]:
             raise ElcError(f"{where}: code guid {guid} is used twice")
         seen.add(guid)
         definition, marker = split_marker(kid_text(el, "Description"))
-        keywords = marker.get("keywords") if isinstance(marker.get("keywords"), list) else []
+        keywords = mp.as_list(marker.get("keywords"))
         out.append(ParsedCode(guid, name or "Unnamed code", _bool(el.get("isCodable")), colour_hex(el.get("color")),
                               definition if definition.strip() else "",
                               [str(k) for k in keywords if isinstance(k, (str, int, float))], parent, depth,
@@ -342,8 +343,9 @@ def read_sources(sources_el, archive: SafeArchive, where: str, data: QdpxData) -
     for el in (list(sources_el) if sources_el is not None else []):
         kind = rx.local(el.tag)
         if kind != "TextSource":
-            if norm_guid(el.get("guid")):
-                data.skipped_sources.add(norm_guid(el.get("guid")))
+            skipped = norm_guid(el.get("guid"))
+            if skipped:
+                data.skipped_sources.add(skipped)
             if kind:
                 data.warnings.append(f"{kind} '{(el.get('name') or '').strip() or el.get('guid')}' skipped "
                                      f"(elc imports text sources only)")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
+
+K = TypeVar("K")  # whatever the caller keys its texts by
 
 
 def _turns(text: str) -> list[dict]:
@@ -32,15 +35,16 @@ def _turns(text: str) -> list[dict]:
             offset += m.end()
             rest = rest[m.end():]
         label = None
+        body = 0
         m = SPEAKER.match(rest)
         if m:
             label = (m.group("label") or m.group("label2")).strip()
             if len(label.split()) > 4 or label.lower().startswith(("http", "www")):
                 label = None
+            body = line_start + offset + m.end()
         end = line_start + len(content.rstrip())
         if label:
-            turns.append({"label": label, "start": line_start, "body": line_start + offset + m.end(), "end": end,
-                          "ts": ts})
+            turns.append({"label": label, "start": line_start, "body": body, "end": end, "ts": ts})
         elif turns:
             turns[-1]["end"] = end
         else:
@@ -50,22 +54,9 @@ def _turns(text: str) -> list[dict]:
 
 def _sentence_spans(doc, body: str):
     """(sentence, start, end) in ``body``, as the ingest pipeline cuts them."""
-    try:
-        from elc.ingest.pipeline import _sentence_spans as ingest_spans
-    except ImportError:  # an older pipeline: plain spaCy sentences, whitespace stripped
-        ingest_spans = None
-    if ingest_spans is not None:
-        return ingest_spans(doc, body, None)
-    spans = []
-    for sent in doc.sents:
-        a, b = sent.start_char, sent.end_char
-        while a < b and body[a].isspace():
-            a += 1
-        while b > a and body[b - 1].isspace():
-            b -= 1
-        if b > a:
-            spans.append((sent, a, b))
-    return spans
+    from elc.ingest.pipeline import _sentence_spans as ingest_spans
+
+    return ingest_spans(doc, body, None)
 
 
 def _tag_pattern():
@@ -184,7 +175,7 @@ def _build(plan: _Plan, results: list) -> list[dict]:
 BATCH_CHARS = 32_000  # characters per spaCy batch: its working memory grows with the tokens in a batch
 
 
-def segment_stream(items: Iterable[tuple[object, str, str | None]], nlp) -> Iterator[tuple[object, str, list[dict]]]:
+def segment_stream(items: Iterable[tuple[K, str, str | None]], nlp) -> Iterator[tuple[K, str, list[dict]]]:
     """(key, text, turn segments with their sentences) for each (key, text, participant), in order.
 
     One text at a time: it is read from ``items`` only when the previous one is stored, its pieces

@@ -11,6 +11,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from elc.exchange.refi import archive as ar, mapping as mp, xmlutil as rx
 from elc.exchange.refi.mapping import (
@@ -18,6 +19,11 @@ from elc.exchange.refi.mapping import (
 )
 from elc.exchange.refi.xmlutil import xml_str, xsd_datetime
 from elc.store import refi as refi_store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from elc.store.project import Project
 
 
 def project_namespace(project) -> uuid.UUID:
@@ -51,11 +57,11 @@ class _Doc:
 @dataclass
 class _Export:
     doc: _Doc
-    project: object
+    project: Project
     book: mp.ExportCodebook
-    codings: object  # DataFrame of live codings on exported codes
-    sources: object
-    participants: object
+    codings: pd.DataFrame  # live codings on exported codes
+    sources: pd.DataFrame
+    participants: pd.DataFrame
     users: dict[str, str]  # name -> guid
     var_guid: dict[tuple[str, str], str] = field(default_factory=dict)
     attr_types: dict[str, str] = field(default_factory=dict)

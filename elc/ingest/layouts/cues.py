@@ -33,7 +33,10 @@ def cue_text(raw: str) -> tuple[str | None, str]:
 def merge(cues: list[tuple[str | None, str, float, float]]) -> list[Turn]:
     """Consecutive cues of one speaker (or with no speaker of their own) become one turn."""
     turns: list[Turn] = []
-    cur_speaker, parts, start, end = None, [], None, None
+    cur_speaker: str | None = None
+    parts: list[str] = []
+    start: float | None = None
+    end: float | None = None
     for speaker, text, s, e in cues:
         if speaker is None:
             speaker = cur_speaker
@@ -58,20 +61,19 @@ def score(lines: list[str]) -> int:
 
 
 def parse(lines: list[str]) -> Parsed:
-    arrows = [i for i, ln in enumerate(lines) if ARROW.match(ln)]
+    timings = [(i, m) for i, ln in enumerate(lines) if (m := ARROW.match(ln))]  # (line index, its timing)
     cues = []
     voice_tags = named_lines = labels = 0
-    for k, i in enumerate(arrows):
-        m = ARROW.match(lines[i])
-        stop = arrows[k + 1] if k + 1 < len(arrows) else len(lines)
-        body = []
+    for k, (i, m) in enumerate(timings):
+        stop = timings[k + 1][0] if k + 1 < len(timings) else len(lines)
+        body: list[str] = []
         for ln in lines[i + 1:stop]:
             if not ln.strip():
                 if body:
                     break
                 continue
             body.append(ln.strip())
-        if body and k + 1 < len(arrows) and CUE_ID.match(body[-1]) and stop == i + 1 + len(body):
+        if body and k + 1 < len(timings) and CUE_ID.match(body[-1]) and stop == i + 1 + len(body):
             body.pop()  # the next cue's identifier
         raw = "\n".join(body)
         speaker, text = cue_text(raw)
@@ -83,7 +85,7 @@ def parse(lines: list[str]) -> Parsed:
             speaker, text = body[0].strip(), " ".join(body[1:])  # older Teams: a name line above the text
             named_lines += 1
         cues.append((speaker, text, parse_timestamp(m.group("a")), parse_timestamp(m.group("b"))))
-    preamble = [ln for ln in lines[:arrows[0]] if ln.strip() and not ln.strip().startswith("WEBVTT")
-                and not CUE_ID.match(ln)] if arrows else []
+    preamble = [ln for ln in lines[:timings[0][0]] if ln.strip() and not ln.strip().startswith("WEBVTT")
+                and not CUE_ID.match(ln)] if timings else []
     layout = "teams-cues" if voice_tags or named_lines >= labels and named_lines else "zoom-cues"
     return Parsed(layout, merge(cues), preamble=preamble)
