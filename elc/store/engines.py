@@ -68,6 +68,13 @@ def _inode(path: str) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
+
+def _reason(exc: Exception) -> str:
+    """SQLite's own words, or what a decoding error means here: damaged text in the file."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "damaged: its schema holds bytes that are not text"
+    return str(exc)
+
 def check_file(path: Path, where: str) -> None:
     """Refuse, in one line, a file that is not a healthy, writable elc project.
 
@@ -90,24 +97,27 @@ def check_file(path: Path, where: str) -> None:
         db = sqlite3.connect(path, timeout=database.BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as exc:
         raise ProjectError(f"{where}: cannot be opened as an elc project ({exc})") from None
+    # a damaged page can hold bytes that are not UTF-8: read them replaced, so the checks below
+    # refuse the file in one line instead of raising a decoding error
+    db.text_factory = lambda raw: raw.decode("utf-8", "replace")
     try:
         try:
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        except sqlite3.DatabaseError as exc:
-            raise ProjectError(f"{where}: not an elc project database ({exc})") from None
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            raise ProjectError(f"{where}: not an elc project database ({_reason(exc)})") from None
         if "meta" not in tables:
             raise ProjectError(f"{where}: not an elc project database (no meta table)")
         try:
             problems = [r[0] for r in db.execute("PRAGMA quick_check(3)")]
-        except sqlite3.DatabaseError as exc:
-            problems = [str(exc)]
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            problems = [_reason(exc)]
         if problems != ["ok"]:
             found = " ".join("; ".join(problems).replace("*** in database main ***", "").split())
             raise ProjectError(f"{where}: the project database is damaged ({found[:200]}); "
                                "nothing was changed; restore a backup copy")
         try:
             row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise ProjectError(f"{where}: not a valid elc project ({exc})") from None
         if row is None:
             raise ProjectError(f"{where}: not a valid elc project (no schema_version)")

@@ -75,6 +75,20 @@ def test_random_bytes_inside_are_refused_or_read_never_a_traceback(closed_projec
     assert refused >= 3
 
 
+def test_a_table_name_that_is_not_utf8_is_refused_in_one_line(closed_project, tmp_path):
+    """Seen once in the random-bytes test: damage turned a name in sqlite_master into bytes that
+    are not UTF-8, and the health check raised a decoding error instead of refusing the file."""
+    data = bytearray(closed_project.read_bytes())
+    at = bytes(data).index(b"tablemetameta")  # the sqlite_master record of the meta table
+    data[at + 5:at + 9] = b"\xe7eta"
+    path = tmp_path / "not-utf8.elc"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ProjectError) as err:
+        elc.open_project(path)
+    assert "\n" not in str(err.value) and str(path) in str(err.value)
+    assert path.read_bytes() == bytes(data)
+
+
 @pytest.mark.parametrize("value", ["x", "-1", "", "1.5", "0", "99999999999"])
 def test_odd_schema_versions_are_one_line(closed_project, value):
     db = sqlite3.connect(closed_project)
