@@ -9,6 +9,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual.binding import BindingType
+
 import gc
 import os
 from collections.abc import Callable
@@ -52,7 +56,7 @@ class ElcApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "elc"
-    BINDINGS = keymap.bindings("app")
+    BINDINGS: ClassVar[list[BindingType]] = list(keymap.bindings("app"))
     COMMANDS = App.COMMANDS | {ElcCommands}
     ENABLE_COMMAND_PALETTE = True
 
@@ -154,7 +158,7 @@ class ElcApp(App):
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
 
-    def action_quit(self) -> None:
+    async def action_quit(self) -> None:
         self.exit()
 
 

@@ -11,9 +11,9 @@ highlighted for Enter; anything else needs an explicit choice.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 TIERS = ("exact", "prefix", "words", "substring", "typo", "keywords", "fuzzy", "definition")
 STRONG_FUZZY = 90.0  # a name this close is a typo of it ("waitng and delays")
@@ -23,14 +23,24 @@ MIN_SCORE = 60.0
 
 
 class _Code(Protocol):
-    name: str
-    definition: str
-    keywords: tuple[str, ...] | list[str]
+    """What ranking reads of a code (read-only, so any code record with these fields fits)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def definition(self) -> str: ...
+
+    @property
+    def keywords(self) -> Sequence[str]: ...
+
+
+C = TypeVar("C", bound=_Code)
 
 
 @dataclass(frozen=True)
-class CodeMatch:
-    code: _Code
+class CodeMatch(Generic[C]):
+    code: C
     score: float  # 0-100, within the tier
     how: str  # one of TIERS
 
@@ -90,7 +100,7 @@ def match_code(code: _Code, query: str) -> CodeMatch | None:
     return None
 
 
-def rank_codes(codes: Iterable[_Code], query: str, limit: int = 60) -> list[CodeMatch]:
+def rank_codes(codes: Iterable[C], query: str, limit: int = 60) -> list[CodeMatch[C]]:
     """Codes matching ``query``, best first: by tier, then score, then the codebook's own order."""
     codes = list(codes)
     if not query.strip():

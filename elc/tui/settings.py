@@ -23,6 +23,7 @@ import yaml
 
 from elc.errors import ElcError
 from elc.tui import keymap
+from elc.tui.keymap import KeyAction
 
 MAX_BYTES = 256 * 1024
 #: Actions bound to a family of keys with one argument each: not rebindable as one action.
@@ -40,7 +41,7 @@ class Settings:
     theme: str | None = None
     path: Path | None = None
 
-    def actions(self) -> tuple[keymap.KeyAction, ...]:
+    def actions(self) -> tuple[KeyAction, ...]:
         """The keymap with the user's keys in place of the defaults (for help and the palette)."""
         return keymap.with_keys(self.keymap)
 

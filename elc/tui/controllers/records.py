@@ -226,5 +226,5 @@ def fuzzy_codes(codes: Iterable[CodeView], query: str, limit: int = 60) -> list[
     """Codes for a picker query, best first (see :mod:`elc.tui.codesearch` for the tiers)."""
     from elc.tui.codesearch import rank_codes
 
-    return [(m.code, m.score) for m in rank_codes(codes, query, limit)]  # type: ignore[misc,arg-type]
+    return [(m.code, m.score) for m in rank_codes(codes, query, limit)]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Static
 
 from elc.errors import ElcError
@@ -74,7 +75,7 @@ class AttributesScreen(AnalysisScreen):
             self.app.notify("Move to an attribute column (→), then Enter.", title="Attributes")
             return
         pid, key = self.rows[row], ATTRIBUTES[col - 2]
-        current = str(table.get_cell_at((row, col)))
+        current = str(table.get_cell_at(Coordinate(row, col)))
         current = "" if current == "·" else current
 
         def done(value) -> None:

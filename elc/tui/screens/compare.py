@@ -142,7 +142,7 @@ class CompareScreen(Screen[bool]):
         t.append(f" · {seg.get('participant_id') or '?'} ({seg.get('community') or '-'})", style="dim")
         where.update(t)
         ctx = Text()
-        order = self.by_source.get(seg.get("source_id"), [])
+        order = self.by_source.get(int(seg["source_id"]), []) if seg and seg.get("source_id") is not None else []
         i = order.index(seg["id"]) if seg and seg["id"] in order else -1
         if i > 0:
             ctx.append(" ".join(str(self.sentences[order[i - 1]]["text"]).split()) + " ", style="dim")
@@ -164,7 +164,7 @@ class CompareScreen(Screen[bool]):
         t.append(who + "\n", style="bold")
         if applied:
             v = valence if valence in VALENCE_GLYPH else None
-            t.append(f"{VALENCE_GLYPH.get(v, '●')} applied ")
+            t.append(f"{VALENCE_GLYPH.get(v or '', '●')} applied ")
             t.append(code, style="bold")
             if v:
                 t.append(f" ({VALENCE_LABEL[v]})")

@@ -193,11 +193,12 @@ class DeidReviewScreen(Screen[bool]):
         self._detail()
 
     # ------------------------------------------------------------------ decisions
-    def _decide(self, fn, ids: list[int], then: int | None) -> bool:
+    def _decide(self, fn, what: list[int] | int, then: int | None) -> bool:
+        """Run ``review.<fn>`` on detection ids (or, for accept_source, a source id)."""
         from elc.deid import review
 
         try:
-            outcome = getattr(review, fn)(self.project, self.reviewer, ids)
+            outcome = getattr(review, fn)(self.project, self.reviewer, what)
         except ElcError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return False

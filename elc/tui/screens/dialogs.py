@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -209,7 +211,7 @@ class PickerScreen(_ListDialog):
 class ChoiceScreen(_ListDialog):
     """Pick one of a few prepared options (id, prompt); dismisses with the id."""
 
-    def __init__(self, title: str, choices: list[tuple[str, Text | str]], hint: str = "") -> None:
+    def __init__(self, title: str, choices: Sequence[tuple[str, Text | str]], hint: str = "") -> None:
         super().__init__()
         self.title_text = title
         self.choices = choices

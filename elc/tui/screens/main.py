@@ -8,6 +8,10 @@ shown as a notification, never raised.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual.binding import BindingType
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 
@@ -24,7 +28,7 @@ from elc.tui.widgets.transcript import TranscriptView
 
 
 class MainScreen(NavigationActions, CodingActions, SuggestionActions, FindActions, MainView):
-    BINDINGS = keymap.bindings("main")
+    BINDINGS: ClassVar[list[BindingType]] = list(keymap.bindings("main"))
     AUTO_FOCUS = "#transcript"
 
     # ------------------------------------------------------------------ layout

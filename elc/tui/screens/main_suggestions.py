@@ -34,6 +34,8 @@ class SuggestionActions(_Base):
         i, j = self.transcript.selection_range()
         # a selection the researcher made (several sentences, or words) is what gets coded; else the unit
         span = self.transcript.selection_span() if (j > i or self.transcript.word_mode) else None
+        if self.doc is None:
+            return
         cid = self.wb.accept(self.doc.id, s, code_id, valence, span=span)
         self.target(cid)
         code = self.wb.code(code_id)
@@ -80,6 +82,8 @@ class SuggestionActions(_Base):
             self.app.notify("No suggestions for this sentence.", title="Suggestions")
             return
         top = sugs[0]
+        if self.doc is None:
+            return
         self.wb.reject(self.doc.id, self.transcript.sentence, top["code_id"])
         self.say("rejected suggestion ", (top["code"], "bold"))
         self.refresh_detail()

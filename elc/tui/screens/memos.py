@@ -122,12 +122,13 @@ class MemosScreen(Screen[None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         opt = self.query_one(OptionList).highlighted_option
-        if opt is not None:
+        if opt is not None and opt.id is not None:
             self.open(opt.id)
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.open(event.option.id)
+        if event.option.id is not None:
+            self.open(event.option.id)
 
     def open(self, option_id: str) -> None:
         kind, target = self.rows.get(option_id, ("", ""))

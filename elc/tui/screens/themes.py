@@ -250,8 +250,9 @@ class ThemesScreen(AnalysisScreen):
                 community = names.get(q.get("community"), q.get("community") or "-")
                 out.append(f"{q.get('participant_id') or '?'}, {community}", style="bold")
                 out.append(f"  “{' '.join(str(q.get('text') or '').split())}”\n")
-                if self.contexts.get(q.get("id")):
-                    out.append(f"    in context: {self.contexts[q.get('id')]}\n", style="dim")
+                qid = q.get("id")
+                if qid is not None and self.contexts.get(int(qid)):
+                    out.append(f"    in context: {self.contexts[int(qid)]}\n", style="dim")
         self.query_one("#themes-detail", Static).update(out)
 
     # ------------------------------------------------------------------ re-run in a worker
@@ -302,7 +303,8 @@ class ThemesScreen(AnalysisScreen):
             return
         self.marked ^= {t["id"]}
         i = self.query_one(OptionList).highlighted
-        self.query_one(OptionList).replace_option_prompt_at_index(i, self.prompt(t))
+        if i is not None:
+            self.query_one(OptionList).replace_option_prompt_at_index(i, self.prompt(t))
         self.show_head()
 
     def _ask(self, title: str, value: str, then) -> None:

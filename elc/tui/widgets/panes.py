@@ -249,7 +249,7 @@ class KeyBar(Widget):
             if action_id in keymap.WORD_ACTIONS and not self.word_mode:
                 continue
             key = a.footer_key or keymap.keys_text(a).split(" ")[0]
-            label = "end words" if action_id == "word_mode" and self.word_mode else a.footer
+            label = "end words" if action_id == "word_mode" and self.word_mode else (a.footer or "")
             out.append((key, label, a.action_name if a.id != "apply_number" else "pick_code"))
         out.append(("^p", "palette", "app.command_palette"))
         return out
