@@ -211,7 +211,7 @@ def label_themes(
     # how widely each key is used across themes (a phrase every theme uses names none of them)
     spread = Counter(k for cands in per_theme.values() for k in cands)
     scored: dict[int, list[tuple[float, Candidate]]] = {}
-    pool = []
+    pool: list[str] = []
     for t in ids:
         need = 2 if len(reps[t]) >= 6 else 1
         kept = [c for c in per_theme[t].values() if len(c.rows) >= need]
