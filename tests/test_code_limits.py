@@ -20,7 +20,6 @@ LONG_MODULES: dict[str, str] = {}
 _EXPORT = "the report writers are being reworked on the export branch"
 _THEMES = "theme labelling and profiles are being reworked on the themes branch"
 COMPLEX_FUNCTIONS = {
-    "elc/themes/profile.py": _THEMES,  # build_profiles
     "elc/themes/decisions.py": _THEMES,  # apply_decisions
 }
 
