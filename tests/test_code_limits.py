@@ -18,12 +18,7 @@ MAX_COMPLEXITY = 25
 
 LONG_MODULES: dict[str, str] = {}
 _EXPORT = "the report writers are being reworked on the export branch"
-_THEMES = "theme labelling and profiles are being reworked on the themes branch"
-COMPLEX_FUNCTIONS = {
-    "elc/themes/phrases.py": _THEMES,  # label_themes, candidates_of, _phrase
-    "elc/themes/profile.py": _THEMES,  # build_profiles
-    "elc/themes/decisions.py": _THEMES,  # apply_decisions
-}
+COMPLEX_FUNCTIONS: dict[str, str] = {}
 
 
 def _modules() -> list[tuple[str, str]]:

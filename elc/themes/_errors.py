@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-try:  # the project's base class, so the CLI prints the message instead of a traceback
-    from elc.errors import ElcError as _Base
-except ImportError:  # pragma: no cover - elc.errors is part of elc; keep the layer importable alone
-    _Base = Exception
+from elc.errors import ElcError  # the project's base class: the CLI prints the message, no traceback
 
 
-class ThemesError(_Base):
+class ThemesError(ElcError):
     """Theme finding cannot run as asked (too few segments, a missing optional package...)."""
 
 

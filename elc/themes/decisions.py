@@ -173,6 +173,19 @@ def _split_rows(embeddings: np.ndarray, rows: np.ndarray, k: int, random_state: 
     return sorted(parts, key=lambda p: (-len(p), int(p[0])))
 
 
+def _promote(result, promotions: list[tuple[int, str | None, dict]]) -> list[dict]:
+    """Code definitions for the promoted themes that still exist; the others' log entries say why not."""
+    codes = []
+    for tid, name, entry in promotions:
+        if tid in set(result.themes_["theme_id"]):
+            code = promote_to_code(result, tid, name=name)
+            codes.append(code)
+            entry["code"] = code["name"]
+        else:  # merged away or discarded by a later decision
+            entry.update(status="skipped", reason="the theme no longer exists after later decisions")
+    return codes
+
+
 def apply_decisions(model, decisions: Sequence[dict], min_jaccard: float = DEFAULT_MIN_JACCARD):
     """Replay ``decisions`` on a fitted :class:`~elc.themes.model.ThemeModel`; returns a new one.
 
@@ -275,15 +288,7 @@ def apply_decisions(model, decisions: Sequence[dict], min_jaccard: float = DEFAU
     else:
         view, view_ids = _manual_view(model, assignments)
     result._set_assignments(assignments, view=view, view_ids=view_ids)
-    codes = []
-    for tid, name, entry in promotions:
-        if tid in set(result.themes_["theme_id"]):
-            code = promote_to_code(result, tid, name=name)
-            codes.append(code)
-            entry["code"] = code["name"]
-        else:  # merged away or discarded by a later decision
-            entry.update(status="skipped", reason="the theme no longer exists after later decisions")
-    result.codes_ = codes
+    result.codes_ = _promote(result, promotions)
     n = result.themes_["theme_id"]
     result.info_ = dict(model.info_, n_themes=int((n != OUTLIER).sum()),
                         outliers=int((assignments == OUTLIER).sum()), decisions=len(log))

@@ -126,7 +126,9 @@ class _TfidfSvdCore:
         documents = list(documents)
         if self.pipeline_ is None:
             self.fit(documents)
-        return np.asarray(self.pipeline_.transform(documents), dtype=np.float32)
+        pipe = self.pipeline_
+        assert pipe is not None  # fit sets it or raises
+        return np.asarray(pipe.transform(documents), dtype=np.float32)
 
     def embed_words(self, words, verbose: bool = False) -> np.ndarray:
         return self.embed(words, verbose)

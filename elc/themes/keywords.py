@@ -9,11 +9,15 @@ re-weights in milliseconds instead of re-vectorising the corpus.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+if TYPE_CHECKING:
+    import scipy.sparse
 
-def class_matrix(X, labels: np.ndarray, classes: Sequence[int]) -> "scipy.sparse.csr_matrix":  # noqa: F821
+
+def class_matrix(X, labels: np.ndarray, classes: Sequence[int]) -> "scipy.sparse.csr_matrix":
     """Summed term counts per class (rows in the order of ``classes``)."""
     import scipy.sparse as sp
 
@@ -53,8 +57,8 @@ def top_words(matrix, words: Sequence[str], top_n: int = 10, supported=None) -> 
     ``supported`` (same shape, boolean, optional) puts terms used by enough of the class's
     segments before the rest, so a rare bigram from one long segment does not name a theme.
     """
-    words = np.asarray(words, dtype=object)
-    out = []
+    vocab = np.asarray(words, dtype=object)
+    out: list[list[tuple[str, float]]] = []
     for i in range(matrix.shape[0]):
         row = matrix.getrow(i)
         if row.nnz == 0:
@@ -65,7 +69,7 @@ def top_words(matrix, words: Sequence[str], top_n: int = 10, supported=None) -> 
         if supported is not None:
             keys.append(~np.asarray(supported.getrow(i)[:, idx].toarray()).ravel().astype(bool))
         order = np.lexsort(keys)[:top_n]
-        out.append([(str(words[idx[j]]), float(vals[j])) for j in order if vals[j] > 0])
+        out.append([(str(vocab[idx[j]]), float(vals[j])) for j in order if vals[j] > 0])
     return out
 
 

@@ -332,7 +332,7 @@ class MiniLMEncoder:
         """Row indices grouped by exact length (no padding), each group cut to about
         ``batch_tokens`` word pieces; largest batches first (they are shared among threads)."""
         order = np.argsort(lengths, kind="stable")
-        out = []
+        out: list[np.ndarray] = []
         for group in np.split(order, np.flatnonzero(np.diff(lengths[order])) + 1):
             L = int(lengths[group[0]])
             if L == 0:

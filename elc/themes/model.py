@@ -224,6 +224,8 @@ class ThemeModel:
     topic_model_ : the fitted ``bertopic.BERTopic``
     """
 
+    unit_: str | None  # what a segment was ("segments", "coded"...); set by elc.themes.service, not by fit
+
     def __init__(
         self,
         method: str = "auto",
@@ -348,12 +350,12 @@ class ThemeModel:
         vec.fit(frame.loc[usable, "doc"].tolist())
         self.doc_term_ = vec.transform(frame["doc"].tolist()).tocsr()
         self.vocabulary_ = np.asarray(vec.get_feature_names_out(), dtype=object)
-        self.labels_ = {}
-        self.decisions_ = []
-        self.codes_ = []
+        self.labels_: dict[int, str] = {}
+        self.decisions_: list[dict] = []
+        self.codes_: list[dict] = []
         self.info_ = info
         self.fine_assignments_ = np.asarray(fine if fine is not None else assignments, dtype=int)
-        self._fine_labels = None
+        self._fine_labels: dict[int, list[str]] | None = None
         self._fitted_assignments = np.asarray(assignments, dtype=int).copy()
         t = time.perf_counter()
         if view is None:
@@ -532,22 +534,24 @@ class ThemeModel:
         fine = getattr(self, "fine_assignments_", None)
         if fine is None or np.array_equal(fine, self._fitted_assignments):
             return {}
-        if getattr(self, "_fine_labels", None) is None:
+        fine_labels = getattr(self, "_fine_labels", None)
+        if fine_labels is None:
             from elc.themes.phrases import label_themes
 
-            self._fine_labels = label_themes(self.segments_["text"].tolist(), fine, self.embeddings_,
-                                             self._phrase_embedder(), n_rep=12, n_phrases=1, max_candidates=15)
+            fine_labels = self._fine_labels = label_themes(
+                self.segments_["text"].tolist(), fine, self.embeddings_,
+                self._phrase_embedder(), n_rep=12, n_phrases=1, max_candidates=15)
             words = theme_keywords(self.doc_term_, fine, self.vocabulary_, 2)
             for f, kw in words.items():  # no phrase used twice: the fine theme's top keywords
-                if f != OUTLIER and not self._fine_labels.get(f):
-                    self._fine_labels[f] = [" / ".join(w for w, _ in kw) or "(no words)"]
+                if f != OUTLIER and not fine_labels.get(f):
+                    fine_labels[f] = [" / ".join(w for w, _ in kw) or "(no words)"]
         assignments = np.asarray(assignments)
         out = {}
         for t in sorted(set(assignments.tolist()) - {OUTLIER}):
             parts = pd.Series(fine[assignments == t])
             parts = parts[parts != OUTLIER].value_counts()
             if len(parts) > 1:
-                out[t] = [f"{(self._fine_labels.get(int(f)) or ['(no phrase)'])[0]} ({int(n)})"
+                out[t] = [f"{(fine_labels.get(int(f)) or ['(no phrase)'])[0]} ({int(n)})"
                           for f, n in parts.items()]
         return out
 

@@ -100,14 +100,19 @@ def _keep(tok) -> bool:
     return bool(tok.text.strip()) and not tok.like_num
 
 
-def _phrase(tokens, verb=None, passive: bool = False) -> tuple[tuple[str, ...], str] | None:
+def _phrase_tokens(tokens) -> list:
+    """The kept tokens in text order: no dangling preposition, no word repeated twice in a row."""
     toks = [t for t in sorted(tokens, key=lambda t: t.i) if _keep(t)]
     # a preposition needs its object: drop one followed by another preposition or by nothing
     toks = [t for i, t in enumerate(toks)
             if not (t.pos_ == "ADP" and (i + 1 == len(toks) or toks[i + 1].pos_ == "ADP"))]
     while toks and toks[-1].pos_ == "ADP":
         toks.pop()
-    toks = [t for i, t in enumerate(toks) if i == 0 or t.lower_ != toks[i - 1].lower_]
+    return [t for i, t in enumerate(toks) if i == 0 or t.lower_ != toks[i - 1].lower_]
+
+
+def _phrase(tokens, verb=None, passive: bool = False) -> tuple[tuple[str, ...], str] | None:
+    toks = _phrase_tokens(tokens)
     if not toks or len(toks) > MAX_WORDS:
         return None
     stop = stop_words()
@@ -130,35 +135,46 @@ def candidates_of(doc) -> list[tuple[tuple[str, ...], str]]:
         if p:
             out.append(p)
     for tok in doc:
-        if tok.pos_ != "VERB" or tok.dep_ in ("aux", "auxpass") or tok.lemma_.lower() in ("be", "have", "do"):
-            continue
-        if any(c.dep_ in ("dobj", "dative") and c.pos_ == "PRON" for c in tok.children):
-            continue  # "telling them at booking" would read "telling at booking"
-        parts = [tok]
-        for child in tok.children:
-            if child.dep_ in _VERB_DEPS and child.i > tok.i:
-                parts.extend(child.subtree)
-        if len(parts) < 2:
-            continue
-        span = sorted(parts, key=lambda t: t.i)
-        # contiguous from the verb, at most MAX_WORDS kept words
-        contiguous = [span[0]]
-        for t in span[1:]:
-            if t.i != contiguous[-1].i + 1:
-                break
-            contiguous.append(t)
-        if len(contiguous) > 1 and contiguous[1].pos_ == "PRON":
-            continue  # "telling me at booking" would read "telling at booking"
-        passive = any(c.dep_ == "auxpass" for c in tok.children)
-        if passive:  # "the family should be told at booking" -> "family told at booking"
-            subj = [c for c in tok.children if c.dep_ == "nsubjpass" and c.pos_ in ("NOUN", "PROPN")]
-            if not subj:
-                continue
-            contiguous = [t for t in subj[0].subtree if t.dep_ in ("compound", "amod") or t is subj[0]] + contiguous
-        p = _phrase(contiguous, verb=tok, passive=passive)
-        if p and len(p[1].split()) >= 2:
+        p = _verb_phrase(tok)
+        if p:
             out.append(p)
     return out
+
+
+def _verb_phrase(tok) -> tuple[tuple[str, ...], str] | None:
+    """(lemma key, display) of the phrase a verb heads with its objects, or None."""
+    if tok.pos_ != "VERB" or tok.dep_ in ("aux", "auxpass") or tok.lemma_.lower() in ("be", "have", "do"):
+        return None
+    if any(c.dep_ in ("dobj", "dative") and c.pos_ == "PRON" for c in tok.children):
+        return None  # "telling them at booking" would read "telling at booking"
+    parts = [tok]
+    for child in tok.children:
+        if child.dep_ in _VERB_DEPS and child.i > tok.i:
+            parts.extend(child.subtree)
+    if len(parts) < 2:
+        return None
+    contiguous = _contiguous(parts)
+    if len(contiguous) > 1 and contiguous[1].pos_ == "PRON":
+        return None  # "telling me at booking" would read "telling at booking"
+    passive = any(c.dep_ == "auxpass" for c in tok.children)
+    if passive:  # "the family should be told at booking" -> "family told at booking"
+        subj = [c for c in tok.children if c.dep_ == "nsubjpass" and c.pos_ in ("NOUN", "PROPN")]
+        if not subj:
+            return None
+        contiguous = [t for t in subj[0].subtree if t.dep_ in ("compound", "amod") or t is subj[0]] + contiguous
+    p = _phrase(contiguous, verb=tok, passive=passive)
+    return p if p and len(p[1].split()) >= 2 else None
+
+
+def _contiguous(parts) -> list:
+    """The tokens in text order, from the first (the verb) up to the first gap."""
+    span = sorted(parts, key=lambda t: t.i)
+    contiguous = [span[0]]
+    for t in span[1:]:
+        if t.i != contiguous[-1].i + 1:
+            break
+        contiguous.append(t)
+    return contiguous
 
 
 def label_themes(
@@ -182,6 +198,15 @@ def label_themes(
            if t != -1]
     if not ids:
         return {}
+    reps, centroids = _representatives(embeddings, assignments, ids, n_rep)
+    per_theme = _theme_candidates(texts, reps, ids)
+    scored = _score_candidates(per_theme, reps, centroids, ids, embed_phrases, max_candidates)
+    return _choose_labels(scored, ids, n_phrases)
+
+
+def _representatives(embeddings: np.ndarray, assignments: np.ndarray, ids: Sequence[int],
+                     n_rep: int) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
+    """Each theme's ``n_rep`` rows nearest its centroid (ties by row), and the unit centroid."""
     X = np.asarray(embeddings, dtype=np.float32)
     norms = np.linalg.norm(X, axis=1)
     reps: dict[int, np.ndarray] = {}
@@ -195,6 +220,12 @@ def label_themes(
         sims = X[rows] @ c
         reps[t] = rows[np.lexsort((rows, -np.round(sims, 6)))][:n_rep]
         centroids[t] = c
+    return reps, centroids
+
+
+def _theme_candidates(texts: Sequence[str], reps: dict[int, np.ndarray],
+                      ids: Sequence[int]) -> dict[int, dict[tuple, Candidate]]:
+    """Every theme's candidate phrases from its representative segments, with supporting rows."""
     all_rows = sorted({int(r) for rs in reps.values() for r in rs})
     docs = dict(zip(all_rows, parse([texts[r] for r in all_rows])))
     lemmas = {r: {tok.lemma_.lower() for tok in d} for r, d in docs.items()}
@@ -208,10 +239,18 @@ def label_themes(
         for c in cands.values():  # a segment supports a phrase when it uses all its words
             c.rows = {int(r) for r in reps[t] if set(c.key) <= lemmas[int(r)]}
         per_theme[t] = cands
+    return per_theme
+
+
+def _score_candidates(per_theme: dict[int, dict[tuple, Candidate]], reps: dict[int, np.ndarray],
+                      centroids: dict[int, np.ndarray], ids: Sequence[int],
+                      embed_phrases: Callable[[list[str]], np.ndarray] | None,
+                      max_candidates: int) -> dict[int, list[tuple[float, Candidate]]]:
+    """Each theme's well-supported candidates, scored and sorted best first."""
     # how widely each key is used across themes (a phrase every theme uses names none of them)
     spread = Counter(k for cands in per_theme.values() for k in cands)
     scored: dict[int, list[tuple[float, Candidate]]] = {}
-    pool = []
+    pool: list[str] = []
     for t in ids:
         need = 2 if len(reps[t]) >= 6 else 1
         kept = [c for c in per_theme[t].values() if len(c.rows) >= need]
@@ -237,6 +276,13 @@ def label_themes(
             out.append((max(sim, 0.0) * use ** 0.35 * length * specific, c))
         out.sort(key=lambda sc: (-round(sc[0], 9), sc[1].display))
         scored[t] = out
+    return scored
+
+
+def _choose_labels(scored: dict[int, list[tuple[float, Candidate]]], ids: Sequence[int],
+                   n_phrases: int) -> dict[int, list[str]]:
+    """Up to ``n_phrases`` labels per theme in ``ids`` order: no near-duplicate within a theme,
+    and no first label another theme's first label already says."""
     labels: dict[int, list[str]] = {}
     used: list[set] = []
     for t in ids:

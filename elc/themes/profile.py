@@ -112,6 +112,48 @@ def _context(turn, sentence) -> str:
     return ("… " if lo else "") + " ".join(words[lo:hi]) + (" …" if hi < len(words) else "")
 
 
+def _theme_label(t: int, labels: Mapping[int, str], phrases: Mapping[int, Sequence[str]], kw: list[str]) -> str:
+    """The researcher's label, else the best phrase, else one made from the keywords."""
+    if t == OUTLIER:
+        return labels.get(t, OUTLIER_LABEL)
+    return labels.get(t) or (_sentence_case(phrases[t][0]) if phrases.get(t) else label_from_keywords(kw))
+
+
+def _community_row(t: int, label: str, c, seg_n: int, share: float, ppl: int, community_segments: int,
+                   community_participants: int, c_tp: Counter, c_val: Counter, keywords: list[str],
+                   frame: pd.DataFrame, context: np.ndarray, c_quote) -> dict:
+    """One row of the per-community table: theme ``t`` within community ``c``."""
+    return {
+        "theme_id": t,
+        "label": label,
+        "community": c,
+        "segments": seg_n,
+        "community_segments": community_segments,
+        "share": share,
+        "participants": ppl,
+        "community_participants": community_participants,
+        "participant_share": ppl / community_participants if community_participants else 0.0,
+        "working_well": int(c_val.get("working-well", 0)),
+        "to_improve": int(c_val.get("to-improve", 0)),
+        "neutral": int(c_val.get("neutral", 0)),
+        "uncoded": int(c_val.get(UNCODED, 0)),
+        "touchpoints": dict(c_tp.most_common()),
+        "keywords": keywords,
+        "quote": str(frame["text"].iat[c_quote[0]]) if c_quote else "",
+        "quote_context": _context(context[c_quote[0]], frame["text"].iat[c_quote[0]]) if c_quote else "",
+        "quote_segment_id": frame["segment_id"].iat[c_quote[0]] if c_quote else None,
+    }
+
+
+def _quote_fields(quotes, frame: pd.DataFrame, context: np.ndarray) -> dict:
+    """A theme's quotes, their segment ids and their surrounding context."""
+    return {
+        "quotes": [str(frame["text"].iat[r]) for r in quotes],
+        "quote_segment_ids": [frame["segment_id"].iat[r] for r in quotes],
+        "quote_contexts": [_context(context[r], frame["text"].iat[r]) for r in quotes],
+    }
+
+
 def build_profiles(
     frame: pd.DataFrame,
     assignments: np.ndarray,
@@ -151,10 +193,7 @@ def build_profiles(
     for t in theme_ids:
         rows = np.flatnonzero(assignments == t)
         kw = [w for w, _ in keywords.get(t, [])]
-        if t == OUTLIER:
-            label = labels.get(t, OUTLIER_LABEL)
-        else:
-            label = labels.get(t) or (_sentence_case(phrases[t][0]) if phrases.get(t) else label_from_keywords(kw))
+        label = _theme_label(t, labels, phrases, kw)
         quotes = pick_quotes(rows, frame, embeddings, n_quotes) if t != OUTLIER else []
         tp = Counter(name for r in rows for name in touch[r])
         val = Counter(valence[rows].tolist())
@@ -168,28 +207,10 @@ def build_profiles(
             people_comm[c] = ppl
             c_rows = rows[mask]
             c_quote = pick_quotes(c_rows, frame, embeddings, 1) if (t != OUTLIER and seg_n) else []
-            c_tp = Counter(name for r in c_rows for name in touch[r])
-            c_val = Counter(valence[c_rows].tolist())
-            comm_rows.append({
-                "theme_id": t,
-                "label": label,
-                "community": c,
-                "segments": seg_n,
-                "community_segments": comm_segments[c],
-                "share": share_comm[c],
-                "participants": ppl,
-                "community_participants": comm_people[c],
-                "participant_share": ppl / comm_people[c] if comm_people[c] else 0.0,
-                "working_well": int(c_val.get("working-well", 0)),
-                "to_improve": int(c_val.get("to-improve", 0)),
-                "neutral": int(c_val.get("neutral", 0)),
-                "uncoded": int(c_val.get(UNCODED, 0)),
-                "touchpoints": dict(c_tp.most_common()),
-                "keywords": list(class_keywords.get((t, c), [])),
-                "quote": str(frame["text"].iat[c_quote[0]]) if c_quote else "",
-                "quote_context": _context(context[c_quote[0]], frame["text"].iat[c_quote[0]]) if c_quote else "",
-                "quote_segment_id": frame["segment_id"].iat[c_quote[0]] if c_quote else None,
-            })
+            comm_rows.append(_community_row(
+                t, label, c, seg_n, share_comm[c], ppl, comm_segments[c], comm_people[c],
+                Counter(name for r in c_rows for name in touch[r]), Counter(valence[c_rows].tolist()),
+                list(class_keywords.get((t, c), [])), frame, context, c_quote))
         theme_rows.append({
             "theme_id": t,
             "label": label,
@@ -202,13 +223,11 @@ def build_profiles(
             "community_participants": people_comm,
             "touchpoints": dict(tp.most_common()),
             "valence": {v: int(val.get(v, 0)) for v in (*VALENCES, UNCODED)},
-            "quotes": [str(frame["text"].iat[r]) for r in quotes],
-            "quote_segment_ids": [frame["segment_id"].iat[r] for r in quotes],
+            **_quote_fields(quotes, frame, context),
             "custom_label": t in labels and t != OUTLIER,
             "is_outlier": t == OUTLIER,
             "phrases": list(phrases.get(t, [])),
             "subthemes": list(subthemes.get(t, [])),
-            "quote_contexts": [_context(context[r], frame["text"].iat[r]) for r in quotes],
         })
     themes = pd.DataFrame(theme_rows, columns=[
         "theme_id", "label", "keywords", "size", "share", "participants", "communities", "community_share",
@@ -225,8 +244,13 @@ def build_profiles(
     from elc.themes.distinct import add_distinctiveness
 
     per_comm = add_distinctiveness(per_comm, OUTLIER)
+    return themes, _in_theme_order(per_comm, themes)
+
+
+def _in_theme_order(per_comm: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
+    """The per-community rows in the themes' order, then by community."""
     if len(per_comm):
         order = {t: i for i, t in enumerate(themes["theme_id"])}
         per_comm = per_comm.assign(_o=per_comm["theme_id"].map(order)).sort_values(["_o", "community"],
                                                                                    key=None).drop(columns="_o")
-    return themes, per_comm.reset_index(drop=True)
+    return per_comm.reset_index(drop=True)

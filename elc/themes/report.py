@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -118,7 +119,7 @@ def heatmap_figure(model, value: str = "participant_share"):
     return fig
 
 
-def _figures(model) -> list[tuple[str, object | None, str]]:
+def _figures(model) -> list[tuple[str, Any | None, str]]:
     """(title, figure or None, note) for each figure of the report."""
     view, ids = model.view_model_, model.view_ids_
     themes = [int(t) for t in model.themes_["theme_id"] if t != OUTLIER]
@@ -204,9 +205,10 @@ def _distinctive_html(model) -> str:
     comms = sorted(model.per_community_["community"].unique().tolist(), key=str)
     items = []
     for c in comms:
-        rows = d[d["community"] == c] if d is not None else []
+        rows = d[d["community"] == c] if d is not None else None
         names = "; ".join(f"{_esc(r.label)} (z {r.log_odds_z:+.1f}, {r.participants} of {r.community_participants} "
-                          f"participants)" for r in rows.itertuples()) if len(rows) else "no theme stands out"
+                          f"participants)" for r in rows.itertuples()) if rows is not None and len(rows) else \
+            "no theme stands out"
         items.append(f"<li><b>{_esc(c)}</b>: {names}</li>")
     return ("<p class=\"meta\">Log-odds with an informative Dirichlet prior on segment counts; a theme is listed "
             "when z &ge; 1.96 and at least two of the community's participants raised it.</p><ul>"

@@ -7,6 +7,8 @@ and re-applied after every re-run, matched to the new themes by keyword overlap.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from elc.errors import ElcError
@@ -142,6 +144,8 @@ def _segment_key(k: str):
 def _relabel_latest(project, theme_id: int, label: str) -> None:
     """A rename changes one label: the latest run is stored again with it, order unchanged."""
     run = latest_run(project)
+    if run is None:
+        raise ElcError(f"{project.location}: no themes yet; run 'elc themes {project.location}' first")
     table = run["table"].copy()
     table.loc[table.theme_id == theme_id, "label"] = label
     params = dict(run["params"], decisions=int(run["params"].get("decisions", 0)) + 1, refit=False)
@@ -173,6 +177,7 @@ def add_decision(project, coder: str, action: str, themes: list[int], label: str
     run = latest_run(project)
     if run is None:
         raise ElcError(f"{project.location}: no themes yet; run 'elc themes {project.location}' first")
+    decision: dict[str, Any]
     if action == "merge":
         decision = {"action": "merge", "themes": themes, "keywords": [_keywords(run, t) for t in themes],
                     "label": label}

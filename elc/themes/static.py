@@ -183,6 +183,7 @@ class StaticEncoder:
     """Pooled distilled token vectors, L2-normalised (``dims`` dimensions)."""
 
     name = "minilm-static"
+    info: dict  # how the table was got (cached, seconds, key); set by load_static
 
     def __init__(self, table: np.ndarray, tokenizer, recipe: Recipe = DEFAULT):
         self.table = table
@@ -231,7 +232,7 @@ def load_table(encoder, dims: int | None = None, sif: float | None = None,
     t = time.perf_counter()
     table = distil(encoder, recipe=recipe)
     info = {"cached": False, "seconds": round(time.perf_counter() - t, 2), "key": key}
-    if path is not None:
+    if folder is not None and path is not None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             tmp = folder / f".{key}.{os.getpid()}.tmp.npy"
