@@ -36,6 +36,7 @@ demo: $(STAMP)
 test: $(DEV)
 	$(BIN)/ruff check elc tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy elc
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: $(STAMP)
