@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from elc.errors import ElcError
 from elc.store import database, schema as s
+from elc.store.ordered import reorder_by_text
 
 #: The fields a commissioner fills in; ``measure`` is always present.
 EDITABLE = ("measure", "unit", "better", "baseline", "baseline_source", "baseline_date", "threshold",
@@ -139,25 +140,13 @@ def replace_measures(conn, change_id: int, measures: list[str], by: str = "") ->
     A KPI whose measure text is unchanged keeps its record (baseline, threshold ...); one that
     is no longer named is deleted unless it has returns, in which case it is kept, unlinked."""
     t = s.kpis
-    old = {r["measure"]: r for r in conn.execute(select(t).where(t.c.change_id == change_id)).mappings()}
-    keep = set()
-    now = database.now()
-    for position, text in enumerate(measures):
-        if text in old and old[text]["id"] not in keep:
-            keep.add(old[text]["id"])
-            conn.execute(t.update().where(t.c.id == old[text]["id"]).values(position=position))
-        else:
-            conn.execute(t.insert().values(change_id=change_id, position=position, measure=text,
-                                           updated_by=by, updated_at=now))
-    for r in old.values():
-        if r["id"] in keep:
-            continue
+    for kpi_id in reorder_by_text(conn, t, "measure", change_id, measures, by):
         has_returns = conn.execute(select(func.count()).select_from(s.kpi_returns)
-                                   .where(s.kpi_returns.c.kpi_id == r["id"])).scalar()
+                                   .where(s.kpi_returns.c.kpi_id == kpi_id)).scalar()
         if has_returns:
-            conn.execute(t.update().where(t.c.id == r["id"]).values(change_id=None))
+            conn.execute(t.update().where(t.c.id == kpi_id).values(change_id=None))
         else:
-            conn.execute(t.delete().where(t.c.id == r["id"]))
+            conn.execute(t.delete().where(t.c.id == kpi_id))
 
 
 def set_fields_by_measure(conn, change_id: int, fields: dict[str, dict], by: str = "") -> None:

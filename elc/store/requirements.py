@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from elc.errors import ElcError
 from elc.store import database, schema as s
+from elc.store.ordered import reorder_by_text
 
 PARTIES = ("provider", "trust", "commissioner", "partner")
 
@@ -64,20 +65,9 @@ def replace_requirements(conn, change_id: int, texts: list[str], by: str = "") -
     """Make ``texts`` the change's requirements, in order, inside the caller's write transaction.
 
     A requirement whose text is unchanged keeps its id and responsible party."""
-    t = s.requirements
-    old = {r["text"]: r for r in conn.execute(select(t).where(t.c.change_id == change_id)).mappings()}
-    keep = set()
-    now = database.now()
-    for position, text in enumerate(texts):
-        if text in old and old[text]["id"] not in keep:
-            keep.add(old[text]["id"])
-            conn.execute(t.update().where(t.c.id == old[text]["id"]).values(position=position))
-        else:
-            conn.execute(t.insert().values(change_id=change_id, position=position, text=text,
-                                           updated_by=by, updated_at=now))
-    gone = [r["id"] for r in old.values() if r["id"] not in keep]
+    gone = reorder_by_text(conn, s.requirements, "text", change_id, texts, by)
     if gone:
-        conn.execute(t.delete().where(t.c.id.in_(gone)))
+        conn.execute(s.requirements.delete().where(s.requirements.c.id.in_(gone)))
 
 
 def delete_requirements(conn, change_id: int) -> None:

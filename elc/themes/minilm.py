@@ -101,6 +101,21 @@ def read_safetensors(path: str | Path) -> dict[str, np.ndarray]:
     return out
 
 
+def _block_tail(ly, ctx: np.ndarray, x: np.ndarray, gelu) -> np.ndarray:
+    """A layer after attention: output projection, residual and norm, feed-forward, residual and norm."""
+    h = ctx @ ly.out_w
+    h += ly.out_b
+    h += x
+    x = _layer_norm(h, ly.ln1_w, ly.ln1_b)
+    h = x @ ly.up_w
+    h += ly.up_b
+    h = gelu(h)
+    h = h @ ly.down_w
+    h += ly.down_b
+    h += x
+    return _layer_norm(h, ly.ln2_w, ly.ln2_b)
+
+
 @dataclass
 class _Layer:
     qkv_w: np.ndarray  # (384, 3*384): query, key, value side by side
@@ -274,17 +289,7 @@ class MiniLMEncoder:
             np.exp(scores, out=scores)
             scores /= scores.sum(axis=-1, keepdims=True)
             ctx = np.matmul(scores, qkv[2]).transpose(0, 2, 1, 3).reshape(B * L, D)
-            h = ctx @ ly.out_w
-            h += ly.out_b
-            h += x
-            x = _layer_norm(h, ly.ln1_w, ly.ln1_b)
-            h = x @ ly.up_w
-            h += ly.up_b
-            h = _gelu2(h)
-            h = h @ ly.down_w
-            h += ly.down_b
-            h += x
-            x = _layer_norm(h, ly.ln2_w, ly.ln2_b)
+            x = _block_tail(ly, ctx, x, _gelu2)
         return x.reshape(B, L, D)
 
     def forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -309,17 +314,7 @@ class MiniLMEncoder:
             np.exp(scores, out=scores)
             scores /= scores.sum(axis=-1, keepdims=True)
             ctx = (scores @ v).transpose(0, 2, 1, 3).reshape(B * L, D)
-            h = ctx @ ly.out_w
-            h += ly.out_b
-            h += x
-            x = _layer_norm(h, ly.ln1_w, ly.ln1_b)
-            h = x @ ly.up_w
-            h += ly.up_b
-            h = _gelu(h)
-            h = h @ ly.down_w
-            h += ly.down_b
-            h += x
-            x = _layer_norm(h, ly.ln2_w, ly.ln2_b)
+            x = _block_tail(ly, ctx, x, _gelu)
         return x.reshape(B, L, D)
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
