@@ -1,4 +1,4 @@
-"""Benchmark of elc's default theme model (MiniLM) against the TF-IDF route, on real NHS feedback.
+"""Benchmark of elc's default theme model (hybrid) against the TF-IDF route, on real NHS feedback.
 
 Data: the 10,334 labelled NHS patient-experience comments (``label``: 9 themes, ``subcategory``:
 44) in ``../shared/data/nhs-feedback-phase1/text_data.csv`` (read SOURCE.txt there; the data
@@ -18,15 +18,20 @@ the comment's organisation (Trust A/B/C); participant = the comment.
 
 For each configuration:
 
-* ``minilm`` -- ``ThemeModel().fit(segments)``: the default, all-MiniLM-L6-v2 sentence
-  embeddings from the NumPy encoder, fine themes merged into broad ones, phrase labels;
-* ``tfidf``  -- the named baseline, the previous default route:
+* ``hybrid`` -- ``ThemeModel().fit(segments)``: the default, the static embedding distilled
+  from all-MiniLM-L6-v2 joined with the TF-IDF/SVD embedding of the lemmas
+  (:mod:`elc.themes.hybrid`), fine themes merged into broad ones, phrase labels;
+* ``tfidf``  -- the named baseline, the route before MiniLM:
   ``ThemeModel(embedder="tfidf-svd", max_themes=None)`` (lexical TF-IDF/SVD embedding of
   lemmas, every HDBSCAN theme kept), with the same phrase labelling;
-* ``static`` -- only with ``--kinds``: ``ThemeModel(embedder="minilm-static")``, the faster
-  option, a static embedding distilled once from the same weights (:mod:`elc.themes.static`).
-  Its one-off distillation ("first use after install") runs first, in its own process, into a
-  fresh cache folder, and is reported apart; the runs then read the cached table.
+* ``minilm`` -- only with ``--kinds``: ``ThemeModel(embedder="minilm")``, the whole
+  all-MiniLM-L6-v2 transformer run on every segment by the NumPy encoder;
+* ``static`` -- only with ``--kinds``: ``ThemeModel(embedder="minilm-static")``, the static
+  half of the default alone (:mod:`elc.themes.static`).
+
+The static table is distilled once from the transformer ("first use after install"): with
+``hybrid`` or ``static`` that step runs first, in its own process, into a fresh cache folder,
+and is reported apart; the runs then read the cached table.
 
 The encoder's on-disk embedding cache is switched off (``ELC_EMBEDDING_CACHE=0``), so every
 MiniLM run embeds every segment: the times are those of a first run on new interviews.
@@ -42,7 +47,7 @@ assignments with the human ``label`` and ``subcategory`` (outliers count as one 
 The machine's load average is printed too: two cores are shared, and times scale with load.
 
 Run: ``.venv/bin/python bench/themes.py`` (about 10 minutes on two free cores). ``--only 2k``
-runs one size; ``--kinds tfidf,minilm,static`` chooses the routes; ``--repeat 3`` runs each
+runs one size; ``--kinds tfidf,hybrid,minilm,static`` chooses the routes; ``--repeat 3`` runs each
 route three times, alternating routes, and reports the median fit time (the ratio is computed
 from medians: on a shared machine the load changes during a run; AMI is the same every time).
 ``--seeds 42,1,2`` fits every route once per seed (``ThemeModel(random_state=...)``; UMAP and
@@ -176,13 +181,14 @@ def worker(kind: str, path: str, seed: int = 42) -> dict:
 
         load_encoder()  # the one-off model load a new process pays (counted in fit_s too)
         load_s = time.perf_counter() - t
-        model = ThemeModel(random_state=seed).fit(segs)
-    elif kind == "static":
+        model = ThemeModel(embedder="minilm", random_state=seed).fit(segs)
+    elif kind in ("static", "hybrid"):
         from elc.themes.static import load_static
 
         load_static()  # model load + reading the cached distilled table (counted in fit_s too)
         load_s = time.perf_counter() - t
-        model = ThemeModel(embedder="minilm-static", random_state=seed).fit(segs)
+        model = (ThemeModel(embedder="minilm-static", random_state=seed) if kind == "static"
+                 else ThemeModel(random_state=seed)).fit(segs)
     else:
         model = ThemeModel(embedder="tfidf-svd", max_themes=None, random_state=seed).fit(segs)
     labels = model.assignments_.loc[segs["segment_id"]].to_numpy()
@@ -226,7 +232,7 @@ def run_one(kind: str, config: str, path: Path, cache: Path | None = None, seed:
             recipe: str = "") -> dict:
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""),
                ELC_EMBEDDING_CACHE="0")
-    if kind in ("static", "distil"):  # the distilled table is cached (a one-off); texts are not
+    if kind in ("static", "hybrid", "distil"):  # the distilled table is cached (a one-off); texts are not
         env.update(ELC_EMBEDDING_CACHE="1", ELC_CACHE_DIR=str(cache), ELC_STATIC_RECIPE=recipe)
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, __file__, "--worker", kind, str(path), str(seed)], capture_output=True, text=True,
@@ -283,7 +289,7 @@ def report(results: list[dict], first_use: dict | None) -> None:
     for config in dict.fromkeys(r["config"] for r in results):
         by = {r["kind"]: r for r in results if r["config"] == config}
         b = by.get("tfidf")
-        for kind in ("minilm", "static"):
+        for kind in ("hybrid", "minilm", "static"):
             m = by.get(kind)
             if m is None or b is None:
                 continue
@@ -301,7 +307,8 @@ def report(results: list[dict], first_use: dict | None) -> None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", choices=["2k", "20k"], help="run one configuration")
-    ap.add_argument("--kinds", default="tfidf,minilm", help="routes to run, tfidf first (default: tfidf,minilm)")
+    ap.add_argument("--kinds", default="tfidf,hybrid",
+                    help="routes to run, tfidf first: tfidf, hybrid (the default), minilm, static (default: tfidf,hybrid)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per route, alternating routes; median fit time")
     ap.add_argument("--seeds", default="42", help="random_state values, comma-separated; AMI is their mean")
     ap.add_argument("--static-recipe", default="", help="elc.themes.static.Recipe for the static route")
@@ -312,8 +319,8 @@ def main(argv=None) -> int:
         print(json.dumps(distil_worker() if kind == "distil" else worker(kind, path, int(seed))))
         return 0
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
-    if set(kinds) - {"tfidf", "minilm", "static"} or "tfidf" not in kinds or len(set(kinds)) != len(kinds):
-        ap.error("--kinds: a comma-separated list of tfidf, minilm, static that includes tfidf (the baseline)")
+    if set(kinds) - {"tfidf", "hybrid", "minilm", "static"} or "tfidf" not in kinds or len(set(kinds)) != len(kinds):
+        ap.error("--kinds: a comma-separated list of tfidf, hybrid, minilm, static that includes tfidf (the baseline)")
 
     from elc.themes import ThemesError
     from elc.themes.static import Recipe
@@ -340,7 +347,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="elc-bench-themes-") as tmp:
         paths = prepare(data, Path(tmp), args.only)
         cache = Path(tmp) / "cache"
-        if "static" in kinds:
+        if "static" in kinds or "hybrid" in kinds:
             first_use = run_one("distil", "-", Path(tmp), cache, recipe=args.static_recipe)
             print(f"  static first use (model load + distillation, empty cache): {first_use['first_use_s']:.1f} s "
                   f"(load {os.getloadavg()[0]:.2f})", flush=True)

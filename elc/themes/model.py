@@ -2,7 +2,7 @@
 
 Pipeline (each stage a small estimator, as in BERTopic)::
 
-    lemmas --TfidfSvdEmbedder--> 100-d unit vectors
+    text + lemmas --HybridEmbedder (MiniLM | 0.35 x TF-IDF/SVD of lemmas)--> unit vectors
            --KnnUMAP (5-d, cosine)--> HDBSCAN --> reduce_outliers --> refine  (>= threshold segments)
            --no reduction-----------> SilhouetteKMeans                         (small corpora)
            --CountVectorizer(1-2 grams) + c-TF-IDF--> keywords, labels
@@ -162,6 +162,15 @@ def merge_themes_to(embeddings: np.ndarray, labels, target: int | None) -> tuple
     return out, mapping
 
 
+def embedder_inputs(embedder, frame: pd.DataFrame, usable) -> list:
+    """What ``embedder`` reads for the usable rows: lemmas (``input_kind`` "lemmas", the
+    default), the text ("text") or ``(text, lemmas)`` pairs ("text+lemmas")."""
+    kind = getattr(embedder, "input_kind", "lemmas")
+    if kind == "text+lemmas":
+        return list(zip(frame.loc[usable, "text"].tolist(), frame.loc[usable, "doc"].tolist()))
+    return frame.loc[usable, "text" if kind == "text" else "doc"].tolist()
+
+
 def make_vectorizer(n_docs: int):
     """The keyword vectoriser: 1-2 grams of lemmas, elc's stop list."""
     from sklearn.feature_extraction.text import CountVectorizer
@@ -199,7 +208,9 @@ class ThemeModel:
     random_state : int
         Seed for SVD, UMAP and k-means.
     embedder : str or embedder
-        ``"tfidf-svd"`` (default, offline), a local sentence-transformers folder, or a backend.
+        ``"auto"`` (default: ``"hybrid"``, static MiniLM + TF-IDF/SVD, see
+        :mod:`elc.themes.hybrid`; ``"tfidf-svd"`` where MiniLM is not installed), ``"minilm"``,
+        ``"minilm-static"``, ``"tfidf-svd"``, a local sentence-transformers folder, or a backend.
     small_corpus_threshold : int
     outlier_strategy : {"embeddings", "c-tf-idf", None}
         How HDBSCAN's outliers (-1) are re-assigned (BERTopic ``reduce_outliers``); None keeps them.
@@ -280,7 +291,7 @@ class ThemeModel:
 
         t = time.perf_counter()
         embedder = make_embedder(self.embedder, random_state=self.random_state)
-        inputs = docs if getattr(embedder, "input_kind", "lemmas") == "lemmas" else frame.loc[usable, "text"].tolist()
+        inputs = embedder_inputs(embedder, frame, usable)
         if hasattr(embedder, "fit"):
             embedder.fit(inputs)
         emb_used = np.asarray(embedder.embed(inputs), dtype=np.float32)
@@ -384,8 +395,7 @@ class ThemeModel:
                     if fine is not None else None)
         usable = frame["usable"].to_numpy()
         embedder = make_embedder(model.embedder, random_state=model.random_state)
-        inputs = (frame.loc[usable, "doc"] if getattr(embedder, "input_kind", "lemmas") == "lemmas"
-                  else frame.loc[usable, "text"]).tolist()
+        inputs = embedder_inputs(embedder, frame, usable)
         if hasattr(embedder, "fit"):
             embedder.fit(inputs)
         emb = np.asarray(embedder.embed(inputs), dtype=np.float32) if inputs else np.zeros((0, 1), np.float32)
@@ -517,9 +527,10 @@ class ThemeModel:
 
     # ------------------------------------------------------------------ labels
     def _phrase_embedder(self):
-        """Phrases go into the segments' embedding space when that space reads text (MiniLM)."""
+        """Phrases go into the segments' embedding space when that space reads text (MiniLM,
+        hybrid: there a phrase is placed by its meaning)."""
         embedder = getattr(self, "embedder_", None)
-        if embedder is None or getattr(embedder, "input_kind", "lemmas") != "text":
+        if embedder is None or getattr(embedder, "input_kind", "lemmas") not in ("text", "text+lemmas"):
             return None
         return lambda phrases: np.asarray(embedder.embed(phrases), dtype=np.float32)
 

@@ -103,6 +103,10 @@ def _store_run(project, result, params: dict) -> None:
     store_theme_run(project, result.method_, params, themes_table(result), dict(result.assignments_.items()))
 
 
+#: Embedders a stored run can name (its ``info_["embedder"]``); re-applying decisions uses the same.
+_NAMED_EMBEDDERS = ("hybrid", "hybrid:minilm", "hybrid:minilm-static", "minilm", "minilm-static", "tfidf-svd")
+
+
 def apply_stored_decisions(project):
     """Re-apply every stored decision to the latest run's fitted themes, without refitting.
 
@@ -127,7 +131,7 @@ def apply_stored_decisions(project):
     fine = {_segment_key(k): int(v) for k, v in params.get("fine", params["fitted"]).items()}
     embedder = params.get("embedder") or "auto"
     model = ThemeModel.from_assignments(frame, fitted, method=run["method"], fine=fine,
-                                        embedder=embedder if embedder in ("minilm", "minilm-static", "tfidf-svd") else "auto",
+                                        embedder=embedder if embedder in _NAMED_EMBEDDERS else "auto",
                                         random_state=params.get("random_state", 42))
     stored = decisions(project)
     result = apply_decisions(model, stored) if stored else model

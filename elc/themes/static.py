@@ -14,7 +14,7 @@ PCA); SIF weights from the word-piece frequencies of the texts being embedded (A
 2017) instead of the vocabulary rank, or no weights (plain mean); removal of the sentence
 vectors' first principal component (Arora's common component).
 
-The distillation runs once, on first use (about half a minute on two cores), and is cached
+The distillation runs once, on first use (under 20 s on two free cores), and is cached
 in the elc cache folder under a key made of the model files' SHA-256, the settings and
 :data:`VERSION`, so new weights or a new recipe are never served a stale table.
 """

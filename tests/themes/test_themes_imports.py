@@ -57,14 +57,15 @@ def test_local_transformer_without_package_gives_clear_error(tmp_path):
         make_embedder("all-MiniLM-L6-v2")
 
 
-def test_default_embedder_is_minilm_and_tfidf_is_the_fallback():
+def test_default_embedder_is_hybrid_and_tfidf_is_the_fallback():
     from bertopic.backend import BaseEmbedder
 
     from elc.themes import make_embedder, minilm
-    from elc.themes.embedding import MiniLMEmbedder, TfidfSvdEmbedder
+    from elc.themes.embedding import HybridEmbedder, MiniLMEmbedder, TfidfSvdEmbedder
 
     if minilm.available():
-        assert isinstance(make_embedder(), MiniLMEmbedder) and isinstance(make_embedder(), BaseEmbedder)
+        assert isinstance(make_embedder(), HybridEmbedder) and isinstance(make_embedder(), BaseEmbedder)
+        assert isinstance(make_embedder("minilm"), MiniLMEmbedder)
     else:  # pragma: no cover - only where requirements/embedding.txt is not installed
         assert isinstance(make_embedder(), TfidfSvdEmbedder)
     emb = make_embedder("tfidf-svd")
