@@ -194,13 +194,15 @@ def _show(result, html_path=None, csv_path=None, as_json=False) -> None:
 
 
 def _print_themes(result, table) -> None:
+    from elc.themes.embedding import describe_embedder
+
     t = result.themes_
     t = t[t.theme_id >= 0]
     unit = "coded passages" if getattr(result, "unit_", "") == "coded" else "participant sentences"
     info = result.info_
     fine = info.get("fine_themes")
     click.echo(f"{len(t)} themes from {len(result.assignments_)} {unit} (method: {result.method_}, "
-               f"embedder: {info.get('embedder')}"
+               f"embedder: {info.get('embedder')} = {describe_embedder(info.get('embedder'))}"
                + (f"; {fine} fine themes merged into these" if fine and fine > len(t) else "") + ")")
     for row in t.itertuples():
         sub = table[table.theme_id == row.theme_id]

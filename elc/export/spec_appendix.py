@@ -86,10 +86,15 @@ def _views_taken_into_account(doc: Doc, d: ReportData) -> None:
     doc.h(3, f"A.5 {SCRUTINY['beneficiaries']}")
     doc.p("; ".join(f"{c.name}" for c in comms.itertuples() if c.family == "people") or "[to be completed]")
     doc.h(3, f"A.6 {SCRUTINY['difference']}")
-    if evs:
-        doc.bullets([[f"{ev['title']}: ", ("; ".join(k.measure for k in d.record.kpis.get(ev["id"], []))
-                                            or "no measure recorded yet")] for ev in evs])
-        doc.p("Success is measured by the KPIs in 5.1 (endorsed changes), each against its recorded baseline.")
+    forward = endorsed_changes(d)  # a rejected, merged or undecided change makes no difference to promise
+    if forward:
+        doc.bullets([[f"{numbers[ev['id']]}. {ev['title']}: ",
+                      ("; ".join(k.measure for k in d.record.kpis.get(ev["id"], [])) or "no measure recorded yet")]
+                     for ev in forward])
+        doc.p("Success is measured by the KPIs in 5.1, each against its recorded baseline.")
+    elif evs:
+        doc.p("No change has been taken forward by a workshop yet; the candidates and their measures are in "
+              "Appendix D.")
     _risks(doc, d)
     doc.h(3, f"A.8 {SCRUTINY['cost']}")
     doc.p("[Commissioner to complete.]")

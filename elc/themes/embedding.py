@@ -342,6 +342,21 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+_DESCRIPTIONS = {
+    "hybrid:minilm": "MiniLM transformer for meaning + TF-IDF of lemmas for wording",
+    "hybrid:minilm-static": "static MiniLM table for meaning + TF-IDF of lemmas for wording",
+    "hybrid": "MiniLM for meaning + TF-IDF of lemmas for wording",
+    "minilm": "MiniLM transformer for meaning",
+    "minilm-static": "static MiniLM table for meaning",
+    "tfidf-svd": "TF-IDF/SVD of lemmas, wording only",
+}
+
+
+def describe_embedder(name: str | None) -> str:
+    """What an embedder's name (``info_["embedder"]``) means, for people reading the themes."""
+    return _DESCRIPTIONS.get(str(name or ""), str(name or "unknown"))
+
+
 def make_embedder(spec=DEFAULT_EMBEDDER, random_state: int = 42, **kwargs):
     """Return a BERTopic-compatible embedder.
 

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from elc.themes._errors import ThemesError, missing_dependency
+from elc.themes.embedding import describe_embedder
 from elc.themes.profile import OUTLIER
 
 TABLE_COLUMNS = [
@@ -240,7 +241,7 @@ def write_html_report(model, path, title: str = "Themes by community") -> Path:
     meta = (
         f"{info.get('n_segments', 0)} segments ({info.get('n_used', 0)} with words), "
         f"{info.get('n_themes', 0)} themes, {info.get('outliers', 0)} unassigned; method <b>{_esc(model.method_)}</b>"
-        f" with the {_esc(info.get('embedder', ''))} embedder"
+        f" with the {_esc(info.get('embedder', ''))} embedder ({_esc(describe_embedder(info.get('embedder')))})"
         + (f"; {len(applied)} researcher decision(s) applied" if applied else "")
         + (f". Note: {_esc(info['fallback'])}" if info.get("fallback") else "")
         + f". Generated {_dt.datetime.now().strftime('%Y-%m-%d %H:%M')}."

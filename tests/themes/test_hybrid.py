@@ -121,3 +121,12 @@ def test_default_model_fits_with_the_hybrid_and_labels_phrases_by_meaning(fitted
     assert fitted._phrase_embedder() is not None
     labels = fitted.themes_.loc[~fitted.themes_["is_outlier"], "label"].tolist()
     assert labels and all(isinstance(x, str) and x for x in labels)
+
+
+def test_every_embedder_name_has_a_description_people_can_read():
+    from elc.themes.embedding import describe_embedder
+
+    for name in ("hybrid", "hybrid:minilm", "hybrid:minilm-static", "minilm", "minilm-static", "tfidf-svd"):
+        assert "meaning" in describe_embedder(name) or "wording" in describe_embedder(name)
+    assert describe_embedder("sentence-transformers:my-model") == "sentence-transformers:my-model"
+    assert describe_embedder(None) == "unknown"

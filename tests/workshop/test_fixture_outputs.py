@@ -35,6 +35,14 @@ def test_filled_capture_sheet_changes_the_spec_and_the_pack(sample_path, tmp_pat
         title = df[df.state == state].title.iloc[0]
         assert title not in _requirement_titles(after) and f"| {state} |" in after
     assert "DRAFT awaiting the challenge workshop" not in after
+    # A.6 "what difference": before the workshop no change is promised; after, only those taken forward
+    a6_before = before.split("A.6 ")[1].split("### A.7")[0]
+    assert "No change has been taken forward by a workshop yet" in a6_before
+    a6 = after.split("A.6 ")[1].split("### A.7")[0]
+    promised = re.findall(r"^- \*?\*?\d+\. (.+?): ", a6, flags=re.M)
+    assert promised == list(taken.sort_values("position").title)
+    for state in ("merged", "rejected"):
+        assert df[df.state == state].title.iloc[0] not in a6
     merged = df[df.state == "merged"].iloc[0]
     target = df[df.id == merged.merged_into].title.iloc[0]
     section = after.split(f"3.2.{_requirement_titles(after).index(target) + 1} {target}")[1].split("####")[0]
