@@ -24,6 +24,7 @@ TABLE_COLUMNS = [
     "community_segments", "share", "participants", "community_participants", "participant_share",
     "working_well", "to_improve", "neutral", "uncoded", "touchpoints", "community_keywords", "quote",
     "quote_segment_id", "log_odds_z", "distinctive", "phrases", "subthemes", "quote_context", "theme_quote_ids",
+    "theme_touchpoints",
 ]
 
 
@@ -36,10 +37,12 @@ def themes_table(model) -> pd.DataFrame:
 
     Columns: theme id, label, keywords, the theme's size and participants; then, for the
     community: its segments in the theme, its total segments, share, distinct participants who
-    raised the theme, its total participants, participant share, valence counts, touchpoints,
+    raised the theme, its total participants, participant share, valence counts, touchpoints (its five
+    most coded, with counts),
     the community's own keywords for the theme and its most representative quote; then the
     community's log-odds z against the other communities and whether the theme is distinctive
-    for it (:mod:`elc.themes.distinct`), the theme's phrases and its sub-themes.
+    for it (:mod:`elc.themes.distinct`), the theme's phrases and its sub-themes; last, the whole
+    theme's eight most coded touchpoints with counts over every community.
     """
     model._check_fitted()
     themes = model.themes_.set_index("theme_id")
@@ -71,6 +74,7 @@ def themes_table(model) -> pd.DataFrame:
         "subthemes": pc["theme_id"].map(lambda t: "; ".join(themes.at[t, "subthemes"])),
         "quote_context": pc["quote_context"],
         "theme_quote_ids": pc["theme_id"].map(lambda t: "; ".join(str(i) for i in themes.at[t, "quote_segment_ids"])),
+        "theme_touchpoints": pc["theme_id"].map(lambda t: _fmt_counts(themes.at[t, "touchpoints"], 8)),
     })
     return out[TABLE_COLUMNS].reset_index(drop=True)
 

@@ -208,32 +208,54 @@ SUBPROCESS_CASES = [  # (name, file name, bytes builder, argv builder)
 ]  # the 3.4 MB single line of colons and planted respondent ids run in-process (cases.py)
 
 
-def _limit_memory():
-    import resource
-
-    cap = 4 * 1024 ** 3  # address space: a hard stop far above the RSS bound asserted below
+# A child's peak RSS (wait4's ru_maxrss) includes the RSS of the process that spawned it at the
+# moment of exec (the kernel records the old address space's high-water mark), so measuring
+# ``elc`` from a pytest worker that has loaded a model would report the worker's size. A small,
+# fresh launcher process spawns ``elc`` under RLIMIT_AS, waits for it and reports its usage.
+_LAUNCHER = r"""
+import json, os, resource, subprocess, sys, time
+cap, timeout, out, err, argv = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5:]
+def limit():
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+with open(out, "wb") as fo, open(err, "wb") as fe:
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=fo, stderr=fe, preexec_fn=limit)
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() - t0 > timeout:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.05)
+print(json.dumps({"code": os.waitstatus_to_exitcode(status), "seconds": time.perf_counter() - t0,
+                  "rss_mb": usage.ru_maxrss / 1024}))
+"""
+ADDRESS_SPACE = 4 * 1024 ** 3  # a hard stop far above the RSS bound asserted below
 
 
 def run_subprocess(argv: list[str], cwd: Path, timeout: float = 120) -> tuple[int, str, float, float]:
     """(exit code, stderr, seconds, peak RSS in MB) of ``python -m elc ARGV`` under RLIMIT_AS."""
+    import json
+
     out, err = cwd / "stdout", cwd / "stderr"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    with open(out, "wb") as fo, open(err, "wb") as fe:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "elc", *argv], stdout=fo, stderr=fe, cwd=cwd, env=env,
-                                preexec_fn=_limit_memory)
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - t0 > timeout:
-                proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.05)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, err.read_text("utf-8", "replace"), time.perf_counter() - t0, usage.ru_maxrss / 1024
+    launched = subprocess.run([sys.executable, "-c", _LAUNCHER, str(ADDRESS_SPACE), str(timeout), str(out), str(err),
+                               sys.executable, "-m", "elc", *argv], cwd=cwd, env=env, capture_output=True, text=True,
+                              timeout=timeout + 60)
+    assert launched.returncode == 0, launched.stderr[-2000:]
+    res = json.loads(launched.stdout.strip().splitlines()[-1])
+    return res["code"], err.read_text("utf-8", "replace"), res["seconds"], res["rss_mb"]
+
+
+def test_the_memory_measure_is_the_childs_own_not_the_spawners(tmp_path):
+    """A pytest worker that holds 600 MB must not make ``elc --help`` look 600 MB big."""
+    ballast = bytearray(600 * 1024 ** 2)
+    ballast[:: 4096] = b"x" * len(ballast[:: 4096])  # touch every page: resident
+    code, _, _, rss = run_subprocess(["--help"], tmp_path)
+    assert code == 0 and rss < 300, rss
+    del ballast
 
 
 @pytest.mark.parametrize("name, filename, build", SUBPROCESS_CASES, ids=[c[0] for c in SUBPROCESS_CASES])

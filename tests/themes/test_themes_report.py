@@ -26,6 +26,22 @@ def test_themes_table_is_tidy(corpus, fitted):
     assert csv.splitlines()[0].startswith("theme_id,label,keywords")
 
 
+def test_theme_touchpoints_count_every_community(corpus, fitted):
+    """The whole theme's touchpoint counts are the segments of the theme coded with each, over
+    every community (recounted here from the input)."""
+    table = themes_table(fitted)
+    seg = corpus.set_index("segment_id")
+    for tid, rows in table.groupby("theme_id"):
+        ids = fitted.assignments_[fitted.assignments_ == tid].index
+        counts = pd.Series([tp for tps in seg.loc[ids, "touchpoints"] for tp in (tps or [])]).value_counts()
+        cell = rows["theme_touchpoints"].iloc[0]
+        assert rows["theme_touchpoints"].nunique() == 1
+        shown = [part.rsplit(" (", 1) for part in cell.split("; ")] if cell else []
+        assert len(shown) == min(8, len(counts))
+        for name, n in shown:
+            assert int(n.rstrip(")")) == counts[name]
+
+
 def test_html_report_is_self_contained(tmp_path, corpus, fitted):
     result = apply_decisions(fitted, [rename_theme(fitted, 0, "Renamed <b>theme</b> & co")])
     path = write_html_report(result, tmp_path / "themes.html")

@@ -296,3 +296,13 @@ def test_deid_review_from_the_workbench_reloads_the_transcript(deid_template, tm
             assert isinstance(app.screen, MainScreen)
             assert "Edna" in screen.query_one(TranscriptView).doc.text
     run(go())
+
+
+def test_theme_detail_lists_the_whole_themes_touchpoints_with_counts():
+    from elc.tui.screens.themes import _touchpoints
+
+    recs = [{"community": "patients", "touchpoints": "Booking (3); Pick-up (2)", "theme_touchpoints": "Booking (5); Pick-up (4); Home (1)"},
+            {"community": "drivers", "touchpoints": "Booking (2); Pick-up (2)", "theme_touchpoints": "Booking (5); Pick-up (4); Home (1)"}]
+    assert _touchpoints(recs) == ["Booking (5)", "Pick-up (4)", "Home (1)"]
+    legacy = [{k: v for k, v in r.items() if k != "theme_touchpoints"} for r in recs]  # a run stored before the column
+    assert _touchpoints(legacy) == ["patients: Booking (3); Pick-up (2)", "drivers: Booking (2); Pick-up (2)"]

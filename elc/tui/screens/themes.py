@@ -48,11 +48,12 @@ def _items(value, sep: str) -> list[str]:
 
 
 def _touchpoints(recs: list[dict]) -> list[str]:
-    """The touchpoints of a theme over its communities, each once, in first-seen order."""
-    tps: list[str] = []
-    for r in recs:
-        tps += [tp for tp in _items(r.get("touchpoints"), ",") if tp not in tps]
-    return tps
+    """The theme's most coded touchpoints with their counts over every community ("name (n)");
+    a run stored before that column existed lists each community's own, named."""
+    whole = _items(recs[0].get("theme_touchpoints"), ";") if recs else []
+    if whole:
+        return whole
+    return [f"{r['community']}: {r['touchpoints']}" for r in recs if _items(r.get("touchpoints"), ";")]
 
 
 def _theme(tid: int, recs: list[dict]) -> dict:
@@ -239,7 +240,7 @@ class ThemesScreen(AnalysisScreen):
         out.append(f"▼ {v['to_improve']} to improve  ▲ {v['working_well']} working well  "
                    f"● {v['neutral']} neutral  · {v['uncoded']} uncoded\n")
         out.append("Touchpoints  ", style="bold")
-        out.append((", ".join(t["touchpoints"]) or "none coded yet") + "\n")
+        out.append(("; ".join(t["touchpoints"]) or "none coded yet") + "\n")
         if t.get("subthemes"):
             out.append("Sub-themes  ", style="bold")
             out.append("; ".join(t["subthemes"]) + "\n")
