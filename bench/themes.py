@@ -46,7 +46,7 @@ share of segments left as outliers (-1), and the adjusted mutual information of 
 assignments with the human ``label`` and ``subcategory`` (outliers count as one cluster).
 The machine's load average is printed too: two cores are shared, and times scale with load.
 
-Run: ``.venv/bin/python bench/themes.py`` (about 10 minutes on two free cores). ``--only 2k``
+Run: ``.venv/bin/python bench/themes.py`` (about 3 minutes on two free cores; ten seeds about 17). ``--only 2k``
 runs one size; ``--kinds tfidf,hybrid,minilm,static`` chooses the routes; ``--repeat 3`` runs each
 route three times, alternating routes, and reports the median fit time (the ratio is computed
 from medians: on a shared machine the load changes during a run; AMI is the same every time).

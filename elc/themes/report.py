@@ -117,10 +117,26 @@ def heatmap_figure(model, value: str = "participant_share"):
         hovertemplate="%{y}<br>%{x}: %{customdata}<extra></extra>",
         colorbar={"title": "relative to the<br>theme's highest<br>community", "tickformat": ".0%"},
     ))
-    fig.update_layout(title="<b>Themes by community</b> (share of participants, normalised per theme; "
+    fig.update_layout(title="<b>Themes by community</b> (share of participants, normalised per theme;<br>"
                             "★ distinctive: over-represented against the other communities)",
                       yaxis={"autorange": "reversed"}, height=max(350, 28 * len(names) + 160), width=1000,
                       margin={"l": 320})
+    return fig
+
+
+def topics_per_class_figure(model, n_themes: int):
+    """BERTopic's topics-per-class chart with every theme shown, stacked per community (BERTopic
+    shows only the first theme and leaves the others switched off in the legend)."""
+    fig = model.view_model_.visualize_topics_per_class(
+        model.topics_per_class_.drop(columns=["theme_id"], errors="ignore"),
+        top_n_topics=min(n_themes, 12) or None, custom_labels=True, width=1000, height=600)
+    from plotly.colors import qualitative
+
+    palette = qualitative.Dark24  # BERTopic's eight colours repeat from the ninth theme on
+    for i, trace in enumerate(fig.data):
+        trace.update(visible=True, marker_color=palette[i % len(palette)])
+    fig.update_layout(barmode="stack", title={"text": "<b>Segments per community, by theme</b>"},
+                      xaxis_title="Segments", yaxis_title="Community")
     return fig
 
 
@@ -139,10 +155,7 @@ def _figures(model) -> list[tuple[str, Any | None, str]]:
             figs.append((title, None, f"{note_if_fail} ({type(exc).__name__}: {exc})"))
 
     attempt("Themes by community", lambda: heatmap_figure(model), "The heat map could not be drawn")
-    attempt("Themes per community (BERTopic topics per class)",
-            lambda: view.visualize_topics_per_class(
-                model.topics_per_class_.drop(columns=["theme_id"], errors="ignore"),
-                top_n_topics=min(n, 12) or None, custom_labels=True, width=1000, height=600),
+    attempt("Themes per community (BERTopic topics per class)", lambda: topics_per_class_figure(model, n),
             "The topics-per-community chart could not be drawn")
     attempt("Top keywords per theme (c-TF-IDF)",
             lambda: view.visualize_barchart(topics=bt_topics[:12], n_words=8, custom_labels=True,

@@ -72,3 +72,15 @@ def test_html_report_on_twelve_segments(tmp_path, corpus):
     remote = _REMOTE_SRC.findall(path.read_text(encoding="utf-8"))
     assert remote == []
     assert isinstance(themes_table(small), pd.DataFrame)
+
+
+def test_topics_per_class_chart_shows_every_theme_stacked(fitted):
+    from elc.themes.report import topics_per_class_figure
+
+    n = int((fitted.themes_["theme_id"] >= 0).sum())
+    fig = topics_per_class_figure(fitted, n)
+    assert len(fig.data) == min(n, 12) and len(fig.data) > 1
+    assert all(trace.visible is True for trace in fig.data)
+    assert fig.layout.barmode == "stack"
+    colours = [trace.marker.color for trace in fig.data]
+    assert len(set(colours)) == len(colours)  # no two themes share a colour
