@@ -151,7 +151,14 @@ def _quote_fields(quotes, frame: pd.DataFrame, context: np.ndarray) -> dict:
         "quotes": [str(frame["text"].iat[r]) for r in quotes],
         "quote_segment_ids": [frame["segment_id"].iat[r] for r in quotes],
         "quote_contexts": [_context(context[r], frame["text"].iat[r]) for r in quotes],
+        "quote_sources": [_source(frame, r) for r in quotes],
     }
+
+
+def _source(frame: pd.DataFrame, row: int) -> str:
+    """Who said a quote: the participant's pseudonymous id and community ("C02, carers")."""
+    who, community = frame["participant_id"].iat[row], frame["community"].iat[row]
+    return ", ".join(str(x) for x in (who, community) if x is not None and str(x) not in ("", "nan", "(all)"))
 
 
 def build_profiles(
@@ -232,7 +239,7 @@ def build_profiles(
     themes = pd.DataFrame(theme_rows, columns=[
         "theme_id", "label", "keywords", "size", "share", "participants", "communities", "community_share",
         "community_participants", "touchpoints", "valence", "quotes", "quote_segment_ids", "custom_label",
-        "is_outlier", "phrases", "subthemes", "quote_contexts"])
+        "is_outlier", "phrases", "subthemes", "quote_contexts", "quote_sources"])
     if len(themes):
         themes = themes.sort_values(["is_outlier", "size", "theme_id"], ascending=[True, False, True])
     themes = themes.reset_index(drop=True)

@@ -179,7 +179,7 @@ table{border-collapse:collapse;font-size:.85rem;width:100%} th,td{border:1px sol
 vertical-align:top;text-align:left} th{background:#eef3fa;position:sticky;top:0}
 .theme{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;margin:1rem 0}
 .theme h3{margin:.2rem 0 .4rem} blockquote{margin:.4rem 0 .4rem 1rem;padding-left:.7rem;border-left:3px solid #9cc3e6;
-color:#333} .kw{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem;color:#333}
+color:#333} .who{color:#555;font-size:.85rem;white-space:nowrap} .kw{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem;color:#333}
 """
 
 
@@ -199,8 +199,10 @@ def _theme_cards(model) -> str:
         val = ", ".join(f"{_esc(k)} {v}" for k, v in r.valence.items() if v)
         tps = _esc(_fmt_counts(r.touchpoints, 6)) or "none coded"
         contexts = list(getattr(r, "quote_contexts", []) or [])
+        sources = list(getattr(r, "quote_sources", []) or [])
         quotes = "".join(
             f"<blockquote>{_esc(q)}"
+            + (f' <span class="who">&mdash; {_esc(sources[i])}</span>' if i < len(sources) and sources[i] else "")
             + (f'<br><small class="meta">in context: {_esc(contexts[i])}</small>' if i < len(contexts) and contexts[i]
                else "") + "</blockquote>" for i, q in enumerate(r.quotes))
         also = list(getattr(r, "phrases", []) or [])[1:]

@@ -84,3 +84,14 @@ def test_topics_per_class_chart_shows_every_theme_stacked(fitted):
     assert fig.layout.barmode == "stack"
     colours = [trace.marker.color for trace in fig.data]
     assert len(set(colours)) == len(colours)  # no two themes share a colour
+
+
+def test_every_quote_names_who_said_it(tmp_path, corpus, fitted):
+    seg = corpus.set_index("segment_id")
+    for r in fitted.themes_[~fitted.themes_["is_outlier"]].itertuples():
+        assert len(r.quote_sources) == len(r.quotes) == len(r.quote_segment_ids)
+        for sid, source in zip(r.quote_segment_ids, r.quote_sources):
+            assert source == f"{seg.at[sid, 'participant_id']}, {seg.at[sid, 'community']}"
+    page = write_html_report(fitted, tmp_path / "themes.html").read_text(encoding="utf-8")
+    first = fitted.themes_[~fitted.themes_["is_outlier"]].iloc[0]
+    assert f"{escape(first.quotes[0])} <span class=\"who\">&mdash; {escape(first.quote_sources[0])}</span>" in page
