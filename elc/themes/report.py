@@ -80,12 +80,14 @@ def themes_table(model) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ figures
-def heatmap_figure(model, value: str = "participant_share"):
-    """Themes x communities heat map of ``value`` (default: share of each community's
-    participants who raised the theme), normalised per theme (each row's highest community is
-    1), so it shows where each theme is strongest rather than which themes are broad.
-    Participant counts, the raw share and the log-odds z are the hover text; a star marks a
-    community for which the theme is distinctive."""
+def heatmap_figure(model, value: str = "share"):
+    """Themes x communities heat map of ``value`` (default: the share of each community's
+    segments in the theme; ``"participant_share"``: of its participants who raised it),
+    normalised per theme (each row's highest community is 1), so it shows where each theme is
+    strongest rather than which themes are broad. The participant share saturates on a broad
+    theme (every carer, every driver raised it: a dark row that says nothing), the share of
+    talk does not. Participants (n of N), segments and the log-odds z are the hover text; a
+    star marks a community for which the theme is distinctive."""
     try:
         import plotly.graph_objects as go
     except ModuleNotFoundError as exc:
@@ -104,12 +106,15 @@ def heatmap_figure(model, value: str = "participant_share"):
         index=themes["theme_id"], columns=comms).fillna(0.0)
     star = pc.pivot_table(index="theme_id", columns="community", values="distinctive", aggfunc="first").reindex(
         index=themes["theme_id"], columns=comms).fillna(False).astype(bool)
+    of = pc.pivot_table(index="theme_id", columns="community", values="community_participants",
+                        aggfunc="first").reindex(index=themes["theme_id"], columns=comms).fillna(0).astype(int)
     raw = z.to_numpy()
     top = raw.max(axis=1, keepdims=True)
     norm = raw / (top if top.size else 1.0)
     norm[~(top[:, 0] > 0)] = 0.0
-    text = [[f"{raw[i, j]:.0%} of participants ({people.iat[i, j]}), {segs.iat[i, j]} segments, "
-             f"log-odds z {zs.iat[i, j]:+.1f}" for j in range(len(comms))] for i in range(len(names))]
+    what = "of the community's segments" if value == "share" else "of its participants"
+    text = [[f"{raw[i, j]:.0%} {what}; {people.iat[i, j]} of {of.iat[i, j]} participants, {segs.iat[i, j]} "
+             f"segments; log-odds z {zs.iat[i, j]:+.1f}" for j in range(len(comms))] for i in range(len(names))]
     marks = [["★" if star.iat[i, j] else "" for j in range(len(comms))] for i in range(len(names))]
     fig = go.Figure(go.Heatmap(
         z=norm, x=[str(c) for c in comms], y=names, text=marks, customdata=text, texttemplate="%{text}",
@@ -117,7 +122,8 @@ def heatmap_figure(model, value: str = "participant_share"):
         hovertemplate="%{y}<br>%{x}: %{customdata}<extra></extra>",
         colorbar={"title": "relative to the<br>theme's highest<br>community", "tickformat": ".0%"},
     ))
-    fig.update_layout(title="<b>Themes by community</b> (share of participants, normalised per theme;<br>"
+    share = "share of each community's segments" if value == "share" else "share of each community's participants"
+    fig.update_layout(title=f"<b>Themes by community</b> ({share}, normalised per theme;<br>"
                             "★ distinctive: over-represented against the other communities)",
                       yaxis={"autorange": "reversed"}, height=max(350, 28 * len(names) + 160), width=1000,
                       margin={"l": 320})
@@ -275,7 +281,10 @@ def write_html_report(model, path, title: str = "Themes by community") -> Path:
 <h1>{_esc(title)}</h1>
 <p class="meta">{meta}</p>
 <p class="meta">Quotes are de-identified text as stored. Participants, not segments, count as evidence:
-the heat map shows the share of each community's participants who raised a theme.</p>
+every count below is of participants (n of N in each community). The heat map's colour is how much of
+each community's talk the theme takes (its share of the community's segments, relative to the community
+that talks about it most), so a theme everyone raised still shows who dwells on it; hover for the
+participants.</p>
 {''.join(sections)}
 <h2>What differs between communities</h2>
 {_distinctive_html(model)}

@@ -83,3 +83,20 @@ def test_heat_map_is_normalised_per_theme(fitted):
 
     z = np.asarray(heatmap_figure(fitted).data[0].z)
     assert np.allclose(z.max(axis=1), 1.0) and (z >= 0).all()
+
+
+def test_heat_map_colour_is_each_communitys_share_of_talk_recounted(corpus, fitted):
+    """Recomputed from the input: a cell is the community's segments in the theme over its
+    segments, divided by the row's largest such share; hover names participants n of N."""
+    from elc.themes import heatmap_figure
+
+    fig = heatmap_figure(fitted)
+    trace = fig.data[0]
+    comms = list(trace.x)
+    by = corpus.assign(theme=fitted.assignments_.loc[corpus["segment_id"]].to_numpy())
+    totals = by["community"].value_counts()
+    themes = [int(t) for t in fitted.themes_["theme_id"] if t >= 0]
+    for i, t in enumerate(themes):
+        share = np.array([((by["theme"] == t) & (by["community"] == c)).sum() / totals[c] for c in comms])
+        assert np.allclose(np.asarray(trace.z)[i], share / share.max(), atol=1e-3)
+    assert "of the community's segments" in trace.customdata[0][0] and " participants" in trace.customdata[0][0]
