@@ -20,6 +20,13 @@ _STREET_TYPES = ("Road|Street|Lane|Avenue|Close|Drive|Crescent|Grove|Gardens|Ter
 _NAME_WORD = r"[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)*"
 _STREET_TYPE = re.compile(_STREET_TYPES)
 _STREET = re.compile(rf"(?<![\w'’-])((?:{_NAME_WORD}\s+){{1,3}})({_STREET_TYPES})\b(?![\w'’-])")
+# Street types that name parks, hills and views as often as streets ("Abbey Park", "Beacon
+# Hill"): a street only where somebody is said to live there ("she lives on Glenfield Way").
+_AMBIGUOUS_TYPES = "Way|Park|Hill|View|Green|Walk|Rise|Row|Place|Court|Vale|Croft|Fields|Meadows|Chase|Parade"
+_AMBIGUOUS = re.compile(rf"(?<![\w'’-])((?:{_NAME_WORD}\s+){{1,3}})({_AMBIGUOUS_TYPES})\b(?![\w'’-])")
+_RESIDENCE_BEFORE = re.compile(
+    r"\b(?:live|lives|lived|living|stay|stays|stayed|moved|move|flat|house|bungalow|home|address|round|"
+    r"number\s+\d+)\b[^.?!\n]{0,25}?\b(?:on|in|off|at|to|up|down|round)\s+(?:the\s+)?$", re.IGNORECASE)
 # Capitalised words that start a sentence or a phrase rather than a street's name.
 _NOT_A_NAME = frozenset(
     """the a an my our his her their your this that these those and but or so then when if
@@ -57,6 +64,18 @@ def find_streets(text: str) -> Iterator[Detection]:
         yield Detection(start, m.end(), "LOCATION", text[start:m.end()], "rule", 0.8)
 
 
+def find_residence_streets(text: str) -> Iterator[Detection]:
+    """"<Name> Way|Park|Hill|View|Green..." right after somebody is said to live, stay or have
+    moved there ("lives on Glenfield Way", "a flat up Beacon Hill"): a street, as a place."""
+    for m in _AMBIGUOUS.finditer(text):
+        start, words = _name_words(text, m.start(), m.group(1).split())
+        if not words or start < 0 or any(_plain(w) for w in words):
+            continue
+        if not _RESIDENCE_BEFORE.search(text[max(0, start - 60):start]):
+            continue
+        yield Detection(start, m.end(), "LOCATION", text[start:m.end()], "rule", 0.8)
+
+
 def find_practices(text: str) -> Iterator[Detection]:
     """"the <Name> surgery|practice|medical centre" and, where a GP is being talked about,
     "the <Name> one": a GP practice named in speech, as an organisation."""
@@ -73,4 +92,4 @@ def find_practices(text: str) -> Iterator[Detection]:
 
 def named_place_detections(text: str) -> list[Detection]:
     """Every rule of this module, unmerged."""
-    return [*find_streets(text), *find_practices(text)]
+    return [*find_streets(text), *find_residence_streets(text), *find_practices(text)]

@@ -7,7 +7,7 @@ import pytest
 
 from elc.deid import Detector, Pseudonymiser, apply
 from elc.deid.interview import add_wordy_names, tidy_persons, wordy_names
-from elc.deid.named_places import find_practices, find_streets
+from elc.deid.named_places import find_practices, find_residence_streets, find_streets
 from elc.deid.types import Detection
 from elc.deid.words import is_common
 
@@ -33,6 +33,26 @@ def test_a_street_without_a_house_number(text, street):
 ])
 def test_no_street_without_a_street_name(text):
     assert spans(find_streets(text)) == []
+
+
+@pytest.mark.parametrize("text, street", [
+    ("She lives on Glenfield Way with her daughter.", "Glenfield Way"),
+    ("He's got a flat up Beacon Hill now.", "Beacon Hill"),
+    ("They moved to Rosemary Park last year, the new estate.", "Rosemary Park"),
+    ("Mum's house is in the Lowther View bit of town.", "Lowther View"),
+    ("we stayed round Kingfisher Green for years", "Kingfisher Green"),
+])
+def test_a_park_hill_view_way_or_green_where_somebody_lives(text, street):
+    assert spans(find_residence_streets(text)) == [street]
+
+
+@pytest.mark.parametrize("text", [
+    "We went for a walk in Abbey Park on Sunday.", "The view from Beacon Hill is lovely.",
+    "They parked on the Green and walked in.", "He lives near the park, by the Green Man pub.",
+    "It's just Way Out, the film.", "She lives in Leicester, by Victoria Park.",
+])
+def test_no_park_or_hill_without_somebody_living_on_it(text):
+    assert spans(find_residence_streets(text)) == []
 
 
 @pytest.mark.parametrize("text, practice", [
