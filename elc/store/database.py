@@ -93,6 +93,17 @@ def inserted_id(result: CursorResult) -> int:
     return int(key[0])
 
 
+def read_rows(project, table, order_by: tuple, **equal) -> list:
+    """Rows of ``table`` (mappings) in ``order_by`` order, where each named integer column
+    equals its value; a value of None filters nothing (``workshop_id=None``: every workshop)."""
+    stmt = select(table).order_by(*order_by)
+    for column, value in equal.items():
+        if value is not None:
+            stmt = stmt.where(table.c[column] == int(value))
+    with project.engine.connect() as conn:
+        return list(conn.execute(stmt).mappings().all())
+
+
 def is_url(target: str | Path) -> bool:
     return "://" in str(target)
 

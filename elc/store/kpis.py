@@ -167,11 +167,7 @@ def unlink_change_kpis(conn, change_id: int) -> None:
 # ---------------------------------------------------------------------------- returns
 def returns(project, kpi_id: int | None = None) -> list[KpiReturn]:
     t = s.kpi_returns
-    stmt = select(t).order_by(t.c.kpi_id, t.c.period)
-    if kpi_id is not None:
-        stmt = stmt.where(t.c.kpi_id == int(kpi_id))
-    with project.engine.connect() as conn:
-        rows = conn.execute(stmt).mappings().all()
+    rows = database.read_rows(project, t, (t.c.kpi_id, t.c.period), kpi_id=kpi_id)
     return [KpiReturn(int(r["kpi_id"]), r["period"], float(r["value"]), r["source"], r["imported_by"],
                       r["imported_at"]) for r in rows]
 

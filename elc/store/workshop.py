@@ -95,22 +95,14 @@ def workshops(project) -> list[Workshop]:
 
 def attendees(project, workshop_id: int | None = None) -> list[Attendee]:
     t = s.workshop_attendees
-    stmt = select(t).order_by(t.c.workshop_id, t.c.id)
-    if workshop_id is not None:
-        stmt = stmt.where(t.c.workshop_id == int(workshop_id))
-    with project.engine.connect() as conn:
-        rows = conn.execute(stmt).mappings().all()
+    rows = database.read_rows(project, t, (t.c.workshop_id, t.c.id), workshop_id=workshop_id)
     return [Attendee(int(r["id"]), int(r["workshop_id"]), r["role"], r["community"], r["organisation"], int(r["n"]))
             for r in rows]
 
 
 def challenges(project, workshop_id: int | None = None) -> list[Challenge]:
     t = s.workshop_challenges
-    stmt = select(t).order_by(t.c.id)
-    if workshop_id is not None:
-        stmt = stmt.where(t.c.workshop_id == int(workshop_id))
-    with project.engine.connect() as conn:
-        rows = conn.execute(stmt).mappings().all()
+    rows = database.read_rows(project, t, (t.c.id,), workshop_id=workshop_id)
     return [Challenge(int(r["id"]), int(r["workshop_id"]), r["finding"], r["response"], r["raised_by"], r["text"],
                       r["recorded_by"], r["ts"]) for r in rows]
 
@@ -124,11 +116,7 @@ def _decision(r) -> Decision:
 def decisions(project, change_id: int | None = None) -> list[Decision]:
     """Every decision ever recorded (the audit trail), oldest first."""
     t = s.change_decisions
-    stmt = select(t).order_by(t.c.id)
-    if change_id is not None:
-        stmt = stmt.where(t.c.change_id == int(change_id))
-    with project.engine.connect() as conn:
-        return [_decision(r) for r in conn.execute(stmt).mappings().all()]
+    return [_decision(r) for r in database.read_rows(project, t, (t.c.id,), change_id=change_id)]
 
 
 def current_decisions(project) -> dict[int, Decision]:
@@ -141,11 +129,7 @@ def current_decisions(project) -> dict[int, Decision]:
 
 def codesign(project, change_id: int | None = None) -> list[Codesign]:
     t = s.codesign
-    stmt = select(t).order_by(t.c.change_id, t.c.id)
-    if change_id is not None:
-        stmt = stmt.where(t.c.change_id == int(change_id))
-    with project.engine.connect() as conn:
-        rows = conn.execute(stmt).mappings().all()
+    rows = database.read_rows(project, t, (t.c.change_id, t.c.id), change_id=change_id)
     return [Codesign(int(r["id"]), int(r["change_id"]), r["who"], r["what"], r["held_on"], r["recorded_by"], r["ts"])
             for r in rows]
 
