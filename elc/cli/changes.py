@@ -140,15 +140,7 @@ def add(project, title, codes, themes, rationale, owner, measures, requirements,
 @_json
 def link(project, change, codes, themes, as_json):
     """Link codes and themes to CHANGE (an id, a title or a unique prefix of one)."""
-    from elc.insights import changes as ch
-
-    if not codes and not themes:
-        raise ElcError("say what to link: --code NAME and/or --theme LABEL")
-    p = open_or_fail(project)
-    n = ch.link_change(p, change, codes, themes)
-    cid = ch.resolve_change(p, change)
-    click.echo(f"linked {n} new code/theme(s) to change {cid}")
-    _show(p, cid, as_json)
+    _relink(project, change, codes, themes, as_json, unlink=False)
 
 
 @changes.command("unlink")
@@ -159,14 +151,18 @@ def link(project, change, codes, themes, as_json):
 @_json
 def unlink(project, change, codes, themes, as_json):
     """Remove links to codes and themes from CHANGE."""
+    _relink(project, change, codes, themes, as_json, unlink=True)
+
+
+def _relink(project, change, codes, themes, as_json, unlink: bool) -> None:
     from elc.insights import changes as ch
 
     if not codes and not themes:
-        raise ElcError("say what to unlink: --code NAME and/or --theme LABEL")
+        raise ElcError(f"say what to {'unlink' if unlink else 'link'}: --code NAME and/or --theme LABEL")
     p = open_or_fail(project)
-    n = ch.unlink_change(p, change, codes, themes)
+    n = (ch.unlink_change if unlink else ch.link_change)(p, change, codes, themes)
     cid = ch.resolve_change(p, change)
-    click.echo(f"removed {n} link(s) from change {cid}")
+    click.echo(f"removed {n} link(s) from change {cid}" if unlink else f"linked {n} new code/theme(s) to change {cid}")
     _show(p, cid, as_json)
 
 

@@ -100,8 +100,8 @@ class _HybridCore:
         from elc.themes import minilm
 
         tokenizer = minilm.load_encoder().tokenizer
-        clean = [t[:20_000].encode("utf-8", "replace").decode("utf-8") for t in texts]
-        self.word_pieces_ = sum(len(e.ids) for e in tokenizer.encode_batch(clean, add_special_tokens=False))
+        encoded = tokenizer.encode_batch(minilm.tokenizer_input(texts), add_special_tokens=False)
+        self.word_pieces_ = sum(len(e.ids) for e in encoded)
         if self.semantic == "auto":
             self.semantic_ = "minilm" if self.word_pieces_ <= self.transformer_budget else "static"
 

@@ -188,6 +188,12 @@ def default_threads() -> int:
     return max(1, min(4, n))
 
 
+def tokenizer_input(texts: Sequence[object]) -> list[str]:
+    """Texts as the Rust tokenizer can take them: lone surrogates replaced (they cannot cross
+    into it) and very long texts cut first (the model reads 256 word pieces at most)."""
+    return [str(t)[:20_000].encode("utf-8", "replace").decode("utf-8") for t in texts]
+
+
 class MiniLMEncoder:
     """Sentence embeddings from all-MiniLM-L6-v2 (384 dimensions, unit length).
 
@@ -318,10 +324,7 @@ class MiniLMEncoder:
         return x.reshape(B, L, D)
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
-        # lone surrogates cannot cross into the Rust tokenizer: replace them; very long texts
-        # are cut first (the model reads 256 word pieces at most)
-        clean = [str(t)[:20_000].encode("utf-8", "replace").decode("utf-8") for t in texts]
-        return [e.ids for e in self.tokenizer.encode_batch(clean, add_special_tokens=True)]
+        return [e.ids for e in self.tokenizer.encode_batch(tokenizer_input(texts), add_special_tokens=True)]
 
     def batches(self, lengths: np.ndarray) -> list[np.ndarray]:
         """Row indices grouped by exact length (no padding), each group cut to about

@@ -194,8 +194,9 @@ class StaticEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         from scipy.sparse import csr_matrix
 
-        clean = [str(t)[:20_000].encode("utf-8", "replace").decode("utf-8") for t in texts]
-        ids = [e.ids for e in self.tokenizer.encode_batch(clean, add_special_tokens=False)]
+        from elc.themes.minilm import tokenizer_input
+
+        ids = [e.ids for e in self.tokenizer.encode_batch(tokenizer_input(texts), add_special_tokens=False)]
         lengths = np.array([len(i) for i in ids], dtype=np.int64)
         flat = np.fromiter((t for i in ids for t in i), dtype=np.int64, count=int(lengths.sum()))
         if self.recipe.weight == "corpus" and len(flat):
