@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from elc.errors import ElcError
-from elc.tui.screens.analysis import AnalysisScreen
+from elc.tui.screens.analysis import ListDetailScreen
 from elc.tui.controller import VALENCE_GLYPH, Workbench
 
 STRENGTH_STYLE = {"strong": "bold green", "moderate": "bold yellow", "weak": "bold red", "none": "dim"}
@@ -28,7 +26,8 @@ def bar(share: float | None, width: int = 10) -> str:
     return "█" * full + "░" * (width - full)
 
 
-class ChangesScreen(AnalysisScreen):
+class ChangesScreen(ListDetailScreen):
+    PREFIX = "changes"
     DEFAULT_CSS = """
     ChangesScreen #changes-head { height: auto; padding: 0 1; border-bottom: solid $primary-background; }
     ChangesScreen #changes-list { width: 2fr; height: 1fr; border: none; border-right: solid $primary-background; }
@@ -45,22 +44,9 @@ class ChangesScreen(AnalysisScreen):
         super().__init__(wb)
         self.evidence: list[dict] = []
 
-    def compose(self) -> ComposeResult:
-        yield Static("", id="changes-head")
-        with Horizontal():
-            yield OptionList(id="changes-list")
-            with VerticalScroll(id="changes-scroll"):
-                yield Static("", id="changes-detail")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.action_reload()
-        self.query_one(OptionList).focus()
-
     # ------------------------------------------------------------------ data
-    def current(self) -> dict | None:
-        i = self.query_one(OptionList).highlighted
-        return self.evidence[i] if i is not None and 0 <= i < len(self.evidence) else None
+    def listed(self) -> list[dict]:
+        return self.evidence
 
     def action_reload(self, keep: int | None = None) -> None:
         try:
@@ -87,7 +73,7 @@ class ChangesScreen(AnalysisScreen):
         head.append("High-impact changes", style="bold")
         head.append(f"  {len(self.evidence)} change{'s' if len(self.evidence) != 1 else ''} · "
                     "the evidence behind each, by community", style="dim")
-        self.query_one("#changes-head", Static).update(head)
+        self.set_head(head)
         if options:
             lst.highlighted = min(keep, len(options) - 1)
         self.show_detail()
@@ -106,7 +92,7 @@ class ChangesScreen(AnalysisScreen):
             out.append("No high-impact changes yet.", style="bold")
             out.append("\nAdd them with 'elc changes add' (or load a changes file), then link codes here with l.",
                        style="dim")
-            self.query_one("#changes-detail", Static).update(out)
+            self.set_detail(out)
             return
         out.append(ev["title"] + "\n", style="bold")
         if ev["rationale"]:
@@ -141,7 +127,7 @@ class ChangesScreen(AnalysisScreen):
                 out.append(f"{q.get('participant') or '?'}, {q.get('community_name') or q.get('community') or '-'}",
                            style="bold")
                 out.append(f"  “{' '.join(str(q.get('text') or '').split())}”\n")
-        self.query_one("#changes-detail", Static).update(out)
+        self.set_detail(out)
 
     # ------------------------------------------------------------------ actions
     def action_link(self) -> None:

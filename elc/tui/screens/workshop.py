@@ -10,21 +10,19 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from elc.errors import ElcError
+from elc.tui.screens.analysis import ListDetailScreen
 from elc.tui.workshop_controller import ChangeLine, WorkshopController
 
 STATE_STYLE = {"candidate": "dim", "endorsed": "bold green", "amended": "bold cyan", "merged": "yellow",
                "rejected": "red", "new": "bold magenta"}
 
 
-class WorkshopScreen(Screen[None]):
+class WorkshopScreen(ListDetailScreen):
+    PREFIX = "workshop"
     DEFAULT_CSS = """
     WorkshopScreen #workshop-head { height: auto; padding: 0 1; border-bottom: solid $primary-background; }
     WorkshopScreen #workshop-list { width: 3fr; height: 1fr; border: none; border-right: solid $primary-background; }
@@ -32,7 +30,6 @@ class WorkshopScreen(Screen[None]):
     WorkshopScreen #workshop-detail { padding: 0 1; height: auto; }
     """
     BINDINGS = [
-        Binding("escape,q", "close", "back"),
         Binding("e", "endorse", "endorse"),
         Binding("a", "amend", "amend"),
         Binding("m", "merge", "merge"),
@@ -45,26 +42,13 @@ class WorkshopScreen(Screen[None]):
         Binding("r", "reload", "reload", show=False),
     ]
 
-    def __init__(self, project, by: str) -> None:
-        super().__init__()
-        self.ctl = WorkshopController(project, by)
+    def __init__(self, wb) -> None:
+        super().__init__(wb)
+        self.ctl = WorkshopController(wb.project, wb.coder)
         self.lines: list[ChangeLine] = []
 
-    def compose(self) -> ComposeResult:
-        yield Static("", id="workshop-head")
-        with Horizontal():
-            yield OptionList(id="workshop-list")
-            with VerticalScroll(id="workshop-scroll"):
-                yield Static("", id="workshop-detail")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.action_reload()
-        self.query_one(OptionList).focus()
-
-    def current(self) -> ChangeLine | None:
-        i = self.query_one(OptionList).highlighted
-        return self.lines[i] if i is not None and 0 <= i < len(self.lines) else None
+    def listed(self) -> list[ChangeLine]:
+        return self.lines
 
     def action_reload(self) -> None:
         lst = self.query_one(OptionList)
@@ -93,7 +77,7 @@ class WorkshopScreen(Screen[None]):
         head.append(f"  {c.workshop or 'no workshop recorded yet'} · {c.attendees} attendee(s) · ", style="dim")
         head.append(" · ".join(f"{k} {v}" for k, v in sorted(c.states.items())), style="dim")
         head.append(f" · {c.votes} votes · {c.challenges} response(s)", style="dim")
-        self.query_one("#workshop-head", Static).update(head)
+        self.set_head(head)
         self.show_detail()
 
     @on(OptionList.OptionHighlighted)
@@ -115,17 +99,13 @@ class WorkshopScreen(Screen[None]):
             out.append(f"Responses recorded: {x.challenges}\n", style="dim")
             out.append("\ne endorse · a amend · m merge · x reject · v votes · p priority · o owner · n next steps · "
                        "c challenge", style="dim")
-        self.query_one("#workshop-detail", Static).update(out)
+        self.set_detail(out)
 
     # ------------------------------------------------------------------ actions
     def _do(self, fn, message: str) -> None:
-        try:
-            fn()
-        except ElcError as exc:
-            self.app.notify(str(exc), severity="error", title="elc")
-            return
-        self.app.notify(message, title="elc")
-        self.action_reload()
+        if self.attempt(lambda: fn() or True):
+            self.app.notify(message, title="elc")
+            self.action_reload()
 
     def _decide(self, decision: str, **fields) -> None:
         x = self.current()
@@ -213,9 +193,6 @@ class WorkshopScreen(Screen[None]):
         self.app.push_screen(ChoiceScreen(f"Response to “{x.title}”", [("agree", "agree"), ("challenge", "challenge"),
                                                                         ("new-evidence", "new evidence")]), said)
 
-    def action_close(self) -> None:
-        self.dismiss(None)
-
 
 def open_from(main) -> None:
-    main.app.push_screen(WorkshopScreen(main.wb.project, main.wb.coder), lambda _: main.after_analysis())
+    main.app.push_screen(WorkshopScreen(main.wb), lambda _: main.after_analysis())
