@@ -23,3 +23,16 @@ def fitted(corpus):
     from elc.themes import ThemeModel
 
     return ThemeModel().fit(corpus)
+
+
+@pytest.fixture
+def model_folder(tmp_path, monkeypatch):
+    """A stand-in model folder (weights and tokenizer files whose bytes key the static cache)
+    and a fresh cache folder for it: for the static-table tests' fake encoders."""
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "model.safetensors").write_bytes(b"weights v1")
+    (folder / "tokenizer.json").write_text("{}")
+    monkeypatch.setenv("ELC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("ELC_EMBEDDING_CACHE", raising=False)
+    return folder

@@ -45,14 +45,8 @@ class _Enc:
 
 
 @pytest.fixture
-def enc(tmp_path, monkeypatch):
-    folder = tmp_path / "model"
-    folder.mkdir()
-    (folder / "model.safetensors").write_bytes(b"weights")
-    (folder / "tokenizer.json").write_text("{}")
-    monkeypatch.setenv("ELC_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("ELC_EMBEDDING_CACHE", raising=False)
-    return _Enc(folder)
+def enc(model_folder):
+    return _Enc(model_folder)
 
 
 def test_recipe_parse_reads_settings_and_rejects_bad_ones():

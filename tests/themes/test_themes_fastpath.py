@@ -101,14 +101,8 @@ class _FakeEncoder:
 
 
 @pytest.fixture
-def fake_model(tmp_path, monkeypatch):
-    folder = tmp_path / "model"
-    folder.mkdir()
-    (folder / "model.safetensors").write_bytes(b"weights v1")
-    (folder / "tokenizer.json").write_text("{}")
-    monkeypatch.setenv("ELC_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("ELC_EMBEDDING_CACHE", raising=False)
-    return _FakeEncoder(folder)
+def fake_model(model_folder):
+    return _FakeEncoder(model_folder)
 
 
 def test_static_table_is_distilled_once_then_read_from_the_cache(fake_model):
